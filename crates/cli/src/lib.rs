@@ -1,0 +1,264 @@
+//! The `migrate` command line: argument parsing, printing and exit codes.
+//!
+//! This is the only crate of the workspace that prints or decides an exit code.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Exit code for success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code when the tool ran but found problems (`--strict`, `check --fail-on`).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code for bad input, bad usage, or a feature that is not built yet.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "migrate",
+    version,
+    about = "Move Docker Compose stacks to Podman quadlets, systemd units, kube, Buildah and containerd",
+    long_about = "Move Docker Compose stacks to Podman quadlets, systemd units, `podman kube play`, \
+Buildah and containerd, and prove the move worked.\n\n\
+The default form converts a Compose project:\n\n    migrate compose.yaml --to podman -o ./quadlets\n\n\
+Every Compose key ends in a ledger: translated, approximated (with why) or unsupported (with why), \
+each with the file:line it came from.",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Examples:\n  migrate compose.yaml --to podman -o ./quadlets\n  migrate config -f compose.yaml -f override.yaml\n  migrate check compose.yaml --rootless\n  migrate diff compose.yaml --to podman --against /etc/containers/systemd\n  migrate verify compose.yaml --to podman --host unix:///run/podman/podman.sock"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub convert: ConvertArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the Compose project as Docker Compose would see it (normalized).
+    Config(ConfigArgs),
+    /// Report what will break on the target (rootless traps, production hygiene, target gaps).
+    Check(CheckArgs),
+    /// Show what a cutover would change against a directory or a host.
+    Diff(DiffArgs),
+    /// Compare what runs on a live host with what the Compose project asks for.
+    Verify(VerifyArgs),
+}
+
+/// Flags that select and load a Compose project (shared by every command).
+#[derive(Debug, Clone, Args, Default)]
+pub struct ProjectArgs {
+    /// Compose file(s) to load, in order (like `docker compose -f`).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Project name (overrides COMPOSE_PROJECT_NAME and the top-level `name:`).
+    #[arg(short = 'p', long = "project-name", value_name = "NAME")]
+    pub project_name: Option<String>,
+    /// Project directory (default: the directory of the first Compose file).
+    #[arg(long = "project-directory", value_name = "DIR")]
+    pub project_directory: Option<PathBuf>,
+    /// Environment file(s) replacing the project's `.env` (repeatable).
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+    /// Profile(s) to enable (repeatable; also COMPOSE_PROFILES).
+    #[arg(long = "profile", value_name = "PROFILE")]
+    pub profiles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// Podman quadlet files (.container, .network, .volume, .pod, .build, .image).
+    Podman,
+    /// Plain systemd units running `podman run` (hosts without quadlet).
+    Systemd,
+    /// Kubernetes YAML for `podman kube play`, plus a `.kube` unit.
+    Kube,
+    /// Shell scripts that build each `build:` section with native buildah commands.
+    Buildah,
+    /// nerdctl compatibility report and `nerdctl run` scripts.
+    Nerdctl,
+    /// OCI runtime specs that containerd can run.
+    Containerd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ReportFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// The default form: `migrate [FILE]... --to TARGET`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ConvertArgs {
+    /// Compose file(s) to convert (same as -f).
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Target to convert to.
+    #[arg(long = "to", value_enum, value_name = "TARGET")]
+    pub to: Option<Target>,
+    /// Output directory (default: print every file to stdout).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Podman version of the target host (4.4 .. 5.8); decides which quadlet keys exist.
+    #[arg(long = "podman-version", value_name = "X.Y")]
+    pub podman_version: Option<String>,
+    /// Put all containers of the project in one pod.
+    #[arg(long)]
+    pub pod: bool,
+    /// Install for a user (rootless) instead of the system.
+    #[arg(long)]
+    pub user: bool,
+    /// Fail (exit 1) when anything was approximated or unsupported.
+    #[arg(long)]
+    pub strict: bool,
+    /// Ledger report format.
+    #[arg(long = "report", value_enum, default_value = "text")]
+    pub report: ReportFormat,
+    /// Replace existing files that differ from the generated ones.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output format.
+    #[arg(long, value_parser = ["json", "yaml"], default_value = "yaml")]
+    pub format: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Compose file(s) to check (same as -f).
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Check for a rootless Podman target.
+    #[arg(long)]
+    pub rootless: bool,
+    /// Also report what this target cannot express.
+    #[arg(long = "to", value_enum, value_name = "TARGET")]
+    pub to: Option<Target>,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// Compose file(s) (same as -f).
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Target to convert to before diffing.
+    #[arg(long = "to", value_enum, value_name = "TARGET")]
+    pub to: Option<Target>,
+    /// Directory holding what is installed now.
+    #[arg(long, value_name = "DIR")]
+    pub against: Option<PathBuf>,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Compose file(s) (same as -f).
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Target the project was converted to.
+    #[arg(long = "to", value_enum, value_name = "TARGET")]
+    pub to: Option<Target>,
+    /// Runtime endpoint, e.g. unix:///run/podman/podman.sock.
+    #[arg(long, value_name = "URL")]
+    pub host: Option<String>,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+}
+
+fn not_implemented(what: &str) -> ExitCode {
+    eprintln!("migrate: `{what}` is not implemented yet");
+    ExitCode::from(EXIT_ERROR)
+}
+
+/// Entry point of the `migrate` binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    run(cli)
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Some(Command::Config(_)) => not_implemented("migrate config"),
+        Some(Command::Check(_)) => not_implemented("migrate check"),
+        Some(Command::Diff(_)) => not_implemented("migrate diff"),
+        Some(Command::Verify(_)) => not_implemented("migrate verify"),
+        None => {
+            let args = cli.convert;
+            if args.inputs.is_empty() && args.project.files.is_empty() && args.to.is_none() {
+                eprintln!("migrate: nothing to do; try `migrate --help`");
+                return ExitCode::from(EXIT_ERROR);
+            }
+            match args.to {
+                None => {
+                    eprintln!(
+                        "migrate: say which target to convert to with --to (podman, systemd, kube, buildah, nerdctl, containerd)"
+                    );
+                    ExitCode::from(EXIT_ERROR)
+                }
+                Some(t) => not_implemented(&format!(
+                    "migrate --to {}",
+                    t.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default()
+                )),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn convert_form_parses_files_and_target() {
+        let cli = Cli::try_parse_from(["migrate", "compose.yaml", "--to", "podman", "-o", "out"])
+            .expect("parses");
+        assert!(cli.command.is_none());
+        assert_eq!(cli.convert.inputs, vec![PathBuf::from("compose.yaml")]);
+        assert_eq!(cli.convert.to, Some(Target::Podman));
+        assert_eq!(cli.convert.output, Some(PathBuf::from("out")));
+    }
+
+    #[test]
+    fn config_subcommand_takes_repeated_files() {
+        let cli = Cli::try_parse_from(["migrate", "config", "-f", "a.yaml", "-f", "b.yaml"])
+            .expect("parses");
+        match cli.command {
+            Some(Command::Config(c)) => assert_eq!(c.project.files.len(), 2),
+            other => panic!("expected config, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_target_is_rejected() {
+        assert!(Cli::try_parse_from(["migrate", "x.yaml", "--to", "rkt"]).is_err());
+    }
+}

@@ -1,0 +1,1 @@
+//! Podman quadlet translator
