@@ -1,1 +1,8 @@
-//! transship-loader
+//! Compose files -> IR, with Docker Compose's exact loading semantics.
+//!
+//! One module per stage of the loading order; see docs/ARCHITECTURE.md.
+
+pub mod error;
+pub mod tree;
+
+pub use error::LoadError;
