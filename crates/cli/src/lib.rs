@@ -8,6 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod check_cmd;
+mod config_cmd;
+mod convert_cmd;
+
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code when the tool ran but found problems (`--strict`, `check --fail-on`).
@@ -180,7 +184,7 @@ pub struct VerifyArgs {
     pub project: ProjectArgs,
 }
 
-fn not_implemented(what: &str) -> ExitCode {
+pub(crate) fn not_implemented(what: &str) -> ExitCode {
     eprintln!("migrate: `{what}` is not implemented yet");
     ExitCode::from(EXIT_ERROR)
 }
@@ -190,7 +194,11 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let code = if err.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_OK
+            };
             let _ = err.print();
             return ExitCode::from(code);
         }
@@ -201,8 +209,8 @@ pub fn main() -> ExitCode {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Some(Command::Config(_)) => not_implemented("migrate config"),
-        Some(Command::Check(_)) => not_implemented("migrate check"),
+        Some(Command::Config(args)) => config_cmd::run(args),
+        Some(Command::Check(args)) => check_cmd::run(args),
         Some(Command::Diff(_)) => not_implemented("migrate diff"),
         Some(Command::Verify(_)) => not_implemented("migrate verify"),
         None => {
@@ -220,7 +228,9 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
                 Some(t) => not_implemented(&format!(
                     "migrate --to {}",
-                    t.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default()
+                    t.to_possible_value()
+                        .map(|v| v.get_name().to_owned())
+                        .unwrap_or_default()
                 )),
             }
         }

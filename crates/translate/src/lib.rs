@@ -1,1 +1,122 @@
-//! transship-translate
+//! What every translator shares: the [`Translator`] trait, [`Artifact`]s, the [`Ledger`],
+//! and (in [`unit`]) the one writer of systemd unit syntax, where all escaping lives.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use transship_ir::{Project, Span};
+
+pub mod unit;
+
+/// A generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    /// Path relative to the output directory (`myapp-web.container`).
+    pub path: PathBuf,
+    pub contents: String,
+    /// Unix mode to write the file with: `0o644`, or `0o600` when it carries secrets.
+    pub mode: u32,
+    /// True when the contents include secret material: never print it in diffs or logs.
+    pub secret: bool,
+}
+
+/// What happened to one Compose key on one target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Carried over with the same meaning.
+    Translated,
+    /// Carried over with a different or weaker meaning; the reason says how.
+    Approximated(String),
+    /// Not carried over; the reason says why and what to do instead.
+    Unsupported(String),
+}
+
+impl Outcome {
+    pub const fn label(&self) -> &'static str {
+        match self {
+            Self::Translated => "translated",
+            Self::Approximated(_) => "approximated",
+            Self::Unsupported(_) => "unsupported",
+        }
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Translated => None,
+            Self::Approximated(r) | Self::Unsupported(r) => Some(r),
+        }
+    }
+}
+
+/// One ledger line: a key path present in the IR, where it came from, and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerEntry {
+    /// `services.web.ports[0]`, `networks.backend.driver`.
+    pub key_path: String,
+    pub span: Span,
+    pub outcome: Outcome,
+    /// What it became (`PublishPort=8080:80`), when useful to show.
+    pub detail: Option<String>,
+}
+
+/// Every key of the IR with its outcome on one target.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Ledger {
+    pub target: String,
+    pub entries: Vec<LedgerEntry>,
+}
+
+impl Ledger {
+    pub fn new(target: impl Into<String>) -> Self {
+        Self {
+            target: target.into(),
+            entries: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, key_path: impl Into<String>, span: Span, outcome: Outcome) {
+        self.entries.push(LedgerEntry {
+            key_path: key_path.into(),
+            span,
+            outcome,
+            detail: None,
+        });
+    }
+
+    /// True when every entry is [`Outcome::Translated`] (what `--strict` demands).
+    pub fn is_clean(&self) -> bool {
+        self.entries
+            .iter()
+            .all(|e| e.outcome == Outcome::Translated)
+    }
+}
+
+/// What a translator produced.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Output {
+    pub artifacts: Vec<Artifact>,
+    pub ledger: Ledger,
+}
+
+/// A translation that could not be done at all (not a key that could not be carried over:
+/// those go to the ledger).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranslateError {
+    pub message: String,
+    pub span: Option<Span>,
+}
+
+impl fmt::Display for TranslateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TranslateError {}
+
+/// A target. Target-specific options live in the implementing struct.
+pub trait Translator {
+    /// The `--to` name (`podman`, `systemd`, ...).
+    fn name(&self) -> &'static str;
+    fn translate(&self, project: &Project) -> Result<Output, TranslateError>;
+}
