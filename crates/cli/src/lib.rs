@@ -226,12 +226,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     );
                     ExitCode::from(EXIT_ERROR)
                 }
-                Some(t) => not_implemented(&format!(
-                    "migrate --to {}",
-                    t.to_possible_value()
-                        .map(|v| v.get_name().to_owned())
-                        .unwrap_or_default()
-                )),
+                Some(_) => convert_cmd::run(args),
             }
         }
     }
