@@ -80,6 +80,32 @@ fn docker_compose_config_reports_a_missing_required_variable() {
 }
 
 #[test]
+fn the_bundled_example_is_valid_compose() {
+    if support::require_tool(TIER, "docker-compose").is_none() {
+        return;
+    }
+    let cfg = support::docker_compose_config(
+        &["-f", "compose.yaml"],
+        &repo().join("examples/webapp"),
+        &[],
+    )
+    .expect("docker-compose config on examples/webapp");
+    let services = cfg["services"].as_object().expect("services");
+    let mut names: Vec<&str> = services.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["app", "cache", "db", "web"]);
+    // values from examples/webapp/.env reach the services
+    assert_eq!(
+        cfg["services"]["app"]["environment"]["DATABASE_URL"],
+        "postgres://webapp:example-not-a-secret@db:5432/webapp"
+    );
+    assert_eq!(
+        cfg["services"]["app"]["depends_on"]["db"]["condition"],
+        "service_healthy"
+    );
+}
+
+#[test]
 fn quadlet_dryrun_accepts_the_hand_written_container_and_network() {
     if support::require_tool(TIER, "quadlet").is_none() {
         return;
