@@ -55,3 +55,85 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+/// A [`LoadError`] located at `span`: fills `file`, `line`, `column` from the span and
+/// `files[span.file]`, and a snippet (the source line plus a caret under the column) read
+/// from that file. Used by every loader stage for its located errors.
+pub fn locate(
+    files: &[transship_ir::SourceFile],
+    span: transship_ir::Span,
+    key_path: &str,
+    message: impl Into<String>,
+) -> LoadError {
+    let path = usize::try_from(span.file.0)
+        .ok()
+        .and_then(|i| files.get(i))
+        .map(|f| f.path.clone());
+    let snippet = match (&path, span.line) {
+        (Some(p), line) if line > 0 => std::fs::read_to_string(p)
+            .ok()
+            .and_then(|text| snippet(&text, span.line, span.column)),
+        _ => None,
+    };
+    LoadError {
+        file: path,
+        line: span.line,
+        column: span.column,
+        key_path: key_path.to_owned(),
+        message: message.into(),
+        snippet,
+    }
+}
+
+/// Like [`locate`], for a file whose text is at hand (no re-reading).
+pub fn locate_in(
+    path: &std::path::Path,
+    text: &str,
+    line: u32,
+    column: u32,
+    key_path: &str,
+    message: impl Into<String>,
+) -> LoadError {
+    LoadError {
+        file: Some(path.to_path_buf()),
+        line,
+        column,
+        key_path: key_path.to_owned(),
+        message: message.into(),
+        snippet: if line > 0 {
+            snippet(text, line, column)
+        } else {
+            None
+        },
+    }
+}
+
+/// The `line`-th (1-based) line of `text` with a caret under the 1-based character `column`:
+///
+/// ```text
+///   3 |     image: [oops
+///     |            ^
+/// ```
+pub fn snippet(text: &str, line: u32, column: u32) -> Option<String> {
+    const MAX_SHOWN: usize = 200;
+    let idx = usize::try_from(line.checked_sub(1)?).ok()?;
+    let src = text.lines().nth(idx)?;
+    let src = src.strip_suffix('\r').unwrap_or(src);
+    let col = usize::try_from(column.max(1) - 1).unwrap_or(0);
+    // Keep long lines readable: show a window around the column.
+    let chars: Vec<char> = src.chars().collect();
+    let start = col.saturating_sub(MAX_SHOWN / 2).min(chars.len());
+    let end = (start + MAX_SHOWN).min(chars.len());
+    let shown: String = chars[start..end].iter().collect();
+    let pad: String = chars[start..col.min(chars.len()).max(start)]
+        .iter()
+        .map(|c| if *c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let num = line.to_string();
+    let gutter = " ".repeat(num.len());
+    let ellipsis = if start > 0 { "..." } else { "" };
+    let pad_extra = if start > 0 { "   " } else { "" };
+    Some(format!(
+        "{num} | {ellipsis}{shown}\n{gutter} | {pad_extra}{pad}^"
+    ))
+}

@@ -4,5 +4,6 @@
 
 pub mod error;
 pub mod tree;
+pub mod yaml;
 
 pub use error::LoadError;
