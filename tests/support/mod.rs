@@ -238,6 +238,11 @@ fn http_get_once(port: u16, path: &str) -> Result<String, String> {
 /// SIGKILL, the status is a signal exit, and stderr ends with a
 /// `transship-support: killed after N s` line. A command that cannot be spawned yields
 /// exit status 127 with the reason on stderr. Stdin is closed.
+///
+/// When the command exits, whatever it left running in its process group is killed too
+/// (it would hold the output pipes open). Daemons meant to outlive the command must detach
+/// into their own session, as conmon and containerd-shim do; start long-running daemons of
+/// a test with [`DaemonGuard::spawn`] instead.
 pub fn run_with_timeout(cmd: &mut Command, secs: u64) -> Output {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
