@@ -11,6 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod check_cmd;
 mod config_cmd;
 mod convert_cmd;
+pub mod report;
+pub mod write;
 
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;

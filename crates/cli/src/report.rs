@@ -1,0 +1,490 @@
+//! Rendering the ledger (what happened to every Compose key) for people and for programs.
+//!
+//! Pure functions from a [`Ledger`] to a `String` / JSON value; the caller decides where they
+//! go. The text form is grouped by service (then networks, volumes, secrets, configs, and the
+//! rest of the project), shows each group's counts, and lists only the entries that were not
+//! translated as they are, each as `file:line:column: key: outcome: reason`, so editors and
+//! terminals can jump to the source.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::{Value as Json, json};
+use transship_ir::{Project, Span};
+use transship_translate::{Ledger, LedgerEntry, Outcome};
+
+/// What the renderer needs to know about the project besides the ledger.
+#[derive(Debug, Clone, Default)]
+pub struct ReportContext {
+    /// Display form of each source file, indexed by [`transship_ir::FileId`].
+    pub files: Vec<String>,
+    /// Known object names per kind (`services`, `networks`, ...), to group key paths even
+    /// when a name contains dots.
+    pub names: BTreeMap<&'static str, Vec<String>>,
+    /// Where each service was declared (for the group heading).
+    pub service_spans: BTreeMap<String, Span>,
+}
+
+/// The kinds of named top-level objects, in the order groups are shown.
+const KINDS: [(&str, &str); 5] = [
+    ("services", "service"),
+    ("networks", "network"),
+    ("volumes", "volume"),
+    ("secrets", "secret"),
+    ("configs", "config"),
+];
+
+impl ReportContext {
+    /// Builds the context from a loaded project; file paths are shown relative to `base`
+    /// when they are below it.
+    pub fn from_project(project: &Project, base: Option<&Path>) -> Self {
+        let files = project
+            .files
+            .iter()
+            .map(|f| {
+                base.and_then(|b| f.path.strip_prefix(b).ok())
+                    .filter(|rel| !rel.as_os_str().is_empty())
+                    .unwrap_or(&f.path)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        let mut names = BTreeMap::new();
+        names.insert("services", project.services.keys().cloned().collect());
+        names.insert("networks", project.networks.keys().cloned().collect());
+        names.insert("volumes", project.volumes.keys().cloned().collect());
+        names.insert("secrets", project.secrets.keys().cloned().collect());
+        names.insert("configs", project.configs.keys().cloned().collect());
+        let service_spans = project
+            .services
+            .iter()
+            .map(|(n, s)| (n.clone(), s.span))
+            .collect();
+        Self {
+            files,
+            names,
+            service_spans,
+        }
+    }
+
+    /// `file:line:column`, `file` for a synthesized value, `?` for an unknown file.
+    pub fn location(&self, span: Span) -> String {
+        let file = self
+            .files
+            .get(span.file.0 as usize)
+            .map_or("?", String::as_str);
+        if span.is_synthetic() {
+            file.to_owned()
+        } else {
+            format!("{file}:{}:{}", span.line, span.column)
+        }
+    }
+
+    /// The group of a key path: `("service", "web")`, or `("project", "")`.
+    pub fn group_of(&self, key_path: &str) -> (&'static str, String) {
+        for (kind, singular) in KINDS {
+            let Some(rest) = key_path
+                .strip_prefix(kind)
+                .and_then(|r| r.strip_prefix('.'))
+            else {
+                continue;
+            };
+            // The longest known name that the rest starts with, followed by a separator.
+            let known = self.names.get(kind).map(Vec::as_slice).unwrap_or_default();
+            let best = known
+                .iter()
+                .filter(|n| {
+                    rest.strip_prefix(n.as_str())
+                        .is_some_and(|after| after.is_empty() || after.starts_with(['.', '[']))
+                })
+                .max_by_key(|n| n.len());
+            let name = match best {
+                Some(n) => n.clone(),
+                None => rest.split(['.', '[']).next().unwrap_or_default().to_owned(),
+            };
+            if !name.is_empty() {
+                return (singular, name);
+            }
+        }
+        ("project", String::new())
+    }
+}
+
+/// How many entries had each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub translated: usize,
+    pub approximated: usize,
+    pub unsupported: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Translated => self.translated += 1,
+            Outcome::Approximated(_) => self.approximated += 1,
+            Outcome::Unsupported(_) => self.unsupported += 1,
+        }
+    }
+
+    pub fn of<'a>(entries: impl IntoIterator<Item = &'a LedgerEntry>) -> Self {
+        let mut c = Self::default();
+        for e in entries {
+            c.add(&e.outcome);
+        }
+        c
+    }
+
+    pub const fn total(&self) -> usize {
+        self.translated + self.approximated + self.unsupported
+    }
+
+    /// `12 keys: 10 translated, 1 approximated, 1 unsupported` (zero counts left out).
+    pub fn describe(&self) -> String {
+        let total = self.total();
+        let mut parts = Vec::new();
+        if self.translated > 0 {
+            parts.push(format!("{} translated", self.translated));
+        }
+        if self.approximated > 0 {
+            parts.push(format!("{} approximated", self.approximated));
+        }
+        if self.unsupported > 0 {
+            parts.push(format!("{} unsupported", self.unsupported));
+        }
+        let noun = if total == 1 { "key" } else { "keys" };
+        if parts.is_empty() {
+            format!("0 {noun}")
+        } else {
+            format!("{total} {noun}: {}", parts.join(", "))
+        }
+    }
+}
+
+struct Group<'a> {
+    kind: &'static str,
+    name: String,
+    entries: Vec<&'a LedgerEntry>,
+}
+
+/// Groups in display order: services, networks, volumes, secrets, configs, project; within a
+/// kind, in the order the ledger first mentions them.
+fn groups<'a>(ledger: &'a Ledger, ctx: &ReportContext) -> Vec<Group<'a>> {
+    let mut out: Vec<Group<'a>> = Vec::new();
+    for e in &ledger.entries {
+        let (kind, name) = ctx.group_of(&e.key_path);
+        match out.iter_mut().find(|g| g.kind == kind && g.name == name) {
+            Some(g) => g.entries.push(e),
+            None => out.push(Group {
+                kind,
+                name,
+                entries: vec![e],
+            }),
+        }
+    }
+    let rank = |kind: &str| {
+        KINDS
+            .iter()
+            .position(|(_, s)| *s == kind)
+            .unwrap_or(KINDS.len())
+    };
+    out.sort_by_key(|g| rank(g.kind)); // stable: keeps first-mention order within a kind
+    out
+}
+
+/// The human report. `title` names the target (`podman 5.4`).
+pub fn render_text(ledger: &Ledger, ctx: &ReportContext, title: &str) -> String {
+    let mut s = String::new();
+    let total = Counts::of(&ledger.entries);
+    let _ = writeln!(s, "ledger for {title}: {}", total.describe());
+    for g in groups(ledger, ctx) {
+        let counts = Counts::of(g.entries.iter().copied());
+        let heading = if g.kind == "project" {
+            "project".to_owned()
+        } else {
+            format!("{} {}", g.kind, g.name)
+        };
+        let at = if g.kind == "service" {
+            ctx.service_spans
+                .get(&g.name)
+                .map(|sp| format!(" ({})", ctx.location(*sp)))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let _ = writeln!(s, "\n{heading}{at}: {}", counts.describe());
+        for e in g.entries {
+            let Some(reason) = e.outcome.reason() else {
+                continue;
+            };
+            let _ = writeln!(
+                s,
+                "  {}: {}: {}: {}",
+                ctx.location(e.span),
+                e.key_path,
+                e.outcome.label(),
+                one_line(reason)
+            );
+            if let Some(d) = &e.detail {
+                let _ = writeln!(s, "      -> {}", one_line(d));
+            }
+        }
+    }
+    if total.approximated + total.unsupported > 0 {
+        let _ = writeln!(
+            s,
+            "\n{} of {} keys not carried over exactly (see above; --strict makes this an error)",
+            total.approximated + total.unsupported,
+            total.total()
+        );
+    }
+    s
+}
+
+/// Control characters would let a value from the Compose file rewrite the terminal or fake
+/// report lines: show them escaped.
+fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The whole ledger as JSON: `{target, summary, entries: [...]}`, entries in ledger order,
+/// every entry (translated ones too) with its group, location, outcome, reason and detail.
+pub fn ledger_json(ledger: &Ledger, ctx: &ReportContext) -> Json {
+    let total = Counts::of(&ledger.entries);
+    let entries: Vec<Json> = ledger
+        .entries
+        .iter()
+        .map(|e| {
+            let (kind, name) = ctx.group_of(&e.key_path);
+            json!({
+                "key_path": e.key_path,
+                "group": { "kind": kind, "name": name },
+                "file": ctx.files.get(e.span.file.0 as usize),
+                "line": e.span.line,
+                "column": e.span.column,
+                "outcome": e.outcome.label(),
+                "reason": e.outcome.reason(),
+                "detail": e.detail,
+            })
+        })
+        .collect();
+    json!({
+        "target": ledger.target,
+        "summary": counts_json(total),
+        "entries": entries,
+    })
+}
+
+pub fn counts_json(c: Counts) -> Json {
+    json!({
+        "total": c.total(),
+        "translated": c.translated,
+        "approximated": c.approximated,
+        "unsupported": c.unsupported,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::path::PathBuf;
+    use transship_ir::{FileId, Service, SourceFile, SourceKind};
+
+    fn project() -> Project {
+        let mut p = Project {
+            working_dir: PathBuf::from("/srv/app"),
+            files: vec![
+                SourceFile {
+                    path: PathBuf::from("/srv/app/compose.yaml"),
+                    kind: SourceKind::Compose,
+                },
+                SourceFile {
+                    path: PathBuf::from("/srv/app/compose.override.yaml"),
+                    kind: SourceKind::Compose,
+                },
+            ],
+            ..Project::default()
+        };
+        for (name, line) in [("web", 3), ("web.v2", 20), ("db", 30)] {
+            p.services.insert(
+                name.to_owned(),
+                Service {
+                    name: name.to_owned(),
+                    span: Span::new(FileId(0), line, 3),
+                    ..Service::default()
+                },
+            );
+        }
+        p.networks.insert("backend".to_owned(), Default::default());
+        p
+    }
+
+    fn entry(
+        key: &str,
+        file: u32,
+        line: u32,
+        outcome: Outcome,
+        detail: Option<&str>,
+    ) -> LedgerEntry {
+        LedgerEntry {
+            key_path: key.to_owned(),
+            span: Span::new(FileId(file), line, 5),
+            outcome,
+            detail: detail.map(str::to_owned),
+        }
+    }
+
+    fn ledger() -> Ledger {
+        Ledger {
+            target: "podman".to_owned(),
+            entries: vec![
+                entry(
+                    "networks.backend.driver",
+                    0,
+                    40,
+                    Outcome::Translated,
+                    Some("Driver=bridge"),
+                ),
+                entry(
+                    "services.web.image",
+                    0,
+                    4,
+                    Outcome::Translated,
+                    Some("Image=x"),
+                ),
+                entry(
+                    "services.web.restart",
+                    1,
+                    7,
+                    Outcome::Approximated(
+                        "on-failure:3 becomes Restart=on-failure\nwith a burst".into(),
+                    ),
+                    Some("Restart=on-failure"),
+                ),
+                entry(
+                    "services.web.v2.domainname",
+                    0,
+                    22,
+                    Outcome::Unsupported("podman has no --domainname".into()),
+                    None,
+                ),
+                entry("services.db.image", 0, 31, Outcome::Translated, None),
+                entry("name", 0, 1, Outcome::Translated, None),
+            ],
+        }
+    }
+
+    #[test]
+    fn groups_by_known_names_even_with_dots() {
+        let ctx = ReportContext::from_project(&project(), Some(Path::new("/srv/app")));
+        assert_eq!(
+            ctx.group_of("services.web.v2.domainname"),
+            ("service", "web.v2".into())
+        );
+        assert_eq!(
+            ctx.group_of("services.web.ports[0]"),
+            ("service", "web".into())
+        );
+        assert_eq!(ctx.group_of("services.web"), ("service", "web".into()));
+        assert_eq!(
+            ctx.group_of("networks.backend"),
+            ("network", "backend".into())
+        );
+        assert_eq!(
+            ctx.group_of("volumes.unknown.driver"),
+            ("volume", "unknown".into())
+        );
+        assert_eq!(ctx.group_of("name"), ("project", String::new()));
+        assert_eq!(ctx.group_of("x-custom"), ("project", String::new()));
+    }
+
+    #[test]
+    fn text_report_shows_counts_per_group_and_only_non_translated_details() {
+        let ctx = ReportContext::from_project(&project(), Some(Path::new("/srv/app")));
+        let text = render_text(&ledger(), &ctx, "podman 5.4");
+        let expected = "\
+ledger for podman 5.4: 6 keys: 4 translated, 1 approximated, 1 unsupported
+
+service web (compose.yaml:3:3): 2 keys: 1 translated, 1 approximated
+  compose.override.yaml:7:5: services.web.restart: approximated: on-failure:3 becomes Restart=on-failure\\nwith a burst
+      -> Restart=on-failure
+
+service web.v2 (compose.yaml:20:3): 1 key: 1 unsupported
+  compose.yaml:22:5: services.web.v2.domainname: unsupported: podman has no --domainname
+
+service db (compose.yaml:30:3): 1 key: 1 translated
+
+network backend: 1 key: 1 translated
+
+project: 1 key: 1 translated
+
+2 of 6 keys not carried over exactly (see above; --strict makes this an error)
+";
+        assert_eq!(text, expected);
+        assert!(
+            !text.contains("Image=x"),
+            "translated details are not listed"
+        );
+    }
+
+    #[test]
+    fn clean_ledger_has_no_strict_hint() {
+        let ctx = ReportContext::from_project(&project(), None);
+        let mut l = ledger();
+        l.entries.retain(|e| e.outcome == Outcome::Translated);
+        let text = render_text(&l, &ctx, "podman 4.4");
+        assert!(
+            text.starts_with("ledger for podman 4.4: 4 keys: 4 translated\n"),
+            "{text}"
+        );
+        assert!(!text.contains("--strict"));
+        // Without a base, absolute paths are shown.
+        assert!(text.contains("(/srv/app/compose.yaml:3:3)"), "{text}");
+    }
+
+    #[test]
+    fn synthetic_spans_show_the_file_only() {
+        let ctx = ReportContext::from_project(&project(), Some(Path::new("/srv/app")));
+        assert_eq!(
+            ctx.location(Span::synthetic(FileId(1))),
+            "compose.override.yaml"
+        );
+        assert_eq!(ctx.location(Span::new(FileId(9), 1, 1)), "?:1:1");
+    }
+
+    #[test]
+    fn json_has_every_entry_with_location_and_outcome() {
+        let ctx = ReportContext::from_project(&project(), Some(Path::new("/srv/app")));
+        let j = ledger_json(&ledger(), &ctx);
+        assert_eq!(j["target"], "podman");
+        assert_eq!(j["summary"]["total"], 6);
+        assert_eq!(j["summary"]["approximated"], 1);
+        assert_eq!(j["summary"]["unsupported"], 1);
+        let entries = j["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), 6);
+        let restart = &entries[2];
+        assert_eq!(restart["key_path"], "services.web.restart");
+        assert_eq!(restart["group"]["kind"], "service");
+        assert_eq!(restart["group"]["name"], "web");
+        assert_eq!(restart["file"], "compose.override.yaml");
+        assert_eq!(restart["line"], 7);
+        assert_eq!(restart["outcome"], "approximated");
+        assert_eq!(restart["detail"], "Restart=on-failure");
+        assert!(restart["reason"].as_str().unwrap().contains('\n'));
+        assert_eq!(entries[0]["reason"], Json::Null);
+    }
+}
