@@ -38,6 +38,9 @@ fn rootful_podman_publishes_a_port_on_loopback() {
     let Some(podman) = support::require_tool(TIER, "podman") else {
         return;
     };
+    if !support::require_busybox_image(TIER) {
+        return;
+    }
     let name = support::unique_name("ts-t3-rootful");
     let token = support::unique_name("rootful-token");
     let port = support::free_port();
@@ -235,6 +238,9 @@ fn buildah_builds_a_two_stage_dockerfile_that_runs() {
     let Some(podman) = support::require_tool(TIER, "podman") else {
         return;
     };
+    if !support::require_busybox_image(TIER) {
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let token = support::unique_name("buildah-token");
     std::fs::write(dir.path().join("greeting.txt"), format!("{token}\n")).expect("context file");

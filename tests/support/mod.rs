@@ -15,13 +15,14 @@
 //!
 //! Tier-by-tier API summary:
 //! - gating: [`in_ci`], [`live_enabled`], [`require_live`], [`require_tool`], [`tool`],
-//!   [`tools_dir`], [`images_dir`], [`is_root`];
-//! - running: [`migrate_bin`], [`run_with_timeout`], [`unique_name`], [`free_port`],
-//!   [`http_get`];
+//!   [`tools_dir`], [`images_dir`], [`is_root`], [`require_archive`],
+//!   [`require_busybox_image`], [`skipped`];
+//! - running: [`migrate_bin`], [`run_with_timeout`], [`run_ok`], [`describe_failure`],
+//!   [`unique_name`], [`free_port`], [`http_get`];
 //! - oracles (tier 2): [`quadlet_dryrun`], [`quadlet_generate`], [`systemd_analyze_verify`],
 //!   [`docker_compose_config`];
-//! - live (tier 3): [`ContainerGuard`], [`DaemonGuard`], [`Containerd`], [`Dockerd`],
-//!   [`RootlessPodman`];
+//! - live (tier 3): [`ContainerGuard`], [`ImageGuard`], [`DaemonGuard`], [`Containerd`],
+//!   [`Dockerd`], [`RootlessPodman`], [`unmount_below`];
 //! - target host (tier 4): [`TargetHost`].
 #![allow(dead_code, clippy::print_stderr)]
 
@@ -174,6 +175,35 @@ pub fn require_archive(tier: &str, file: &str) -> Option<PathBuf> {
     }
     skipped(tier, &why);
     None
+}
+
+/// Makes sure rootful podman has [`BUSYBOX_IMAGE`], loading it from
+/// `images_dir()/busybox.tar` when it is missing. `false` (after a SKIPPED line) outside CI
+/// when neither is there; panics in CI.
+pub fn require_busybox_image(tier: &str) -> bool {
+    let exists = run_with_timeout(
+        Command::new("podman").args(["image", "exists", BUSYBOX_IMAGE]),
+        60,
+    );
+    if exists.status.success() {
+        return true;
+    }
+    let Some(archive) = require_archive(tier, "busybox.tar") else {
+        return false;
+    };
+    match run_ok(
+        Command::new("podman")
+            .args(["load", "-q", "-i"])
+            .arg(&archive),
+        300,
+    ) {
+        Ok(_) => true,
+        Err(e) if in_ci() => panic!("[{tier}] cannot load {BUSYBOX_IMAGE}: {e}"),
+        Err(e) => {
+            skipped(tier, &format!("cannot load {BUSYBOX_IMAGE}: {e}"));
+            false
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
