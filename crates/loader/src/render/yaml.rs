@@ -171,82 +171,19 @@ fn quoted(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use saphyr_parser::{Event, Parser, ScalarStyle};
     use serde_json::json;
 
-    /// Reads a document back (YAML 1.2 core schema for plain scalars) into a JSON value.
+    /// Reads a document back with the loader's own YAML reader (yaml.v3 rules).
     fn parse_back(text: &str) -> Value {
-        let events: Vec<(Event<'_>, ScalarStyle)> = Parser::new_from_str(text)
-            .map(|r| {
-                let (ev, _) =
-                    r.unwrap_or_else(|e| panic!("emitted YAML does not parse: {e}\n{text}"));
-                let style = match &ev {
-                    Event::Scalar(_, s, _, _) => *s,
-                    _ => ScalarStyle::Plain,
-                };
-                (ev, style)
-            })
-            .collect();
-        let mut pos = 0;
-        while !matches!(events[pos].0, Event::DocumentStart(_)) {
-            pos += 1;
-        }
-        pos += 1;
-        build(&events, &mut pos)
-    }
-
-    fn build(events: &[(Event<'_>, ScalarStyle)], pos: &mut usize) -> Value {
-        let (ev, style) = &events[*pos];
-        *pos += 1;
-        match ev {
-            Event::Scalar(text, _, _, _) => {
-                if *style != ScalarStyle::Plain {
-                    return Value::String(text.to_string());
-                }
-                match text.as_ref() {
-                    "null" | "~" | "" => Value::Null,
-                    "true" => Value::Bool(true),
-                    "false" => Value::Bool(false),
-                    t => {
-                        if let Ok(i) = t.parse::<i64>() {
-                            Value::from(i)
-                        } else if let Ok(u) = t.parse::<u64>() {
-                            Value::from(u)
-                        } else if let Some(f) = t
-                            .parse::<f64>()
-                            .ok()
-                            .filter(|_| t.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
-                        {
-                            serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
-                        } else {
-                            Value::String(t.to_owned())
-                        }
-                    }
-                }
-            }
-            Event::SequenceStart(..) => {
-                let mut items = Vec::new();
-                while !matches!(events[*pos].0, Event::SequenceEnd) {
-                    items.push(build(events, pos));
-                }
-                *pos += 1;
-                Value::Array(items)
-            }
-            Event::MappingStart(..) => {
-                let mut map = Map::new();
-                while !matches!(events[*pos].0, Event::MappingEnd) {
-                    let key = match build(events, pos) {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    };
-                    let value = build(events, pos);
-                    map.insert(key, value);
-                }
-                *pos += 1;
-                Value::Object(map)
-            }
-            other => panic!("unexpected event {other:?}"),
-        }
+        let docs = crate::yaml::parse(
+            text,
+            transship_ir::FileId(0),
+            std::path::Path::new("emitted.yaml"),
+            &crate::yaml::Limits::default(),
+        )
+        .unwrap_or_else(|e| panic!("emitted YAML does not parse: {e}\n{text}"));
+        assert_eq!(docs.len(), 1, "{text}");
+        crate::yaml::to_json(&docs[0])
     }
 
     #[test]
@@ -322,6 +259,7 @@ services:
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
+            (-1.0e9f64..1.0e9).prop_map(Value::from),
             any::<String>().prop_map(Value::String),
             "[a-z0-9 :#.$\\-]{0,8}".prop_map(Value::String),
         ];
