@@ -2,8 +2,10 @@
 //!
 //! One module per stage of the loading order; see docs/ARCHITECTURE.md.
 
+pub mod canonical;
 pub mod error;
 pub mod tree;
+pub mod validate;
 pub mod yaml;
 
 pub use error::LoadError;

@@ -1,0 +1,71 @@
+//! `healthcheck`: `test` string → CMD-SHELL, `["NONE"]`, `disable`, durations.
+
+use std::collections::BTreeMap;
+
+use transship_ir::{HealthTest, Healthcheck, Spanned};
+
+use super::read::*;
+use crate::tree::{Node, NodeValue};
+
+pub(crate) fn healthcheck(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Healthcheck>>> {
+    if matches!(v.value, NodeValue::Null) {
+        return Ok(None);
+    }
+    let mut h = Healthcheck::default();
+    let mut ext = BTreeMap::new();
+    for (k, n, kp) in object(cx, v, p, &mut ext)? {
+        match k.name.as_str() {
+            "test" => h.test = test(cx, n, &kp)?,
+            "interval" => h.interval = opt_duration(cx, n, &kp)?,
+            "timeout" => h.timeout = opt_duration(cx, n, &kp)?,
+            "retries" => h.retries = opt_int(cx, n, &kp)?,
+            "start_period" => h.start_period = opt_duration(cx, n, &kp)?,
+            "start_interval" => h.start_interval = opt_duration(cx, n, &kp)?,
+            "disable" => h.disable = opt_bool(cx, n, &kp)?,
+            _ => return Err(unknown(cx, k, p)),
+        }
+    }
+    if let Some(t) = &h.test {
+        if t.value == HealthTest::None && h.disable.is_none() {
+            h.disable = Some(Spanned::new(true, t.span));
+        }
+    }
+    h.extensions = ext;
+    Ok(Some(Spanned::new(h, v.span)))
+}
+
+fn test(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<Spanned<HealthTest>>> {
+    let t = match &n.value {
+        NodeValue::Null => return Ok(None),
+        NodeValue::String(s) => HealthTest::CmdShell(s.clone()),
+        NodeValue::Seq(items) => {
+            let mut words = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                words.push(string_or_number(cx, item, &idx(p, i))?.value);
+            }
+            match words.first().map(String::as_str) {
+                Some("NONE") => HealthTest::None,
+                Some("CMD") => HealthTest::Cmd(words[1..].to_vec()),
+                Some("CMD-SHELL") => {
+                    if words.len() != 2 {
+                        return Err(cx.err(
+                            n.span,
+                            p,
+                            format!("{p}: CMD-SHELL takes exactly one command string"),
+                        ));
+                    }
+                    HealthTest::CmdShell(words[1].clone())
+                }
+                _ => {
+                    return Err(cx.err(
+                        n.span,
+                        p,
+                        format!("{p} must start with \"CMD\", \"CMD-SHELL\" or \"NONE\""),
+                    ));
+                }
+            }
+        }
+        _ => return Err(cx.err(n.span, p, format!("{p} must be a string or a list"))),
+    };
+    Ok(Some(Spanned::new(t, n.span)))
+}

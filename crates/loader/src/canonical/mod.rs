@@ -1,0 +1,419 @@
+//! Canonicalization: the merged, interpolated tree → [`transship_ir::Project`] in long syntax
+//! with typed values, profiles applied, paths absolute, resources named, the implicit
+//! `default` network added and unused top-level resources dropped (as `docker compose config`
+//! does).
+//!
+//! One module per area; [`read`] holds the typed readers and the located-error helpers.
+
+mod build;
+mod deploy;
+mod envfile;
+mod healthcheck;
+mod networks;
+mod ports;
+pub(crate) mod read;
+mod resources;
+mod services;
+pub mod units;
+mod volumes;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use transship_ir::{
+    Network, Project, Service, ServiceNetwork, SourceFile, Span, Spanned, VolumeType,
+};
+
+use crate::error::LoadError;
+use crate::tree::{Node, NodeValue};
+use read::{Cx, R};
+
+pub use ports::parse_short as parse_port_spec;
+
+/// What canonicalization takes: the output of the front stages plus the profile selection.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The merged, interpolated project document (short syntax, profiles not applied).
+    pub tree: Node,
+    pub files: Vec<SourceFile>,
+    /// The project environment (process environment over `.env`).
+    pub environment: BTreeMap<String, String>,
+    pub project_name: Spanned<String>,
+    pub project_dir: PathBuf,
+    pub warnings: Vec<Spanned<String>>,
+    /// `--profile` values; when empty, `COMPOSE_PROFILES` from `environment` is used.
+    pub profiles: Vec<String>,
+    /// Services named on the command line: enabled whatever their profiles, with their
+    /// dependencies.
+    pub services: Vec<String>,
+}
+
+pub(crate) fn locate_error(
+    files: &[SourceFile],
+    span: Span,
+    path: &str,
+    message: String,
+) -> LoadError {
+    crate::error::locate(files, span, path, message)
+}
+
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "version", "name", "include", "services", "models", "networks", "volumes", "secrets", "configs",
+];
+
+/// Turns the loaded tree into the IR (not yet validated across references: see
+/// [`crate::validate`]).
+pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
+    let Input {
+        tree,
+        files,
+        environment,
+        project_name,
+        project_dir,
+        warnings,
+        profiles,
+        services: explicit,
+    } = input;
+    let mut cx = Cx {
+        files,
+        env: &environment,
+        project_dir: &project_dir,
+        project_name: project_name.value.clone(),
+        warnings,
+    };
+    let mut project = Project {
+        name: project_name.clone(),
+        working_dir: project_dir.clone(),
+        ..Project::default()
+    };
+    let root = match &tree.value {
+        NodeValue::Map(m) => m.as_slice(),
+        NodeValue::Null => &[],
+        _ => {
+            return Err(cx.err(
+                tree.span,
+                "",
+                format!(
+                    "Top-level object must be a mapping, got {}",
+                    tree.kind_name()
+                ),
+            ));
+        }
+    };
+    let mut all_services = BTreeMap::new();
+    for (k, v) in root {
+        if read::take_ext(&mut project.extensions, k, v) {
+            continue;
+        }
+        if !TOP_LEVEL_KEYS.contains(&k.name.as_str()) {
+            return Err(read::unknown(&cx, k, ""));
+        }
+        match k.name.as_str() {
+            "services" => {
+                for (sk, sv) in read::map(&cx, v, "services")? {
+                    if read::is_ext(&sk.name) {
+                        continue;
+                    }
+                    let s = services::service(&mut cx, sk, sv)?;
+                    all_services.insert(sk.name.clone(), s);
+                }
+            }
+            "networks" => {
+                for (nk, nv) in read::map(&cx, v, "networks")? {
+                    if !read::is_ext(&nk.name) {
+                        let n = networks::network(&mut cx, nk, nv)?;
+                        project.networks.insert(nk.name.clone(), n);
+                    }
+                }
+            }
+            "volumes" => {
+                for (vk, vv) in read::map(&cx, v, "volumes")? {
+                    if !read::is_ext(&vk.name) {
+                        let vol = volumes::volume(&mut cx, vk, vv)?;
+                        project.volumes.insert(vk.name.clone(), vol);
+                    }
+                }
+            }
+            "secrets" => {
+                for (sk, sv) in read::map(&cx, v, "secrets")? {
+                    if !read::is_ext(&sk.name) {
+                        let s = resources::secret(&mut cx, sk, sv)?;
+                        project.secrets.insert(sk.name.clone(), s);
+                    }
+                }
+            }
+            "configs" => {
+                for (ck, cv) in read::map(&cx, v, "configs")? {
+                    if !read::is_ext(&ck.name) {
+                        let c = resources::config(&mut cx, ck, cv)?;
+                        project.configs.insert(ck.name.clone(), c);
+                    }
+                }
+            }
+            "models" => {
+                for (mk, mv) in read::map(&cx, v, "models")? {
+                    if !read::is_ext(&mk.name) {
+                        project
+                            .models
+                            .insert(mk.name.clone(), read::spanned_value(mv));
+                    }
+                }
+            }
+            "version" => {
+                let already = cx
+                    .warnings
+                    .iter()
+                    .any(|w| w.value.contains("`version` is obsolete"));
+                if !already {
+                    cx.warn(
+                        k.span,
+                        "the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion",
+                    );
+                }
+            }
+            // `name` and `include` were handled by the front stages.
+            _ => {}
+        }
+    }
+
+    let active = active_profiles(&profiles, &environment);
+    project.services = apply_profiles(&cx, all_services, &active, &explicit)?;
+    project.active_profiles = active;
+    add_default_network(&mut project, tree.span);
+    project.files = cx.files;
+    project.warnings = cx.warnings;
+    Ok(project)
+}
+
+fn active_profiles(profiles: &[String], env: &BTreeMap<String, String>) -> Vec<String> {
+    let mut out: Vec<String> = if profiles.is_empty() {
+        env.get("COMPOSE_PROFILES")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        profiles.to_vec()
+    };
+    let mut seen = BTreeSet::new();
+    out.retain(|p| seen.insert(p.clone()));
+    out
+}
+
+/// Keeps the services that are enabled (no profiles, an active profile, `*`, or named
+/// explicitly with their dependencies); a dependency of an enabled service on a disabled or
+/// unknown service is an error unless it is `required: false`.
+fn apply_profiles(
+    cx: &Cx<'_>,
+    all: BTreeMap<String, Service>,
+    active: &[String],
+    explicit: &[String],
+) -> R<BTreeMap<String, Service>> {
+    let all_on = active.iter().any(|p| p == "*");
+    let mut enabled: BTreeSet<String> = all
+        .values()
+        .filter(|s| {
+            s.profiles.is_empty() || all_on || s.profiles.iter().any(|p| active.contains(&p.value))
+        })
+        .map(|s| s.name.clone())
+        .collect();
+    let mut stack: Vec<String> = explicit.to_vec();
+    while let Some(name) = stack.pop() {
+        let Some(s) = all.get(&name) else { continue };
+        if enabled.insert(name.clone()) || explicit.contains(&name) {
+            for dep in s.depends_on.keys() {
+                if !enabled.contains(dep) {
+                    stack.push(dep.clone());
+                }
+            }
+        }
+    }
+    for s in all.values().filter(|s| enabled.contains(&s.name)) {
+        for (dep, d) in &s.depends_on {
+            if !enabled.contains(dep) && d.value.required.value {
+                return Err(cx.err(
+                    d.span,
+                    &format!("services.{}.depends_on.{dep}", s.name),
+                    format!(
+                        "service \"{}\" depends on undefined service \"{dep}\"",
+                        s.name
+                    ),
+                ));
+            }
+            if !all.contains_key(dep) {
+                return Err(cx.err(
+                    d.span,
+                    &format!("services.{}.depends_on.{dep}", s.name),
+                    format!(
+                        "service \"{}\" depends on undefined service \"{dep}\"",
+                        s.name
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(all
+        .into_iter()
+        .filter(|(k, _)| enabled.contains(k))
+        .collect())
+}
+
+/// A service with neither `networks` nor `network_mode` joins `default`, which Compose
+/// creates when the file does not define it.
+fn add_default_network(project: &mut Project, root: Span) {
+    let mut needs_default = false;
+    for s in project.services.values_mut() {
+        needs_default |= s.networks.contains_key("default");
+        if s.networks.is_empty() && s.network_mode.is_none() {
+            s.networks.insert(
+                "default".to_owned(),
+                Spanned::new(ServiceNetwork::default(), Span::synthetic(s.span.file)),
+            );
+            needs_default = true;
+        }
+    }
+    if needs_default && !project.networks.contains_key("default") {
+        let span = Span::synthetic(root.file);
+        project.networks.insert(
+            "default".to_owned(),
+            Network {
+                span,
+                name: Spanned::new(format!("{}_default", project.name.value), span),
+                implicit: true,
+                ..Network::default()
+            },
+        );
+    }
+}
+
+/// Drops top-level networks, volumes, secrets and configs that no active service uses, as
+/// `docker compose config` does.
+pub fn prune_unused(project: &mut Project) {
+    let mut nets = BTreeSet::new();
+    let mut vols = BTreeSet::new();
+    let mut secrets = BTreeSet::new();
+    let mut configs = BTreeSet::new();
+    for s in project.services.values() {
+        nets.extend(s.networks.keys().cloned());
+        for v in &s.volumes {
+            if v.value.kind == VolumeType::Volume {
+                if let Some(src) = &v.value.source {
+                    vols.insert(src.clone());
+                }
+            }
+        }
+        secrets.extend(s.secrets.iter().map(|r| r.value.source.clone()));
+        configs.extend(s.configs.iter().map(|r| r.value.source.clone()));
+        if let Some(b) = &s.build {
+            secrets.extend(b.value.secrets.iter().map(|r| r.value.source.clone()));
+        }
+    }
+    project.networks.retain(|k, _| nets.contains(k));
+    project.volumes.retain(|k, _| vols.contains(k));
+    project.secrets.retain(|k, _| secrets.contains(k));
+    project.configs.retain(|k, _| configs.contains(k));
+}
+
+/// Parses an env file. Delegates to the loader's dotenv stage.
+pub(crate) fn dotenv_parse(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<envfile::Entry>, (u32, u32, String)> {
+    fallback_dotenv(text, lookup)
+}
+
+/// A minimal dotenv reader used until the dotenv stage is available.
+fn fallback_dotenv(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<envfile::Entry>, (u32, u32, String)> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = (i + 1) as u32;
+        let trimmed = raw.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let column = (raw.len() - trimmed.len() + 1) as u32;
+        let body = trimmed.strip_prefix("export ").unwrap_or(trimmed);
+        let (key, value) = match body.split_once('=') {
+            None => (body.trim().to_owned(), None),
+            Some((k, v)) => {
+                let v = v.trim();
+                let v = if let Some(inner) = v.strip_prefix('\'').and_then(|r| r.strip_suffix('\''))
+                {
+                    inner.to_owned()
+                } else if let Some(inner) = v.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+                    expand(&inner.replace("\\n", "\n").replace("\\\"", "\""), lookup)
+                } else {
+                    let v = match v.find(" #") {
+                        Some(p) => v[..p].trim_end(),
+                        None => v,
+                    };
+                    expand(v, lookup)
+                };
+                (k.trim().to_owned(), Some(v))
+            }
+        };
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            return Err((
+                line_no,
+                column,
+                format!("unexpected character in variable name {key:?}"),
+            ));
+        }
+        out.push(envfile::Entry {
+            key,
+            value,
+            line: line_no,
+            column,
+        });
+    }
+    Ok(out)
+}
+
+fn expand(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(pos) = rest.find('$') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        if let Some(b) = after.strip_prefix('{') {
+            if let Some(end) = b.find('}') {
+                let name = &b[..end];
+                let (n, default) = match name.split_once(":-") {
+                    Some((n, d)) => (n, Some(d)),
+                    None => (name, None),
+                };
+                let v = lookup(n).filter(|v| !v.is_empty() || default.is_none());
+                out.push_str(&v.unwrap_or_else(|| default.unwrap_or("").to_owned()));
+                rest = &b[end + 1..];
+                continue;
+            }
+        }
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if end == 0 {
+            out.push('$');
+            rest = after;
+        } else {
+            out.push_str(&lookup(&after[..end]).unwrap_or_default());
+            rest = &after[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Absolute `p` against `base` (for callers outside the canonical stage).
+pub fn absolute(base: &Path, p: &str) -> PathBuf {
+    read::clean(&base.join(p))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,479 @@
+//! Reading typed values out of the spanned tree, with located errors.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use transship_ir::{ByteSize, Duration, SourceFile, Span, Spanned, Value};
+
+use super::units;
+use crate::error::LoadError;
+use crate::tree::{Key, Node, NodeValue};
+
+pub(crate) type R<T> = Result<T, LoadError>;
+
+/// What canonicalization needs from the loaded project besides the tree.
+pub(crate) struct Cx<'a> {
+    pub files: Vec<SourceFile>,
+    pub env: &'a BTreeMap<String, String>,
+    pub project_dir: &'a Path,
+    pub project_name: String,
+    pub warnings: Vec<Spanned<String>>,
+}
+
+impl Cx<'_> {
+    /// A located error at `span`.
+    pub fn err(&self, span: Span, path: &str, message: impl Into<String>) -> LoadError {
+        crate::canonical::locate_error(&self.files, span, path, message.into())
+    }
+
+    pub fn warn(&mut self, span: Span, message: impl Into<String>) {
+        self.warnings.push(Spanned::new(message.into(), span));
+    }
+
+    /// Directory of the file `span` points into (relative paths of `env_file` etc.).
+    pub fn base_dir(&self, _span: Span) -> PathBuf {
+        // Compose resolves relative paths against the project directory (the first file's
+        // directory); extends/include have already rebased their own paths.
+        self.project_dir.to_path_buf()
+    }
+
+    /// Makes `p` absolute against the project directory, expanding a leading `~`.
+    pub fn abs_path(&self, span: Span, p: &str) -> PathBuf {
+        let expanded = self.expand_home(p);
+        let path = Path::new(&expanded);
+        if path.is_absolute() {
+            clean(path)
+        } else {
+            clean(&self.base_dir(span).join(path))
+        }
+    }
+
+    pub fn expand_home(&self, p: &str) -> String {
+        if p == "~" || p.starts_with("~/") {
+            if let Some(home) = self.env.get("HOME") {
+                return format!("{home}{}", &p[1..]);
+            }
+        }
+        p.to_owned()
+    }
+
+    pub fn file_id_for(
+        &mut self,
+        path: &Path,
+        kind: transship_ir::SourceKind,
+    ) -> transship_ir::FileId {
+        if let Some(i) = self
+            .files
+            .iter()
+            .position(|f| f.path == path && f.kind == kind)
+        {
+            return transship_ir::FileId(i as u32);
+        }
+        self.files.push(SourceFile {
+            path: path.to_path_buf(),
+            kind,
+        });
+        transship_ir::FileId((self.files.len() - 1) as u32)
+    }
+}
+
+/// Lexically normalizes `.` and `..` components (like Go's `filepath.Clean`).
+pub(crate) fn clean(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+pub(crate) fn sub(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+pub(crate) fn idx(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+/// The mapping entries of `node`, or "`path` must be a mapping".
+pub(crate) fn map<'n>(cx: &Cx<'_>, node: &'n Node, path: &str) -> R<&'n [(Key, Node)]> {
+    match &node.value {
+        NodeValue::Map(m) => Ok(m),
+        NodeValue::Null => Ok(&[]),
+        _ => Err(cx.err(node.span, path, format!("{path} must be a mapping"))),
+    }
+}
+
+pub(crate) fn seq<'n>(cx: &Cx<'_>, node: &'n Node, path: &str) -> R<&'n [Node]> {
+    match &node.value {
+        NodeValue::Seq(s) => Ok(s),
+        NodeValue::Null => Ok(&[]),
+        _ => Err(cx.err(node.span, path, format!("{path} must be a list"))),
+    }
+}
+
+pub(crate) fn is_ext(key: &str) -> bool {
+    key.starts_with("x-")
+}
+
+pub(crate) fn unknown(cx: &Cx<'_>, key: &Key, path: &str) -> LoadError {
+    let at = if path.is_empty() { "(root)" } else { path };
+    cx.err(
+        key.span,
+        path,
+        format!("{at} Additional property {} is not allowed", key.name),
+    )
+}
+
+/// A string-typed key: only strings are accepted (like the schema's `"type": "string"`).
+pub(crate) fn string(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<String>> {
+    match &node.value {
+        NodeValue::String(s) => Ok(Spanned::new(s.clone(), node.span)),
+        _ => Err(cx.err(node.span, path, format!("{path} must be a string"))),
+    }
+}
+
+pub(crate) fn opt_string(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<String>>> {
+    match &node.value {
+        NodeValue::Null => Ok(None),
+        _ => string(cx, node, path).map(Some),
+    }
+}
+
+/// Any scalar, as Compose stringifies it (`1.50` is `"1.5"`, `true` is `"true"`).
+pub(crate) fn scalar_text(node: &Node) -> Option<String> {
+    match &node.value {
+        NodeValue::String(s) => Some(s.clone()),
+        NodeValue::Int(i) => Some(i.to_string()),
+        NodeValue::Float(f) => Some(format_float(*f)),
+        NodeValue::Bool(b) => Some(b.to_string()),
+        NodeValue::Null => None,
+        _ => None,
+    }
+}
+
+pub(crate) fn format_float(f: f64) -> String {
+    if f.is_infinite() {
+        if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        }
+    } else if f.is_nan() {
+        "NaN".into()
+    } else {
+        // Rust's shortest round-trip formatting matches Go's 'g'-like output for common values.
+        let s = format!("{f}");
+        s
+    }
+}
+
+/// A string or number key (`cpuset`, `published`, env values).
+pub(crate) fn string_or_number(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<String>> {
+    match &node.value {
+        NodeValue::String(_) | NodeValue::Int(_) | NodeValue::Float(_) => Ok(Spanned::new(
+            scalar_text(node).unwrap_or_default(),
+            node.span,
+        )),
+        _ => Err(cx.err(
+            node.span,
+            path,
+            format!("{path} must be a string or number"),
+        )),
+    }
+}
+
+pub(crate) fn bool_from_str(s: &str) -> Option<(bool, bool)> {
+    // (value, is_yaml11_form)
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some((true, false)),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some((false, false)),
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some((true, true)),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some((false, true)),
+        _ => None,
+    }
+}
+
+/// A boolean, also from the strings Compose accepts (`"true"`, and `yes`/`on` with a warning).
+pub(crate) fn boolean(cx: &mut Cx<'_>, node: &Node, path: &str) -> R<Spanned<bool>> {
+    match &node.value {
+        NodeValue::Bool(b) => Ok(Spanned::new(*b, node.span)),
+        NodeValue::String(s) => match bool_from_str(s) {
+            Some((b, yaml11)) => {
+                if yaml11 {
+                    cx.warn(
+                        node.span,
+                        format!(
+                            "\"{s}\" for boolean is not supported by YAML 1.2, please use `{b}`"
+                        ),
+                    );
+                }
+                Ok(Spanned::new(b, node.span))
+            }
+            None => Err(cx.err(
+                node.span,
+                path,
+                format!("failed to cast to expected type: invalid boolean: {s}"),
+            )),
+        },
+        _ => Err(cx.err(node.span, path, format!("{path} must be a boolean"))),
+    }
+}
+
+pub(crate) fn opt_bool(cx: &mut Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<bool>>> {
+    match &node.value {
+        NodeValue::Null => Ok(None),
+        _ => boolean(cx, node, path).map(Some),
+    }
+}
+
+/// An integer, also from a string holding one (`retries: "3"` after interpolation).
+pub(crate) fn int(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<i64>> {
+    match &node.value {
+        NodeValue::Int(i) => Ok(Spanned::new(*i, node.span)),
+        NodeValue::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => {
+            Ok(Spanned::new(*f as i64, node.span))
+        }
+        NodeValue::String(s) => s.trim().parse::<i64>().map(|i| Spanned::new(i, node.span)).map_err(|_| {
+            cx.err(
+                node.span,
+                path,
+                format!("failed to cast to expected type: strconv.Atoi: parsing \"{s}\": invalid syntax"),
+            )
+        }),
+        _ => Err(cx.err(node.span, path, format!("{path} must be a integer"))),
+    }
+}
+
+pub(crate) fn opt_int(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<i64>>> {
+    match &node.value {
+        NodeValue::Null => Ok(None),
+        _ => int(cx, node, path).map(Some),
+    }
+}
+
+pub(crate) fn float(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<f64>> {
+    match &node.value {
+        NodeValue::Int(i) => Ok(Spanned::new(*i as f64, node.span)),
+        NodeValue::Float(f) => Ok(Spanned::new(*f, node.span)),
+        NodeValue::String(s) => s.trim().parse::<f64>().map(|f| Spanned::new(f, node.span)).map_err(|_| {
+            cx.err(
+                node.span,
+                path,
+                format!("failed to cast to expected type: strconv.ParseFloat: parsing \"{s}\": invalid syntax"),
+            )
+        }),
+        _ => Err(cx.err(node.span, path, format!("{path} must be a number"))),
+    }
+}
+
+pub(crate) fn opt_float(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<f64>>> {
+    match &node.value {
+        NodeValue::Null => Ok(None),
+        _ => float(cx, node, path).map(Some),
+    }
+}
+
+/// A duration: Compose's schema requires a string (`10` alone is rejected).
+pub(crate) fn duration(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<Duration>> {
+    match &node.value {
+        NodeValue::String(s) => units::parse_duration(s)
+            .map(|d| Spanned::new(d, node.span))
+            .map_err(|e| cx.err(node.span, path, format!("invalid duration: {e}"))),
+        _ => Err(cx.err(node.span, path, format!("{path} must be a string"))),
+    }
+}
+
+pub(crate) fn opt_duration(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<Duration>>> {
+    match &node.value {
+        NodeValue::Null => Ok(None),
+        _ => duration(cx, node, path).map(Some),
+    }
+}
+
+/// A byte size: a number of bytes or a string with a unit (`1g`, `128mb`).
+pub(crate) fn byte_size(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<ByteSize>> {
+    match &node.value {
+        NodeValue::Int(i) => Ok(Spanned::new(ByteSize(*i), node.span)),
+        NodeValue::Float(f) => Ok(Spanned::new(ByteSize(*f as i64), node.span)),
+        NodeValue::String(s) => {
+            if let Ok(i) = s.parse::<i64>() {
+                return Ok(Spanned::new(ByteSize(i), node.span));
+            }
+            units::parse_byte_size(s)
+                .map(|b| Spanned::new(b, node.span))
+                .map_err(|e| cx.err(node.span, path, e))
+        }
+        _ => Err(cx.err(
+            node.span,
+            path,
+            format!("{path} must be a string or number"),
+        )),
+    }
+}
+
+pub(crate) fn opt_byte_size(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<ByteSize>>> {
+    match &node.value {
+        NodeValue::Null => Ok(None),
+        _ => byte_size(cx, node, path).map(Some),
+    }
+}
+
+/// A list of strings (or a single string where Compose accepts one, e.g. `dns`).
+pub(crate) fn string_list(
+    cx: &Cx<'_>,
+    node: &Node,
+    path: &str,
+    single_ok: bool,
+) -> R<Vec<Spanned<String>>> {
+    match &node.value {
+        NodeValue::String(s) if single_ok => Ok(vec![Spanned::new(s.clone(), node.span)]),
+        NodeValue::Seq(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, n)| string_or_number(cx, n, &idx(path, i)))
+            .collect(),
+        NodeValue::Null => Ok(Vec::new()),
+        _ => Err(cx.err(node.span, path, format!("{path} must be a list"))),
+    }
+}
+
+/// `KEY=VALUE` list or mapping → map. `with_null`: a bare `KEY` (or `KEY:` null) gives `None`.
+pub(crate) fn key_values(
+    cx: &Cx<'_>,
+    node: &Node,
+    path: &str,
+    sep: char,
+) -> R<BTreeMap<String, Spanned<Option<String>>>> {
+    let mut out = BTreeMap::new();
+    match &node.value {
+        NodeValue::Null => {}
+        NodeValue::Map(entries) => {
+            for (k, v) in entries {
+                let value = match &v.value {
+                    NodeValue::Null => None,
+                    NodeValue::String(_)
+                    | NodeValue::Int(_)
+                    | NodeValue::Float(_)
+                    | NodeValue::Bool(_) => scalar_text(v),
+                    _ => {
+                        return Err(cx.err(
+                            v.span,
+                            &sub(path, &k.name),
+                            format!(
+                                "{} must be a string, number, boolean or null",
+                                sub(path, &k.name)
+                            ),
+                        ));
+                    }
+                };
+                let span = if matches!(v.value, NodeValue::Null) {
+                    k.span
+                } else {
+                    v.span
+                };
+                out.insert(k.name.clone(), Spanned::new(value, span));
+            }
+        }
+        NodeValue::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let p = idx(path, i);
+                let text = match &item.value {
+                    NodeValue::String(s) => s.clone(),
+                    NodeValue::Int(_) | NodeValue::Float(_) | NodeValue::Bool(_) => {
+                        scalar_text(item).unwrap_or_default()
+                    }
+                    _ => return Err(cx.err(item.span, &p, format!("{p} must be a string"))),
+                };
+                let (k, v) = match text.split_once(sep) {
+                    Some((k, v)) => (k.to_owned(), Some(v.to_owned())),
+                    None => (text, None),
+                };
+                out.insert(k, Spanned::new(v, item.span));
+            }
+        }
+        _ => Err(cx.err(
+            node.span,
+            path,
+            format!("{path} must be a mapping or a list"),
+        ))?,
+    }
+    Ok(out)
+}
+
+/// Like [`key_values`], with a bare key meaning an empty value (labels, annotations).
+pub(crate) fn string_map(
+    cx: &Cx<'_>,
+    node: &Node,
+    path: &str,
+) -> R<BTreeMap<String, Spanned<String>>> {
+    Ok(key_values(cx, node, path, '=')?
+        .into_iter()
+        .map(|(k, v)| (k, v.map(Option::unwrap_or_default)))
+        .collect())
+}
+
+/// A free-form value.
+pub(crate) fn value(node: &Node) -> Value {
+    match &node.value {
+        NodeValue::Null => Value::Null,
+        NodeValue::Bool(b) => Value::Bool(*b),
+        NodeValue::Int(i) => Value::Int(*i),
+        NodeValue::Float(f) => Value::Float(*f),
+        NodeValue::String(s) => Value::String(s.clone()),
+        NodeValue::Seq(items) => Value::Seq(items.iter().map(value).collect()),
+        NodeValue::Map(entries) => Value::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.name.clone(), value(v)))
+                .collect(),
+        ),
+    }
+}
+
+pub(crate) fn spanned_value(node: &Node) -> Spanned<Value> {
+    Spanned::new(value(node), node.span)
+}
+
+/// Adds an `x-*` entry to `ext`; returns false for other keys.
+pub(crate) fn take_ext(ext: &mut transship_ir::Extensions, key: &Key, node: &Node) -> bool {
+    if is_ext(&key.name) {
+        ext.insert(key.name.clone(), spanned_value(node));
+        true
+    } else {
+        false
+    }
+}
+
+/// Iterates a mapping that must be an object with known keys: calls `f(key, value, path)` for
+/// every non-extension key; `x-*` keys go into `ext`.
+pub(crate) fn object<'n>(
+    cx: &Cx<'_>,
+    node: &'n Node,
+    path: &str,
+    ext: &mut transship_ir::Extensions,
+) -> R<Vec<(&'n Key, &'n Node, String)>> {
+    let entries = map(cx, node, path)?;
+    let mut out = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        if !take_ext(ext, k, v) {
+            out.push((k, v, sub(path, &k.name)));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,385 @@
+//! Unit tests of canonicalization on small documents parsed by the loader's YAML stage.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use transship_ir::*;
+
+use super::{Input, canonicalize, prune_unused};
+use crate::error::LoadError;
+
+pub(crate) fn load_str_in(
+    dir: &Path,
+    text: &str,
+    env: &[(&str, &str)],
+    profiles: &[&str],
+) -> Result<Project, LoadError> {
+    let path = dir.join("compose.yaml");
+    let docs = crate::yaml::parse(text, FileId(0), &path, &crate::yaml::Limits::default())?;
+    let tree = docs.into_iter().next().expect("one document");
+    let mut environment: BTreeMap<String, String> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    environment
+        .entry("HOME".into())
+        .or_insert_with(|| "/home/u".into());
+    let input = Input {
+        tree,
+        files: vec![SourceFile {
+            path,
+            kind: SourceKind::Compose,
+        }],
+        environment,
+        project_name: Spanned::new("proj".into(), Span::synthetic(FileId(0))),
+        project_dir: dir.to_path_buf(),
+        warnings: Vec::new(),
+        profiles: profiles.iter().map(|p| (*p).to_owned()).collect(),
+        services: Vec::new(),
+    };
+    let mut p = canonicalize(input)?;
+    crate::validate::validate(&p)?;
+    prune_unused(&mut p);
+    Ok(p)
+}
+
+fn load(text: &str) -> Project {
+    load_str_in(Path::new("/proj"), text, &[], &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn load_err(text: &str) -> String {
+    match load_str_in(Path::new("/proj"), text, &[], &[]) {
+        Ok(p) => panic!("expected an error, got {p:#?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn svc<'a>(p: &'a Project, name: &str) -> &'a Service {
+    p.services.get(name).unwrap()
+}
+
+#[test]
+fn ports_short_and_long() {
+    let p = load(
+        "services:\n  web:\n    image: x\n    ports:\n      - \"9090-9091:8080-8081\"\n      - 3000\n      - \"[::1]:6001:6001\"\n      - target: 80\n        published: 8080\n        protocol: udp\n        x-note: hi\n",
+    );
+    let ports = &svc(&p, "web").ports;
+    assert_eq!(ports.len(), 5);
+    assert_eq!(ports[0].value.target, 8080);
+    assert_eq!(ports[1].value.published.as_deref(), Some("9091"));
+    assert_eq!(ports[2].value.published, None);
+    assert_eq!(ports[3].value.host_ip.as_deref(), Some("::1"));
+    assert_eq!(ports[4].value.protocol, Protocol::Udp);
+    assert_eq!(ports[4].value.published.as_deref(), Some("8080"));
+    assert!(ports[4].value.extensions.contains_key("x-note"));
+    // Spans point at the list item that produced the entry.
+    assert_eq!((ports[0].span.line, ports[0].span.column), (5, 9));
+    assert_eq!(ports[1].span, ports[0].span);
+}
+
+#[test]
+fn volumes_short_forms() {
+    let p = load(
+        "services:\n  web:\n    image: x\n    volumes:\n      - ./html:/x:ro,Z\n      - data:/data\n      - /anon\n      - ~/foo:/foo\n      - type: tmpfs\n        target: /t\n        tmpfs: {size: 64m, mode: 01777}\nvolumes:\n  data: {}\n  unused: {}\n",
+    );
+    let v = &svc(&p, "web").volumes;
+    assert_eq!(v[0].value.kind, VolumeType::Bind);
+    assert_eq!(v[0].value.source.as_deref(), Some("/proj/html"));
+    assert_eq!(v[0].value.read_only, Some(true));
+    let b = v[0].value.bind.as_ref().unwrap();
+    assert_eq!(b.selinux.as_deref(), Some("Z"));
+    assert_eq!(b.create_host_path, Some(true));
+    assert_eq!(v[1].value.kind, VolumeType::Volume);
+    assert_eq!(v[1].value.source.as_deref(), Some("data"));
+    assert_eq!(v[2].value.source, None);
+    assert_eq!(v[2].value.target, "/anon");
+    assert_eq!(v[3].value.source.as_deref(), Some("/home/u/foo"));
+    let t = v[4].value.tmpfs.as_ref().unwrap();
+    assert_eq!(t.size, Some(ByteSize(64 << 20)));
+    assert_eq!(t.mode, Some(0o1777));
+    assert_eq!(p.volumes.keys().collect::<Vec<_>>(), vec!["data"]);
+    assert_eq!(p.volumes["data"].name.value, "proj_data");
+}
+
+#[test]
+fn typed_values() {
+    let p = load(
+        "services:\n  web:\n    image: x\n    privileged: yes\n    tty: \"true\"\n    mem_limit: 1g\n    shm_size: 128mb\n    memswap_limit: -1\n    stop_grace_period: 1m30s\n    restart: on-failure:3\n    cpus: \"1.5\"\n    ulimits: {nofile: 1024, nproc: {soft: 1, hard: 2}}\n    healthcheck:\n      test: curl x\n      retries: \"3\"\n      interval: 1500ms\n",
+    );
+    let s = svc(&p, "web");
+    assert!(s.privileged.as_ref().unwrap().value);
+    assert!(s.tty.as_ref().unwrap().value);
+    assert_eq!(s.mem_limit.as_ref().unwrap().value, ByteSize(1 << 30));
+    assert_eq!(s.shm_size.as_ref().unwrap().value, ByteSize(128 << 20));
+    assert_eq!(s.memswap_limit.as_ref().unwrap().value, ByteSize(-1));
+    assert_eq!(
+        s.stop_grace_period.as_ref().unwrap().value,
+        Duration::from_secs(90)
+    );
+    assert_eq!(
+        s.restart.as_ref().unwrap().value,
+        RestartPolicy::OnFailure(Some(3))
+    );
+    assert_eq!(s.cpus.as_ref().unwrap().value, 1.5);
+    assert_eq!(
+        s.ulimits["nofile"].value,
+        Ulimit {
+            soft: 1024,
+            hard: 1024
+        }
+    );
+    assert_eq!(s.ulimits["nproc"].value, Ulimit { soft: 1, hard: 2 });
+    let h = &s.healthcheck.as_ref().unwrap().value;
+    assert_eq!(
+        h.test.as_ref().unwrap().value,
+        HealthTest::CmdShell("curl x".into())
+    );
+    assert_eq!(h.retries.as_ref().unwrap().value, 3);
+    assert_eq!(h.interval.as_ref().unwrap().value, Duration(1_500_000_000));
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.value.contains("\"yes\" for boolean"))
+    );
+}
+
+#[test]
+fn depends_secrets_configs_hosts_devices() {
+    let p = load(
+        "services:\n  web:\n    image: x\n    depends_on: [db]\n    secrets: [s1, {source: s2, target: custom, mode: 0o440}]\n    configs: [c1]\n    extra_hosts: [\"h:1.2.3.4\", \"v6=::1\", \"b:[::2]\"]\n    devices: [\"/dev/a:/dev/b:rwm\", \"/dev/c\"]\n    command: sh -c 'echo \"a b\"'\n    entrypoint: \"\"\n  db:\n    image: y\nsecrets:\n  s1: {file: ./s1.txt}\n  s2: {environment: TOKEN}\nconfigs:\n  c1: {content: hello}\n",
+    );
+    let s = svc(&p, "web");
+    let d = &s.depends_on["db"].value;
+    assert_eq!(d.condition.value, DependsCondition::ServiceStarted);
+    assert!(d.required.value);
+    assert_eq!(
+        s.secrets[0].value.target.as_deref(),
+        Some("/run/secrets/s1")
+    );
+    assert_eq!(
+        s.secrets[1].value.target.as_deref(),
+        Some("/run/secrets/custom")
+    );
+    assert_eq!(s.secrets[1].value.mode, Some(0o440));
+    assert_eq!(s.configs[0].value.target.as_deref(), Some("/c1"));
+    let hosts: Vec<_> = s
+        .extra_hosts
+        .iter()
+        .map(|h| (h.value.host.as_str(), h.value.ip.as_str()))
+        .collect();
+    assert_eq!(hosts, vec![("h", "1.2.3.4"), ("v6", "::1"), ("b", "::2")]);
+    assert_eq!(s.devices[0].value.permissions.as_deref(), Some("rwm"));
+    assert_eq!(s.devices[1].value.target, "/dev/c");
+    assert_eq!(
+        s.command.as_ref().unwrap().value,
+        vec!["sh", "-c", "echo \"a b\""]
+    );
+    assert_eq!(s.entrypoint.as_ref().unwrap().value, Vec::<String>::new());
+    assert_eq!(
+        p.secrets["s1"].file.as_ref().unwrap().value,
+        PathBuf::from("/proj/s1.txt")
+    );
+    assert_eq!(p.secrets["s1"].name.value, "proj_s1");
+}
+
+#[test]
+fn implicit_default_network_and_pruning() {
+    let p = load(
+        "services:\n  a:\n    image: x\n  b:\n    image: x\n    network_mode: host\n  c:\n    image: x\n    networks: [front]\nnetworks:\n  front: {}\n  unused: {}\n  ext: {external: true}\n",
+    );
+    assert!(svc(&p, "a").networks.contains_key("default"));
+    assert!(svc(&p, "b").networks.is_empty());
+    assert_eq!(
+        p.networks.keys().collect::<Vec<_>>(),
+        vec!["default", "front"]
+    );
+    assert!(p.networks["default"].implicit);
+    assert_eq!(p.networks["default"].name.value, "proj_default");
+    assert!(!p.networks["front"].implicit);
+}
+
+#[test]
+fn external_resources_keep_their_name() {
+    let p = load(
+        "services:\n  a:\n    image: x\n    networks: [ext]\n    volumes: [v:/v]\nnetworks:\n  ext: {external: true}\nvolumes:\n  v: {external: true, name: real}\n",
+    );
+    assert_eq!(p.networks["ext"].name.value, "ext");
+    assert_eq!(p.volumes["v"].name.value, "real");
+}
+
+#[test]
+fn profiles_select_services() {
+    let text = "services:\n  web:\n    image: x\n  dbg:\n    image: x\n    profiles: [debug]\n";
+    let p = load_str_in(Path::new("/proj"), text, &[], &[]).unwrap();
+    assert_eq!(p.services.keys().collect::<Vec<_>>(), vec!["web"]);
+    let p = load_str_in(Path::new("/proj"), text, &[], &["debug"]).unwrap();
+    assert_eq!(p.services.len(), 2);
+    let p = load_str_in(
+        Path::new("/proj"),
+        text,
+        &[("COMPOSE_PROFILES", "debug,x")],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(p.services.len(), 2);
+    assert_eq!(p.active_profiles, vec!["debug", "x"]);
+}
+
+#[test]
+fn dependency_on_disabled_service_is_an_error() {
+    let e = load_err(
+        "services:\n  web:\n    image: x\n    depends_on: [cache]\n  cache:\n    image: x\n    profiles: [p]\n",
+    );
+    assert!(
+        e.contains("service \"web\" depends on undefined service \"cache\""),
+        "{e}"
+    );
+    assert!(e.contains("compose.yaml:4:"), "{e}");
+}
+
+#[test]
+fn unknown_keys_and_wrong_types_are_located() {
+    let e = load_err("services:\n  web:\n    image: x\n    foo: 1\n");
+    assert!(e.contains("compose.yaml:4:5"), "{e}");
+    assert!(
+        e.contains("services.web Additional property foo is not allowed"),
+        "{e}"
+    );
+    let e = load_err("services:\n  web:\n    image: x\n    ports: \"80\"\n");
+    assert!(e.contains("services.web.ports must be a list"), "{e}");
+    let e = load_err("foo: 1\nservices: {}\n");
+    assert!(
+        e.contains("(root) Additional property foo is not allowed"),
+        "{e}"
+    );
+    let e = load_err("services:\n  web:\n    image: x\n    user: 1000\n");
+    assert!(e.contains("services.web.user must be a string"), "{e}");
+}
+
+#[test]
+fn validation_errors() {
+    let cases = [
+        (
+            "services:\n  web:\n    image: x\n    ports: [\"::1:6000:6000\"]\n",
+            "too many colons",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    healthcheck: {interval: 10x}\n",
+            "unknown unit \"x\"",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    mem_limit: 1x\n",
+            "invalid size: '1x'",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    mem_limit: 1g\n    deploy: {resources: {limits: {memory: 2g}}}\n",
+            "can't set distinct values on 'mem_limit' and 'deploy.resources.limits.memory'",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    mem_reservation: 1g\n    deploy: {resources: {reservations: {cpus: \"1\"}}}\n",
+            "'mem_reservation' and 'deploy.resources.reservations.memory'",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    container_name: c\n    scale: 2\n",
+            "can't set container_name and web as container name must be unique",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    networks: [n]\n",
+            "service \"web\" refers to undefined network n",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    volumes: [\"vol:/x\"]\n",
+            "refers to undefined volume vol",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    secrets: [s]\n",
+            "refers to undefined secret s",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    configs: [c]\n",
+            "refers to undefined config c",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    depends_on: [db]\n  db:\n    image: x\n    depends_on: [web]\n",
+            "dependency cycle detected",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    network_mode: service:zz\n",
+            "service \"web\" depends on undefined service \"zz\"",
+        ),
+        (
+            "services:\n  web:\n    image: x\n    privileged: maybe\n",
+            "invalid boolean: maybe",
+        ),
+    ];
+    for (text, expected) in cases {
+        let e = load_err(text);
+        assert!(e.contains(expected), "{text}\n=> {e}");
+        assert!(e.contains("compose.yaml:"), "not located: {e}");
+    }
+}
+
+#[test]
+fn env_file_precedence_and_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.env"),
+        "A=fromfile1\nB=fromfile1\nC=f1\nD=f1\nE\nF=$XV\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b.env"), "# comment\nA=fromfile2\nG=\n").unwrap();
+    std::fs::write(dir.path().join("l.env"), "L1=x\nL2=y\n").unwrap();
+    let text = "services:\n  web:\n    image: x\n    env_file: [a.env, b.env, {path: missing.env, required: false}]\n    environment:\n      B: fromenv\n      C:\n      XV:\n      UNSET:\n    label_file: l.env\n    labels: {L2: z}\n";
+    let p = load_str_in(
+        dir.path(),
+        text,
+        &[("XV", "xv"), ("E", "eproc"), ("C", "cproc")],
+        &[],
+    )
+    .unwrap();
+    let s = svc(&p, "web");
+    let env: BTreeMap<&str, Option<&str>> = s
+        .environment
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.value.as_deref()))
+        .collect();
+    let want: BTreeMap<&str, Option<&str>> = [
+        ("A", Some("fromfile2")),
+        ("B", Some("fromenv")),
+        ("C", Some("cproc")),
+        ("D", Some("f1")),
+        ("E", Some("eproc")),
+        ("F", Some("xv")),
+        ("G", Some("")),
+        ("UNSET", None),
+        ("XV", Some("xv")),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(env, want);
+    // A comes from line 2 of b.env.
+    let a = &s.environment["A"].span;
+    assert_eq!(p.files[a.file.0 as usize].path, dir.path().join("b.env"));
+    assert_eq!(p.files[a.file.0 as usize].kind, SourceKind::EnvFile);
+    assert_eq!((a.line, a.column), (2, 1));
+    assert_eq!(s.env_file.len(), 3);
+    assert_eq!(s.labels["L1"].value, "x");
+    assert_eq!(s.labels["L2"].value, "z");
+    assert_eq!(s.label_file.len(), 1);
+}
+
+#[test]
+fn missing_required_env_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = load_str_in(
+        dir.path(),
+        "services:\n  web:\n    image: x\n    env_file: nope.env\n",
+        &[],
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("nope.env"), "{e}");
+    assert!(e.contains("compose.yaml:4:15"), "{e}");
+}

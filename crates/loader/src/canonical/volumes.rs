@@ -1,0 +1,319 @@
+//! Service `volumes` (short `src:dst:opts` and long syntax) and top-level `volumes`.
+
+use std::collections::BTreeMap;
+
+use transship_ir::{
+    BindOptions, ImageMountOptions, ServiceVolume, Spanned, TmpfsOptions, Volume, VolumeOptions,
+    VolumeType,
+};
+
+use super::read::*;
+use crate::tree::{Key, Node, NodeValue};
+
+pub(crate) fn service_volumes(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<ServiceVolume>>> {
+    let mut out = Vec::new();
+    for (i, item) in seq(cx, v, p)?.iter().enumerate() {
+        let ip = idx(p, i);
+        let vol = match &item.value {
+            NodeValue::String(s) => short(cx, s, item, &ip)?,
+            NodeValue::Map(_) => long(cx, item, &ip)?,
+            _ => {
+                return Err(cx.err(
+                    item.span,
+                    &ip,
+                    format!("{ip} must be a string or a mapping"),
+                ));
+            }
+        };
+        out.push(Spanned::new(vol, item.span));
+    }
+    Ok(out)
+}
+
+/// A source that names a host path rather than a volume.
+fn is_path(source: &str) -> bool {
+    source.starts_with('.') || source.starts_with('/') || source.starts_with('~')
+}
+
+fn short(cx: &Cx<'_>, spec: &str, item: &Node, ip: &str) -> R<ServiceVolume> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let (source, target, opts) = match parts.as_slice() {
+        [t] => ("", *t, ""),
+        [s, t] => (*s, *t, ""),
+        [s, t, o] => (*s, *t, *o),
+        _ => {
+            return Err(cx.err(
+                item.span,
+                ip,
+                format!("invalid spec: {spec}: too many colons"),
+            ));
+        }
+    };
+    if target.is_empty() {
+        return Err(cx.err(
+            item.span,
+            ip,
+            format!("invalid spec: {spec}: empty section between colons"),
+        ));
+    }
+    let mut vol = ServiceVolume {
+        target: target.to_owned(),
+        ..ServiceVolume::default()
+    };
+    if source.is_empty() {
+        vol.kind = VolumeType::Volume;
+        vol.volume = Some(VolumeOptions::default());
+    } else if is_path(source) {
+        vol.kind = VolumeType::Bind;
+        vol.source = Some(
+            cx.abs_path(item.span, source)
+                .to_string_lossy()
+                .into_owned(),
+        );
+        vol.bind = Some(BindOptions {
+            create_host_path: Some(true),
+            ..BindOptions::default()
+        });
+    } else {
+        vol.kind = VolumeType::Volume;
+        vol.source = Some(source.to_owned());
+        vol.volume = Some(VolumeOptions::default());
+    }
+    for opt in opts.split(',').filter(|o| !o.is_empty()) {
+        match opt {
+            "ro" => vol.read_only = Some(true),
+            "rw" => vol.read_only = Some(false),
+            "z" | "Z" => {
+                if let Some(b) = vol.bind.as_mut() {
+                    b.selinux = Some(opt.to_owned());
+                }
+            }
+            "nocopy" => {
+                if let Some(v) = vol.volume.as_mut() {
+                    v.nocopy = Some(true);
+                }
+            }
+            "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" => {
+                if let Some(b) = vol.bind.as_mut() {
+                    b.propagation = Some(opt.to_owned());
+                }
+            }
+            // Accepted and ignored by Compose (Docker Desktop for Mac only).
+            "cached" | "delegated" | "consistent" => {}
+            other => {
+                return Err(cx.err(
+                    item.span,
+                    ip,
+                    format!("invalid spec: {spec}: unknown option {other:?}"),
+                ));
+            }
+        }
+    }
+    Ok(vol)
+}
+
+fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<ServiceVolume> {
+    let mut vol = ServiceVolume::default();
+    let mut ext = BTreeMap::new();
+    let mut kind = None;
+    let mut source = None;
+    for (k, n, kp) in object(cx, item, ip, &mut ext)? {
+        match k.name.as_str() {
+            "type" => {
+                let t = string(cx, n, &kp)?;
+                kind = Some(match t.value.as_str() {
+                    "bind" => VolumeType::Bind,
+                    "volume" => VolumeType::Volume,
+                    "tmpfs" => VolumeType::Tmpfs,
+                    "cluster" => VolumeType::Cluster,
+                    "npipe" => VolumeType::Npipe,
+                    "image" => VolumeType::Image,
+                    other => {
+                        return Err(cx.err(
+                            n.span,
+                            &kp,
+                            format!("{kp} must be one of the following: \"bind\", \"volume\", \"tmpfs\", \"cluster\", \"npipe\", \"image\" (got {other:?})"),
+                        ));
+                    }
+                });
+            }
+            "source" => source = opt_string(cx, n, &kp)?,
+            "target" => vol.target = string(cx, n, &kp)?.value,
+            "read_only" => vol.read_only = opt_bool_pure(cx, n, &kp)?,
+            "consistency" => vol.consistency = opt_string(cx, n, &kp)?.map(|s| s.value),
+            "bind" => {
+                let mut b = BindOptions::default();
+                let mut e = BTreeMap::new();
+                for (k2, n2, p2) in object(cx, n, &kp, &mut e)? {
+                    match k2.name.as_str() {
+                        "propagation" => b.propagation = opt_string(cx, n2, &p2)?.map(|s| s.value),
+                        "create_host_path" => b.create_host_path = opt_bool_pure(cx, n2, &p2)?,
+                        "recursive" => b.recursive = opt_string(cx, n2, &p2)?.map(|s| s.value),
+                        "selinux" => b.selinux = opt_string(cx, n2, &p2)?.map(|s| s.value),
+                        _ => return Err(unknown(cx, k2, &kp)),
+                    }
+                }
+                vol.bind = Some(b);
+            }
+            "volume" => {
+                let mut o = VolumeOptions::default();
+                let mut e = BTreeMap::new();
+                for (k2, n2, p2) in object(cx, n, &kp, &mut e)? {
+                    match k2.name.as_str() {
+                        "nocopy" => o.nocopy = opt_bool_pure(cx, n2, &p2)?,
+                        "subpath" => o.subpath = opt_string(cx, n2, &p2)?.map(|s| s.value),
+                        "labels" => {
+                            o.labels = string_map(cx, n2, &p2)?
+                                .into_iter()
+                                .map(|(k, v)| (k, v.value))
+                                .collect();
+                        }
+                        _ => return Err(unknown(cx, k2, &kp)),
+                    }
+                }
+                vol.volume = Some(o);
+            }
+            "tmpfs" => {
+                let mut t = TmpfsOptions::default();
+                let mut e = BTreeMap::new();
+                for (k2, n2, p2) in object(cx, n, &kp, &mut e)? {
+                    match k2.name.as_str() {
+                        "size" => t.size = opt_byte_size(cx, n2, &p2)?.map(|s| s.value),
+                        "mode" => t.mode = octal(cx, n2, &p2)?,
+                        _ => return Err(unknown(cx, k2, &kp)),
+                    }
+                }
+                vol.tmpfs = Some(t);
+            }
+            "image" => {
+                let mut o = ImageMountOptions::default();
+                let mut e = BTreeMap::new();
+                for (k2, n2, p2) in object(cx, n, &kp, &mut e)? {
+                    match k2.name.as_str() {
+                        "subpath" => o.subpath = opt_string(cx, n2, &p2)?.map(|s| s.value),
+                        _ => return Err(unknown(cx, k2, &kp)),
+                    }
+                }
+                vol.image = Some(o);
+            }
+            _ => return Err(unknown(cx, k, ip)),
+        }
+    }
+    let Some(kind) = kind else {
+        return Err(cx.err(item.span, ip, format!("{ip} type is required")));
+    };
+    if vol.target.is_empty() {
+        return Err(cx.err(item.span, ip, format!("{ip} target is required")));
+    }
+    vol.kind = kind;
+    vol.source = match (kind, source) {
+        (VolumeType::Bind, Some(s)) => {
+            Some(cx.abs_path(s.span, &s.value).to_string_lossy().into_owned())
+        }
+        (_, Some(s)) if s.value.is_empty() => None,
+        (_, s) => s.map(|s| s.value),
+    };
+    if kind == VolumeType::Bind && vol.source.is_none() {
+        return Err(cx.err(
+            item.span,
+            ip,
+            format!("{ip}: invalid mount config for type \"bind\": field Source must not be empty"),
+        ));
+    }
+    vol.extensions = ext;
+    Ok(vol)
+}
+
+/// A boolean without the YAML 1.1 warning channel (nested option objects).
+fn opt_bool_pure(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<bool>> {
+    match &n.value {
+        NodeValue::Null => Ok(None),
+        NodeValue::Bool(b) => Ok(Some(*b)),
+        NodeValue::String(s) => bool_from_str(s).map(|(b, _)| Some(b)).ok_or_else(|| {
+            cx.err(
+                n.span,
+                p,
+                format!("failed to cast to expected type: invalid boolean: {s}"),
+            )
+        }),
+        _ => Err(cx.err(n.span, p, format!("{p} must be a boolean"))),
+    }
+}
+
+fn octal(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<u32>> {
+    match &n.value {
+        NodeValue::Null => Ok(None),
+        NodeValue::Int(i) => u32::try_from(*i)
+            .map(Some)
+            .map_err(|_| cx.err(n.span, p, format!("{p} must be a file mode"))),
+        NodeValue::String(s) => u32::from_str_radix(s.trim_start_matches("0o"), 8)
+            .map(Some)
+            .map_err(|_| cx.err(n.span, p, format!("{p} must be an octal number, got {s:?}"))),
+        _ => Err(cx.err(n.span, p, format!("{p} must be a number or a string"))),
+    }
+}
+
+/// Top-level `volumes.<key>`.
+pub(crate) fn volume(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Volume> {
+    let path = format!("volumes.{}", key.name);
+    let mut vol = Volume {
+        span: key.span,
+        ..Volume::default()
+    };
+    let mut ext = BTreeMap::new();
+    let mut name = None;
+    for (k, n, kp) in object(cx, node, &path, &mut ext)? {
+        match k.name.as_str() {
+            "name" => name = opt_string(cx, n, &kp)?,
+            "driver" => vol.driver = opt_string(cx, n, &kp)?,
+            "driver_opts" => vol.driver_opts = string_map(cx, n, &kp)?,
+            "external" => vol.external = external(cx, n, &kp, &mut name)?,
+            "labels" => vol.labels = string_map(cx, n, &kp)?,
+            _ => return Err(unknown(cx, k, &path)),
+        }
+    }
+    vol.name = resource_name(cx, key, name, vol.external.as_ref());
+    vol.extensions = ext;
+    Ok(vol)
+}
+
+/// `external: true` or the legacy `external: {name: x}`.
+pub(crate) fn external(
+    cx: &mut Cx<'_>,
+    n: &Node,
+    kp: &str,
+    name: &mut Option<Spanned<String>>,
+) -> R<Option<Spanned<bool>>> {
+    match &n.value {
+        NodeValue::Map(entries) => {
+            for (k, v) in entries {
+                if k.name == "name" {
+                    let s = string(cx, v, &sub(kp, "name"))?;
+                    cx.warn(
+                        k.span,
+                        format!("{kp}.name is deprecated. Please set name and external: true"),
+                    );
+                    *name = Some(s);
+                } else if !is_ext(&k.name) {
+                    return Err(unknown(cx, k, kp));
+                }
+            }
+            Ok(Some(Spanned::new(true, n.span)))
+        }
+        _ => opt_bool(cx, n, kp),
+    }
+}
+
+/// `name:` if given, the key for external resources, else `<project>_<key>`.
+pub(crate) fn resource_name(
+    cx: &Cx<'_>,
+    key: &Key,
+    name: Option<Spanned<String>>,
+    external: Option<&Spanned<bool>>,
+) -> Spanned<String> {
+    match name {
+        Some(n) => n,
+        None if external.is_some_and(|e| e.value) => Spanned::new(key.name.clone(), key.span),
+        None => Spanned::new(format!("{}_{}", cx.project_name, key.name), key.span),
+    }
+}

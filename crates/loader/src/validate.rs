@@ -1,0 +1,282 @@
+//! Cross-reference and consistency checks on the canonical project, with docker-compose's
+//! error cases and (as far as practical) its messages, each located at the offending value.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use transship_ir::{Project, Service, Span, VolumeType};
+
+use crate::error::{LoadError, locate};
+
+fn err(p: &Project, span: Span, path: &str, msg: String) -> LoadError {
+    locate(&p.files, span, path, msg)
+}
+
+/// Runs every check; the first failure is returned.
+pub fn validate(project: &Project) -> Result<(), LoadError> {
+    for s in project.services.values() {
+        resources_consistency(project, s)?;
+        container_name(project, s)?;
+        references(project, s)?;
+    }
+    dependency_cycles(project)?;
+    Ok(())
+}
+
+/// Legacy resource keys against `deploy.resources` / `deploy.replicas`.
+fn resources_consistency(p: &Project, s: &Service) -> Result<(), LoadError> {
+    let name = &s.name;
+    let distinct = |span: Span, a: &str, b: &str| {
+        err(
+            p,
+            span,
+            &format!("services.{name}.{a}"),
+            format!(
+                "services.{name}: can't set distinct values on '{a}' and '{b}': invalid compose project"
+            ),
+        )
+    };
+    let Some(deploy) = &s.deploy else {
+        return Ok(());
+    };
+    let d = &deploy.value;
+    if let (Some(scale), Some(replicas)) = (&s.scale, &d.replicas) {
+        if scale.value != replicas.value {
+            return Err(distinct(scale.span, "scale", "deploy.replicas"));
+        }
+    }
+    let Some(res) = &d.resources else {
+        return Ok(());
+    };
+    if let Some(limits) = &res.value.limits {
+        let l = &limits.value;
+        if let Some(m) = &s.mem_limit {
+            if l.memory.as_ref().map(|x| x.value) != Some(m.value) {
+                return Err(distinct(
+                    m.span,
+                    "mem_limit",
+                    "deploy.resources.limits.memory",
+                ));
+            }
+        }
+        if let Some(c) = &s.cpus {
+            if l.cpus.as_ref().map(|x| x.value) != Some(c.value) {
+                return Err(distinct(c.span, "cpus", "deploy.resources.limits.cpus"));
+            }
+        }
+        if let Some(pl) = &s.pids_limit {
+            if l.pids.as_ref().map(|x| x.value) != Some(pl.value) {
+                return Err(distinct(
+                    pl.span,
+                    "pids_limit",
+                    "deploy.resources.limits.pids",
+                ));
+            }
+        }
+    }
+    if let Some(res_v) = &res.value.reservations {
+        if let Some(m) = &s.mem_reservation {
+            if res_v.value.memory.as_ref().map(|x| x.value) != Some(m.value) {
+                return Err(distinct(
+                    m.span,
+                    "mem_reservation",
+                    "deploy.resources.reservations.memory",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn container_name(p: &Project, s: &Service) -> Result<(), LoadError> {
+    let Some(cn) = &s.container_name else {
+        return Ok(());
+    };
+    let replicas = s.deploy.as_ref().and_then(|d| d.value.replicas.clone());
+    let (key, count) = match (&s.scale, replicas) {
+        (Some(sc), _) => ("scale", sc.clone()),
+        (None, Some(r)) => ("deploy.replicas", r),
+        (None, None) => return Ok(()),
+    };
+    if count.value > 1 {
+        return Err(err(
+            p,
+            cn.span,
+            &format!("services.{}.container_name", s.name),
+            format!(
+                "services.{key}: can't set container_name and {} as container name must be unique: invalid compose project",
+                s.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn references(p: &Project, s: &Service) -> Result<(), LoadError> {
+    let n = &s.name;
+    for (net, sn) in &s.networks {
+        if !p.networks.contains_key(net) {
+            return Err(err(
+                p,
+                sn.span,
+                &format!("services.{n}.networks.{net}"),
+                format!(
+                    "service \"{n}\" refers to undefined network {net}: invalid compose project"
+                ),
+            ));
+        }
+    }
+    for (i, v) in s.volumes.iter().enumerate() {
+        if v.value.kind != VolumeType::Volume {
+            continue;
+        }
+        if let Some(src) = &v.value.source {
+            if !p.volumes.contains_key(src) {
+                return Err(err(
+                    p,
+                    v.span,
+                    &format!("services.{n}.volumes[{i}]"),
+                    format!(
+                        "service \"{n}\" refers to undefined volume {src}: invalid compose project"
+                    ),
+                ));
+            }
+        }
+    }
+    for (kind, list, defined) in [
+        (
+            "secret",
+            &s.secrets,
+            p.secrets.keys().collect::<BTreeSet<_>>(),
+        ),
+        (
+            "config",
+            &s.configs,
+            p.configs.keys().collect::<BTreeSet<_>>(),
+        ),
+    ] {
+        for (i, r) in list.iter().enumerate() {
+            if !defined.contains(&r.value.source) {
+                return Err(err(
+                    p,
+                    r.span,
+                    &format!("services.{n}.{kind}s[{i}]"),
+                    format!(
+                        "service \"{n}\" refers to undefined {kind} {}: invalid compose project",
+                        r.value.source
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(b) = &s.build {
+        for (i, r) in b.value.secrets.iter().enumerate() {
+            if !p.secrets.contains_key(&r.value.source) {
+                return Err(err(
+                    p,
+                    r.span,
+                    &format!("services.{n}.build.secrets[{i}]"),
+                    format!(
+                        "service \"{n}\" refers to undefined build secret {}: invalid compose project",
+                        r.value.source
+                    ),
+                ));
+            }
+        }
+    }
+    let undefined_service = |span: Span, path: String, dep: &str| {
+        err(
+            p,
+            span,
+            &path,
+            format!(
+                "service \"{n}\" depends on undefined service \"{dep}\": invalid compose project"
+            ),
+        )
+    };
+    for (key, value) in [
+        ("network_mode", &s.network_mode),
+        ("ipc", &s.ipc),
+        ("pid", &s.pid),
+    ] {
+        if let Some(v) = value {
+            if let Some(dep) = v.value.strip_prefix("service:") {
+                if !p.services.contains_key(dep) {
+                    return Err(undefined_service(
+                        v.span,
+                        format!("services.{n}.{key}"),
+                        dep,
+                    ));
+                }
+            }
+        }
+    }
+    for (i, v) in s.volumes_from.iter().enumerate() {
+        if v.value.starts_with("container:") {
+            continue;
+        }
+        let dep = v.value.split(':').next().unwrap_or_default();
+        if !p.services.contains_key(dep) {
+            return Err(undefined_service(
+                v.span,
+                format!("services.{n}.volumes_from[{i}]"),
+                dep,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `depends_on` must form no cycle (`dependency cycle detected: a -> b -> a`).
+fn dependency_cycles(p: &Project) -> Result<(), LoadError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Visiting,
+        Done,
+    }
+    fn visit<'a>(
+        p: &'a Project,
+        name: &'a str,
+        marks: &mut BTreeMap<&'a str, Mark>,
+        stack: &mut Vec<&'a str>,
+    ) -> Result<(), LoadError> {
+        match marks.get(name) {
+            Some(Mark::Done) => return Ok(()),
+            Some(Mark::Visiting) => {
+                let start = stack.iter().position(|s| *s == name).unwrap_or(0);
+                let mut cycle: Vec<&str> = stack[start..].to_vec();
+                cycle.push(name);
+                // Report from the service whose dependency closes the cycle.
+                let from = stack.last().copied().unwrap_or(name);
+                let span = p
+                    .services
+                    .get(from)
+                    .and_then(|s| s.depends_on.get(name))
+                    .map(|d| d.span)
+                    .unwrap_or_default();
+                return Err(err(
+                    p,
+                    span,
+                    &format!("services.{from}.depends_on.{name}"),
+                    format!("dependency cycle detected: {}", cycle.join(" -> ")),
+                ));
+            }
+            None => {}
+        }
+        let Some(s) = p.services.get(name) else {
+            return Ok(());
+        };
+        marks.insert(name, Mark::Visiting);
+        stack.push(name);
+        for dep in s.depends_on.keys() {
+            visit(p, dep, marks, stack)?;
+        }
+        stack.pop();
+        marks.insert(name, Mark::Done);
+        Ok(())
+    }
+    let mut marks = BTreeMap::new();
+    for name in p.services.keys() {
+        visit(p, name, &mut marks, &mut Vec::new())?;
+    }
+    Ok(())
+}
