@@ -4,6 +4,7 @@
 
 pub mod canonical;
 pub mod error;
+pub mod render;
 pub mod tree;
 pub mod validate;
 pub mod yaml;
