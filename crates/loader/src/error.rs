@@ -56,6 +56,21 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+impl LoadError {
+    /// Attaches the file (and, when the error has a line, a snippet of `text`) to an error a
+    /// stage produced without knowing its file (e.g. [`crate::interpolate::interpolate_tree`]).
+    #[must_use]
+    pub fn in_file(mut self, path: &std::path::Path, text: &str) -> Self {
+        if self.file.is_none() {
+            self.file = Some(path.to_path_buf());
+        }
+        if self.snippet.is_none() && self.line > 0 {
+            self.snippet = snippet(text, self.line, self.column);
+        }
+        self
+    }
+}
+
 /// A [`LoadError`] located at `span`: fills `file`, `line`, `column` from the span and
 /// `files[span.file]`, and a snippet (the source line plus a caret under the column) read
 /// from that file. Used by every loader stage for its located errors.

@@ -3,7 +3,9 @@
 //! One module per stage of the loading order; see docs/ARCHITECTURE.md.
 
 pub mod canonical;
+pub mod dotenv;
 pub mod error;
+pub mod interpolate;
 pub mod render;
 pub mod tree;
 pub mod validate;
