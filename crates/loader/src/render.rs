@@ -1424,7 +1424,7 @@ fn render_network(n: &Network, format: Format) -> Json {
                 ),
             );
         }
-        io.string_map("options", &i.value.options);
+        // docker-compose 2.26.1 reads `ipam.options` but does not print it.
         io.extensions(&i.value.extensions, format);
     }
     // `ipam` is a plain struct: always in JSON, only when set in YAML.
