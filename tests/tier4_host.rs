@@ -71,17 +71,13 @@ fn a_quadlet_container_starts_under_systemd_on_the_target_host() {
         "[Network]\nSubnet=10.89.44.0/24\n",
     )
     .expect("write t4.network");
-    must(&host, &["mkdir", "-p", "/etc/containers/systemd"]);
-    for f in ["t4web.container", "t4.network"] {
-        host.copy_in(&dir.path().join(f), &format!("/etc/containers/systemd/{f}"))
-            .expect("copy the quadlet files in");
-    }
-    must(&host, &["systemctl", "daemon-reload"]);
+    host.install_quadlets(dir.path())
+        .expect("install the quadlet files and daemon-reload");
     // quadlet's generator ran: the unit exists
     let cat = must(&host, &["systemctl", "cat", "t4web.service"]);
     assert!(cat.contains("ExecStart=/usr/bin/podman run"), "{cat}");
 
-    let started = host.exec(&["systemctl", "start", "t4web.service"]);
+    let started = host.systemctl(&["start", "t4web.service"]);
     assert!(
         started.status.success(),
         "{}\n--- journal\n{}",

@@ -1199,6 +1199,32 @@ impl TargetHost {
         r.map(|_| ())
     }
 
+    /// Copies every regular file of `local_dir` (quadlet files: `.container`, `.network`,
+    /// ...) into the host's `/etc/containers/systemd/` and runs `systemctl daemon-reload`,
+    /// so quadlet's generator turns them into units.
+    pub fn install_quadlets(&self, local_dir: &Path) -> Result<(), String> {
+        self.exec_ok(&["mkdir", "-p", "/etc/containers/systemd"])?;
+        let entries =
+            std::fs::read_dir(local_dir).map_err(|e| format!("{}: {e}", local_dir.display()))?;
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if !path.is_file() {
+                continue;
+            }
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            self.copy_in(&path, &format!("/etc/containers/systemd/{name}"))?;
+        }
+        self.exec_ok(&["systemctl", "daemon-reload"]).map(|_| ())
+    }
+
+    /// `systemctl ARGS...` inside the host.
+    pub fn systemctl(&self, args: &[&str]) -> Output {
+        let mut argv = vec!["systemctl"];
+        argv.extend_from_slice(args);
+        self.exec(&argv)
+    }
+
     /// The journal of one unit inside the host (for failure messages).
     pub fn journal(&self, unit: &str) -> String {
         let out = self.exec(&["journalctl", "--no-pager", "-n", "200", "-u", unit]);
