@@ -14,11 +14,40 @@ fn err(p: &Project, span: Span, path: &str, msg: String) -> LoadError {
 /// Runs every check; the first failure is returned.
 pub fn validate(project: &Project) -> Result<(), LoadError> {
     for s in project.services.values() {
+        basics(project, s)?;
         resources_consistency(project, s)?;
         container_name(project, s)?;
         references(project, s)?;
     }
     dependency_cycles(project)?;
+    Ok(())
+}
+
+/// An image or a build, and `network_mode` without `networks`.
+fn basics(p: &Project, s: &Service) -> Result<(), LoadError> {
+    let name = &s.name;
+    if s.image.is_none() && s.build.is_none() && s.provider.is_none() {
+        return Err(err(
+            p,
+            s.span,
+            &format!("services.{name}"),
+            format!(
+                "service \"{name}\" has neither an image nor a build context specified: invalid compose project"
+            ),
+        ));
+    }
+    if let Some(nm) = &s.network_mode {
+        if !s.networks.is_empty() {
+            return Err(err(
+                p,
+                nm.span,
+                &format!("services.{name}.network_mode"),
+                format!(
+                    "service {name} declares mutually exclusive `network_mode` and `networks`: invalid compose project"
+                ),
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -10,14 +10,6 @@ use transship_ir::{EnvFile, FileId, Service, SourceKind, Span, Spanned};
 use super::read::*;
 use crate::tree::{Node, NodeValue};
 
-/// One `KEY[=value]` line of an env file.
-pub(crate) struct Entry {
-    pub key: String,
-    pub value: Option<String>,
-    pub line: u32,
-    pub column: u32,
-}
-
 fn env_file_list(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<EnvFile>>> {
     let mut out = Vec::new();
     let items: Vec<&Node> = match &v.value {
@@ -98,7 +90,7 @@ fn read_files(
         };
         let id: FileId = cx.file_id_for(&f.value.path, kind);
         let entries = if f.value.format.as_deref() == Some("raw") {
-            parse_raw(&text)
+            crate::dotenv::parse_raw(&text)
         } else {
             let env = cx.env;
             let lookup = |k: &str| -> Option<String> {
@@ -106,8 +98,8 @@ fn read_files(
                     .and_then(|v| v.value.clone())
                     .or_else(|| env.get(k).cloned())
             };
-            crate::canonical::dotenv_parse(&text, &lookup)
-                .map_err(|(line, column, msg)| cx.err(Span::new(id, line, column), p, msg))?
+            crate::dotenv::parse(&text, &lookup)
+                .map_err(|e| cx.err(Span::new(id, e.line, e.column), p, e.message))?
         };
         for e in entries {
             let value = match e.value {
@@ -118,29 +110,6 @@ fn read_files(
         }
     }
     Ok(out)
-}
-
-/// `format: raw`: `KEY=VALUE` lines taken literally (no quotes, escapes or interpolation).
-fn parse_raw(text: &str) -> Vec<Entry> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let column = (line.len() - trimmed.len() + 1) as u32;
-        let (key, value) = match trimmed.split_once('=') {
-            Some((k, v)) => (k.trim().to_owned(), Some(v.to_owned())),
-            None => (trimmed.trim().to_owned(), None),
-        };
-        out.push(Entry {
-            key,
-            value,
-            line: (i + 1) as u32,
-            column,
-        });
-    }
-    out
 }
 
 pub(crate) fn fold_env_files(cx: &mut Cx<'_>, s: &mut Service, v: &Node, p: &str) -> R<()> {

@@ -80,7 +80,7 @@ fn protocol(s: &str) -> Result<Protocol, String> {
         "tcp" => Ok(Protocol::Tcp),
         "udp" => Ok(Protocol::Udp),
         "sctp" => Ok(Protocol::Sctp),
-        _ => Err(format!("invalid proto: {s}")),
+        _ => Err(format!("Invalid proto: {s}")),
     }
 }
 
@@ -142,7 +142,7 @@ pub fn parse_short(spec: &str) -> Result<Vec<Port>, String> {
     if let Some((h_start, h_end)) = host_range {
         if c_end - c_start != h_end - h_start && c_end != c_start {
             return Err(format!(
-                "invalid ranges specified for container and host Ports: {container} and {host}"
+                "Invalid ranges specified for container and host Ports: {container} and {host}"
             ));
         }
     }
@@ -218,12 +218,12 @@ mod tests {
             parse_short("::1:6000:6000").unwrap_err(),
             "Invalid ip address ::1: address ::1:: too many colons in address"
         );
-        assert!(parse_short("80/xyz").unwrap_err().contains("invalid proto"));
+        assert!(parse_short("80/xyz").unwrap_err().contains("Invalid proto"));
         assert!(parse_short("70000").is_err());
         assert!(
             parse_short("1-2:3-5")
                 .unwrap_err()
-                .contains("invalid ranges")
+                .contains("Invalid ranges")
         );
         assert!(parse_short("a:b").is_err());
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use transship_ir::{
     BlkioConfig, CredentialSpec, Dependency, DependsCondition, Device, Extends, ExtraHost, FileRef,
-    LifecycleHook, Logging, Service, Spanned, ThrottleDevice, Ulimit, WeightDevice,
+    LifecycleHook, Logging, Service, Span, Spanned, ThrottleDevice, Ulimit, WeightDevice,
 };
 
 use super::read::*;
@@ -129,6 +129,7 @@ pub(crate) fn service(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Service> {
         envfile::fold_env_files(cx, &mut s, v, &p)?;
     }
     envfile::resolve_bare_env(cx, &mut s);
+    implicit_dependencies(&mut s);
     if let Some(v) = label_file_node {
         let p = format!("{path}.label_file");
         envfile::fold_label_files(cx, &mut s, v, &p)?;
@@ -339,9 +340,9 @@ fn devices(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Device>>> {
             NodeValue::String(s) => {
                 let parts: Vec<&str> = s.split(':').collect();
                 let (source, target, perms) = match parts.as_slice() {
-                    [a] => (*a, *a, None),
+                    [a] => (*a, *a, Some("rwm".to_owned())),
                     [a, b] if is_perms(b) => (*a, *a, Some((*b).to_owned())),
-                    [a, b] => (*a, *b, None),
+                    [a, b] => (*a, *b, Some("rwm".to_owned())),
                     [a, b, c] => (*a, *b, Some((*c).to_owned())),
                     _ => {
                         return Err(cx.err(
@@ -638,4 +639,37 @@ pub(crate) fn ulimits(cx: &Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Span
         out.insert(k.name.clone(), Spanned::new(u, n.span));
     }
     Ok(out)
+}
+
+/// Compose adds a dependency for `links`, `network_mode`/`ipc`/`pid: service:x` (with
+/// `restart: true`) and `volumes_from` (without), unless `depends_on` already names it.
+fn implicit_dependencies(s: &mut Service) {
+    let mut implied: Vec<(String, Span, bool)> = Vec::new();
+    for l in &s.links {
+        let name = l.value.split(':').next().unwrap_or_default();
+        implied.push((name.to_owned(), l.span, true));
+    }
+    for v in [&s.network_mode, &s.ipc, &s.pid].into_iter().flatten() {
+        if let Some(name) = v.value.strip_prefix("service:") {
+            implied.push((name.to_owned(), v.span, true));
+        }
+    }
+    for v in &s.volumes_from {
+        if !v.value.starts_with("container:") {
+            let name = v.value.split(':').next().unwrap_or_default();
+            implied.push((name.to_owned(), v.span, false));
+        }
+    }
+    for (name, span, restart) in implied {
+        if name.is_empty() || s.depends_on.contains_key(&name) {
+            continue;
+        }
+        let dep = Dependency {
+            condition: Spanned::new(DependsCondition::ServiceStarted, span),
+            restart: restart.then(|| Spanned::new(true, span)),
+            required: Spanned::new(true, span),
+            extensions: BTreeMap::new(),
+        };
+        s.depends_on.insert(name, Spanned::new(dep, span));
+    }
 }

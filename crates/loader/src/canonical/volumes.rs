@@ -88,11 +88,7 @@ fn short(cx: &Cx<'_>, spec: &str, item: &Node, ip: &str) -> R<ServiceVolume> {
                     b.selinux = Some(opt.to_owned());
                 }
             }
-            "nocopy" => {
-                if let Some(v) = vol.volume.as_mut() {
-                    v.nocopy = Some(true);
-                }
-            }
+            "nocopy" => vol.volume.get_or_insert_with(VolumeOptions::default).nocopy = Some(true),
             "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" => {
                 if let Some(b) = vol.bind.as_mut() {
                     b.propagation = Some(opt.to_owned());
