@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use transship_ir::{Project, Span};
 
+pub mod keys;
 pub mod unit;
+
+pub use keys::ir_key_paths;
 
 /// A generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +84,27 @@ impl Ledger {
             outcome,
             detail: None,
         });
+    }
+
+    /// Like [`Ledger::push`], with what the key became.
+    pub fn push_detail(
+        &mut self,
+        key_path: impl Into<String>,
+        span: Span,
+        outcome: Outcome,
+        detail: impl Into<String>,
+    ) {
+        self.entries.push(LedgerEntry {
+            key_path: key_path.into(),
+            span,
+            outcome,
+            detail: Some(detail.into()),
+        });
+    }
+
+    /// The set of key paths in the ledger (compare with [`ir_key_paths`]).
+    pub fn key_paths(&self) -> std::collections::BTreeSet<String> {
+        self.entries.iter().map(|e| e.key_path.clone()).collect()
     }
 
     /// True when every entry is [`Outcome::Translated`] (what `--strict` demands).

@@ -1,1 +1,256 @@
-//! Podman quadlet translator
+//! Podman quadlet translator: a Compose project (IR) → `.container`, `.network`, `.volume`,
+//! `.pod` and `.build` files for a chosen podman version, plus a ledger entry for every key
+//! path of the IR (see [`transship_translate::ir_key_paths`] for the path rules).
+//!
+//! Naming: `<project>-<service>.container` (→ `<project>-<service>.service`),
+//! `<project>-<network>.network`, `<project>-<volume>.volume`, `<project>.pod`,
+//! `<project>-<service>.build`. Resource names match Compose: `ContainerName=` is
+//! `container_name` or `<project>-<service>-1`, `NetworkName=`/`VolumeName=` the Compose runtime
+//! names (from 4.7). Which quadlet keys are written is decided by [`version`]'s table; a key
+//! newer than the target becomes `PodmanArgs=--flag=…` where `podman run` has the flag, else a
+//! ledger entry.
+
+mod names;
+mod resources;
+mod service;
+pub mod version;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use transship_ir::{DependsCondition, Project, Span};
+use transship_translate::unit::UnitFile;
+use transship_translate::{Artifact, Ledger, Outcome, Output, TranslateError, Translator};
+
+pub use version::{PodmanVersion, VersionError};
+
+/// The podman quadlet target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuadletTranslator {
+    /// The podman release of the target host.
+    pub version: PodmanVersion,
+    /// Rootless install (`~/.config/containers/systemd`, `WantedBy=default.target`) instead of
+    /// a system one (`/etc/containers/systemd`, `WantedBy=multi-user.target`).
+    pub user: bool,
+    /// Put every service into one `.pod` (5.0+).
+    pub pod: bool,
+}
+
+impl Default for QuadletTranslator {
+    fn default() -> Self {
+        Self {
+            version: PodmanVersion::DEFAULT,
+            user: false,
+            pod: false,
+        }
+    }
+}
+
+impl QuadletTranslator {
+    /// The directory quadlet reads the generated files from on the target host.
+    pub fn install_dir(&self) -> &'static str {
+        if self.user {
+            "~/.config/containers/systemd"
+        } else {
+            "/etc/containers/systemd"
+        }
+    }
+
+    /// The same directory as systemd sees it in unit settings (`%h` is the user's home).
+    pub(crate) fn install_dir_spec(&self) -> &'static str {
+        if self.user {
+            "%h/.config/containers/systemd"
+        } else {
+            "/etc/containers/systemd"
+        }
+    }
+
+    pub(crate) fn wanted_by(&self) -> &'static str {
+        if self.user {
+            "default.target"
+        } else {
+            "multi-user.target"
+        }
+    }
+}
+
+impl Translator for QuadletTranslator {
+    fn name(&self) -> &'static str {
+        "podman"
+    }
+
+    fn translate(&self, project: &Project) -> Result<Output, TranslateError> {
+        if self.pod && !version::has_unit_type(self.version, "pod") {
+            return Err(TranslateError {
+                message: format!(
+                    "--pod needs podman 5.0 or later (.pod units); the target is podman {}",
+                    self.version
+                ),
+                span: None,
+            });
+        }
+        let mut cx = Cx::new(self, project);
+        cx.ledger.push_detail(
+            "name",
+            project.name.span,
+            Outcome::Translated,
+            format!("prefix of unit and resource names: {}", project.name.value),
+        );
+        resources::plan(&mut cx);
+        for svc in project.services.values() {
+            service::translate_service(&mut cx, svc);
+        }
+        resources::emit(&mut cx);
+        for (k, m) in &project.models {
+            cx.ledger.push(
+                format!("models.{k}"),
+                m.span,
+                Outcome::Unsupported(
+                    "Compose models (AI model runners) have no podman quadlet equivalent".into(),
+                ),
+            );
+        }
+        for (k, e) in &project.extensions {
+            cx.ledger.push(
+                k.clone(),
+                e.span,
+                Outcome::Unsupported("extension field: ignored by Compose and by podman".into()),
+            );
+        }
+        cx.finish()
+    }
+}
+
+/// What a dependency asks of the unit it depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct DepNeeds {
+    pub healthy: bool,
+    pub completed: bool,
+}
+
+/// Translation state shared by the parts of the translator.
+pub(crate) struct Cx<'a> {
+    pub t: &'a QuadletTranslator,
+    pub p: &'a Project,
+    pub ledger: Ledger,
+    /// Generated files by relative path.
+    pub files: BTreeMap<String, Artifact>,
+    /// Network keys used by some service (units are only written for these).
+    pub used_networks: BTreeSet<String>,
+    pub used_volumes: BTreeSet<String>,
+    /// Service name → what its dependents need from it.
+    pub dep_needs: BTreeMap<String, DepNeeds>,
+    /// The `.pod` unit (when `--pod`), filled by the services.
+    pub pod: Option<UnitFile>,
+    /// With `--pod`: `Network=` reference → the options (aliases of every service).
+    pub pod_networks: BTreeMap<String, Vec<String>>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(t: &'a QuadletTranslator, p: &'a Project) -> Self {
+        let mut dep_needs: BTreeMap<String, DepNeeds> = BTreeMap::new();
+        for s in p.services.values() {
+            for (dep, d) in &s.depends_on {
+                let e = dep_needs.entry(dep.clone()).or_default();
+                match d.value.condition.value {
+                    DependsCondition::ServiceHealthy => e.healthy = true,
+                    DependsCondition::ServiceCompletedSuccessfully => e.completed = true,
+                    DependsCondition::ServiceStarted => {}
+                }
+            }
+        }
+        Self {
+            t,
+            p,
+            ledger: Ledger::new("podman"),
+            files: BTreeMap::new(),
+            used_networks: BTreeSet::new(),
+            used_volumes: BTreeSet::new(),
+            dep_needs,
+            pod: None,
+            pod_networks: BTreeMap::new(),
+        }
+    }
+
+    pub fn ok(&mut self, path: impl Into<String>, span: Span, detail: impl Into<String>) {
+        self.ledger
+            .push_detail(path, span, Outcome::Translated, detail);
+    }
+
+    pub fn approx(
+        &mut self,
+        path: impl Into<String>,
+        span: Span,
+        reason: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
+        self.ledger
+            .push_detail(path, span, Outcome::Approximated(reason.into()), detail);
+    }
+
+    pub fn unsup(&mut self, path: impl Into<String>, span: Span, reason: impl Into<String>) {
+        self.ledger
+            .push(path, span, Outcome::Unsupported(reason.into()));
+    }
+
+    pub fn push(&mut self, path: impl Into<String>, span: Span, outcome: Outcome, detail: String) {
+        if detail.is_empty() {
+            self.ledger.push(path, span, outcome);
+        } else {
+            self.ledger.push_detail(path, span, outcome, detail);
+        }
+    }
+
+    pub fn add_file(&mut self, path: String, contents: String, mode: u32, secret: bool) {
+        self.files.insert(
+            path.clone(),
+            Artifact {
+                path: path.into(),
+                contents,
+                mode,
+                secret,
+            },
+        );
+    }
+
+    pub fn header(&self, what: &str) -> Vec<String> {
+        vec![
+            format!(
+                "{what}: generated by transship (migrate) from Compose project {:?}",
+                self.p.name.value
+            ),
+            format!(
+                "for podman {} quadlet ({} install: {})",
+                self.t.version,
+                if self.t.user { "rootless" } else { "system" },
+                self.t.install_dir()
+            ),
+        ]
+    }
+
+    fn finish(mut self) -> Result<Output, TranslateError> {
+        if let Some(mut pod) = self.pod.take() {
+            let nets = std::mem::take(&mut self.pod_networks);
+            for (net, opts) in nets {
+                let line = if opts.is_empty() {
+                    net
+                } else {
+                    format!("{net}:{}", opts.join(","))
+                };
+                let _ = pod.section("Pod").plain(
+                    "Network",
+                    &line,
+                    transship_translate::unit::Ctx::Exec,
+                );
+            }
+            let path = format!("{}.pod", names::pod_base(self.p));
+            self.add_file(path, pod.render(), 0o644, false);
+        }
+        Ok(Output {
+            artifacts: self.files.into_values().collect(),
+            ledger: self.ledger,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

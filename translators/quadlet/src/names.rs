@@ -1,0 +1,58 @@
+//! File, unit and resource names.
+
+use transship_ir::{Project, Service};
+
+/// A string made safe for a unit file name: systemd allows `[A-Za-z0-9:_.\-]`; anything else
+/// becomes `_`.
+pub(crate) fn unit_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '.' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// `<project>-<service>`: base of the `.container` file and of its `.service`.
+pub(crate) fn service_base(p: &Project, service: &str) -> String {
+    unit_safe(&format!("{}-{service}", p.name.value))
+}
+
+/// The systemd unit of a service's container.
+pub(crate) fn service_unit(p: &Project, service: &str) -> String {
+    format!("{}.service", service_base(p, service))
+}
+
+/// `<project>-<key>`: base of a `.network` file.
+pub(crate) fn network_base(p: &Project, key: &str) -> String {
+    unit_safe(&format!("{}-{key}", p.name.value))
+}
+
+/// `<project>-<key>`: base of a `.volume` file.
+pub(crate) fn volume_base(p: &Project, key: &str) -> String {
+    unit_safe(&format!("{}-{key}", p.name.value))
+}
+
+/// `<project>`: base of the `.pod` file.
+pub(crate) fn pod_base(p: &Project) -> String {
+    unit_safe(&p.name.value)
+}
+
+/// Compose's container name: `container_name`, else `<project>-<service>-1`.
+pub(crate) fn container_name(p: &Project, s: &Service) -> String {
+    match &s.container_name {
+        Some(n) => n.value.clone(),
+        None => format!("{}-{}-1", p.name.value, s.name),
+    }
+}
+
+/// The image name Compose gives a built service without `image:`.
+pub(crate) fn built_image(p: &Project, s: &Service) -> String {
+    match &s.image {
+        Some(i) => i.value.clone(),
+        None => format!("localhost/{}-{}", p.name.value, s.name),
+    }
+}

@@ -1,0 +1,1739 @@
+//! Networks, volumes, secrets, configs, builds, the pod and `deploy`.
+
+use transship_ir::*;
+use transship_translate::Outcome;
+use transship_translate::unit::{Ctx, Section, UnitFile};
+
+use crate::Cx;
+use crate::names;
+use crate::service::{Put, Quad, dur};
+use crate::version::{has_key, has_unit_type};
+
+/// Before the services: which networks and volumes are used.
+pub(crate) fn plan(cx: &mut Cx<'_>) {
+    for s in cx.p.services.values() {
+        if s.network_mode.is_none() {
+            for k in s.networks.keys() {
+                cx.used_networks.insert(k.clone());
+            }
+        }
+        for v in &s.volumes {
+            if v.value.kind == VolumeType::Volume {
+                if let Some(src) = &v.value.source {
+                    if cx.p.volumes.contains_key(src) {
+                        cx.used_volumes.insert(src.clone());
+                    }
+                }
+            }
+        }
+    }
+    if cx.t.pod {
+        let mut pod = UnitFile {
+            header: cx.header("the pod of all services (--pod)"),
+            sections: vec![],
+        };
+        let _ = pod.section("Unit").plain(
+            "Description",
+            &format!("Pod of Compose project {}", cx.p.name.value),
+            Ctx::Setting,
+        );
+        let _ = pod
+            .section("Pod")
+            .plain("PodName", &cx.p.name.value, Ctx::Exec);
+        pod.section("Install").raw("WantedBy", cx.t.wanted_by());
+        cx.pod = Some(pod);
+    }
+}
+
+fn is_external(e: &Option<Spanned<bool>>) -> bool {
+    e.as_ref().is_some_and(|x| x.value)
+}
+
+/// The `Network=` value (without options) for network `key`.
+fn network_ref(cx: &Cx<'_>, key: &str) -> String {
+    match cx.p.networks.get(key) {
+        Some(n) if is_external(&n.external) => n.name.value.clone(),
+        Some(_) => format!("{}.network", names::network_base(cx.p, key)),
+        None => format!("{}.network", names::network_base(cx.p, key)),
+    }
+}
+
+/// A service's `network_mode` / `networks`.
+pub(crate) fn service_networks(
+    cx: &mut Cx<'_>,
+    s: &Service,
+    c: &mut Quad,
+    unit: &mut Section,
+    network_mode: Option<&Spanned<String>>,
+    networks: &std::collections::BTreeMap<String, Spanned<ServiceNetwork>>,
+) {
+    let v = cx.t.version;
+    let p = format!("services.{}", s.name);
+    if let Some(nm) = network_mode {
+        let path = format!("{p}.network_mode");
+        if cx.t.pod {
+            cx.unsup(
+                path,
+                nm.span,
+                "with --pod every service shares the pod's network namespace",
+            );
+        } else {
+            let m = nm.value.as_str();
+            let put = if let Some(other) = m.strip_prefix("service:") {
+                if v.network_container() && cx.p.services.contains_key(other) {
+                    c.plain(
+                        "Network",
+                        &format!("{}.container", names::service_base(cx.p, other)),
+                        None,
+                    )
+                } else if let Some(o) = cx.p.services.get(other) {
+                    unit.raw("Requires", names::service_unit(cx.p, other));
+                    unit.raw("After", names::service_unit(cx.p, other));
+                    c.plain(
+                        "Network",
+                        &format!("container:{}", names::container_name(cx.p, o)),
+                        None,
+                    )
+                } else {
+                    Put::Nowhere(format!("service {other:?} is not an active service"))
+                }
+            } else if m == "bridge" {
+                c.plain("Network", "podman", None)
+            } else {
+                c.plain("Network", m, Some("--network"))
+            };
+            let (o, d) = put.outcome();
+            let o = if m == "bridge" && o == Outcome::Translated {
+                Outcome::Approximated(
+                    "Docker's default bridge becomes podman's default network `podman` (no DNS between containers)".into(),
+                )
+            } else {
+                o
+            };
+            cx.push(path, nm.span, o, d);
+        }
+    }
+    for (key, att) in networks {
+        let ServiceNetwork {
+            aliases,
+            interface_name,
+            ipv4_address,
+            ipv6_address,
+            link_local_ips,
+            mac_address,
+            driver_opts,
+            priority,
+            gw_priority,
+            extensions,
+        } = &att.value;
+        let np = format!("{p}.networks.{key}");
+        let mut opts: Vec<String> = vec![format!("alias={}", s.name)];
+        for a in aliases {
+            if a.value != s.name {
+                opts.push(format!("alias={}", a.value));
+            }
+        }
+        let mut notes: Vec<(String, Span, Outcome)> = Vec::new();
+        for (i, a) in aliases.iter().enumerate() {
+            notes.push((format!("{np}.aliases[{i}]"), a.span, Outcome::Translated));
+        }
+        for (k, val, opt) in [
+            ("interface_name", interface_name, "interface_name"),
+            ("ipv4_address", ipv4_address, "ip"),
+            ("ipv6_address", ipv6_address, "ip6"),
+            ("mac_address", mac_address, "mac"),
+        ] {
+            if let Some(x) = val {
+                opts.push(format!("{opt}={}", x.value));
+                notes.push((format!("{np}.{k}"), x.span, Outcome::Translated));
+            }
+        }
+        for (i, x) in link_local_ips.iter().enumerate() {
+            notes.push((
+                format!("{np}.link_local_ips[{i}]"),
+                x.span,
+                Outcome::Unsupported("podman cannot assign link-local addresses".into()),
+            ));
+        }
+        for (k, x) in driver_opts {
+            notes.push((
+                format!("{np}.driver_opts.{k}"),
+                x.span,
+                Outcome::Unsupported("podman has no per-attachment driver options".into()),
+            ));
+        }
+        if let Some(x) = priority {
+            notes.push((
+                format!("{np}.priority"),
+                x.span,
+                Outcome::Approximated(
+                    "networks are attached in name order; priority is not used".into(),
+                ),
+            ));
+        }
+        if let Some(x) = gw_priority {
+            notes.push((
+                format!("{np}.gw_priority"),
+                x.span,
+                Outcome::Unsupported("podman picks the default gateway itself".into()),
+            ));
+        }
+        let value = format!("{}:{}", network_ref(cx, key), opts.join(","));
+        let put = if cx.t.pod {
+            // One Network= per network on the pod, with the aliases of every service.
+            let net = network_ref(cx, key);
+            let entry = cx.pod_networks.entry(net.clone()).or_default();
+            for o in &opts {
+                if o.starts_with("alias=") && !entry.contains(o) {
+                    entry.push(o.clone());
+                }
+            }
+            Put::Key(format!("Network={net}:{} (on the pod)", opts.join(",")))
+        } else {
+            c.plain("Network", &value, None)
+        };
+        let (o, d) = put.outcome();
+        let o = if cx.t.pod && o == Outcome::Translated {
+            Outcome::Approximated("with --pod the services share the pod's network namespace and are reached by service name on each network; per-service addresses and aliases apply to the pod".into())
+        } else {
+            o
+        };
+        cx.push(np.clone(), att.span, o, d);
+        for (path, span, o) in notes {
+            cx.push(path, span, o, String::new());
+        }
+        for (k, x) in extensions {
+            cx.unsup(
+                format!("{np}.{k}"),
+                x.span,
+                "extension field: ignored by Compose and by podman",
+            );
+        }
+    }
+}
+
+/// One `volumes:` entry of a service.
+pub(crate) fn service_volume(
+    cx: &mut Cx<'_>,
+    c: &mut Quad,
+    vol: &ServiceVolume,
+) -> (Outcome, String) {
+    let ServiceVolume {
+        kind,
+        source,
+        target,
+        read_only,
+        consistency,
+        bind,
+        volume,
+        tmpfs,
+        image,
+        extensions: _,
+    } = vol;
+    let mut opts: Vec<String> = Vec::new();
+    let mut approx: Vec<String> = Vec::new();
+    if read_only == &Some(true) {
+        opts.push("ro".into());
+    }
+    if consistency.is_some() {
+        approx.push("`consistency` is a Docker Desktop option with no effect on Linux".into());
+    }
+    let put = match kind {
+        VolumeType::Bind => {
+            if let Some(b) = bind {
+                let BindOptions {
+                    propagation,
+                    create_host_path,
+                    recursive,
+                    selinux,
+                } = b;
+                if let Some(pr) = propagation {
+                    opts.push(pr.clone());
+                }
+                if let Some(z) = selinux {
+                    opts.push(z.clone());
+                }
+                if create_host_path == &Some(true) {
+                    approx.push("podman does not create a missing host directory (Compose does): create it before starting".into());
+                }
+                if let Some(r) = recursive {
+                    approx.push(format!(
+                        "bind recursive={r:?} is not carried over (podman binds recursively)"
+                    ));
+                }
+            }
+            let src = source.clone().unwrap_or_default();
+            let mut text = format!("{src}:{target}");
+            if !opts.is_empty() {
+                text.push(':');
+                text.push_str(&opts.join(","));
+            }
+            if src.contains(':') || target.contains(':') {
+                Put::Nowhere(format!(
+                    "a path containing `:` cannot be written in Volume= ({src})"
+                ))
+            } else {
+                c.plain("Volume", &text, Some("--volume"))
+            }
+        }
+        VolumeType::Volume => {
+            if let Some(vo) = volume {
+                let VolumeOptions {
+                    labels,
+                    nocopy,
+                    subpath,
+                } = vo;
+                if nocopy == &Some(true) {
+                    opts.push("nocopy".into());
+                }
+                if !labels.is_empty() {
+                    approx.push("volume labels of an anonymous mount are not carried over".into());
+                }
+                if subpath.is_some() {
+                    approx.push("volume subpath is not carried over (podman supports it only in --mount from 5.x)".into());
+                }
+            }
+            let src = match source {
+                Some(key) => match cx.p.volumes.get(key) {
+                    Some(tv) if is_external(&tv.external) => Some(tv.name.value.clone()),
+                    Some(_) => Some(format!("{}.volume", names::volume_base(cx.p, key))),
+                    None => Some(key.clone()),
+                },
+                None => None,
+            };
+            let mut text = match src {
+                Some(s) => format!("{s}:{target}"),
+                None => target.clone(),
+            };
+            if !opts.is_empty() {
+                if source.is_none() {
+                    approx.push("options of an anonymous volume are dropped".into());
+                } else {
+                    text.push(':');
+                    text.push_str(&opts.join(","));
+                }
+            }
+            c.plain("Volume", &text, Some("--volume"))
+        }
+        VolumeType::Tmpfs => {
+            let mut text = target.clone();
+            let mut o2 = Vec::new();
+            if let Some(t) = tmpfs {
+                let TmpfsOptions { size, mode } = t;
+                if let Some(sz) = size {
+                    o2.push(format!("size={}", sz.0));
+                }
+                if let Some(m) = mode {
+                    o2.push(format!("mode={m:o}"));
+                }
+            }
+            if read_only == &Some(true) {
+                o2.push("ro".into());
+            }
+            if !o2.is_empty() {
+                text.push(':');
+                text.push_str(&o2.join(","));
+            }
+            c.plain("Tmpfs", &text, Some("--tmpfs"))
+        }
+        VolumeType::Image => {
+            let ImageMountOptions { subpath } = image.clone().unwrap_or_default();
+            let src = source.clone().unwrap_or_default();
+            let mut text = format!("type=image,source={src},destination={target}");
+            if let Some(sp) = subpath {
+                text.push_str(&format!(",subpath={sp}"));
+            }
+            c.word("Mount", &text, Some("--mount"))
+        }
+        VolumeType::Npipe => Put::Nowhere("named pipes are a Windows feature".into()),
+        VolumeType::Cluster => Put::Nowhere("cluster volumes are a Swarm feature".into()),
+    };
+    let (o, d) = put.outcome();
+    if o == Outcome::Translated && !approx.is_empty() {
+        (Outcome::Approximated(approx.join("; ")), d)
+    } else {
+        (o, d)
+    }
+}
+
+/// A service's reference to a secret (`secret = true`) or config.
+pub(crate) fn file_ref(
+    cx: &mut Cx<'_>,
+    s: &Service,
+    c: &mut Quad,
+    svc: &mut Section,
+    r: &FileRef,
+    secret: bool,
+) -> (Outcome, String) {
+    let FileRef {
+        source,
+        target,
+        uid,
+        gid,
+        mode,
+        extensions: _,
+    } = r;
+    let kind = if secret { "secret" } else { "config" };
+    let target = target.clone().unwrap_or_else(|| {
+        if secret {
+            format!("/run/secrets/{source}")
+        } else {
+            format!("/{source}")
+        }
+    });
+    // (file on the host, inline text to write, external name)
+    let (file, inline, external, env_name): (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = if secret {
+        match cx.p.secrets.get(source) {
+            Some(sec) => (
+                sec.file.as_ref().map(|f| f.value.display().to_string()),
+                sec.environment_value.clone(),
+                is_external(&sec.external).then(|| sec.name.value.clone()),
+                sec.environment.as_ref().map(|e| e.value.clone()),
+            ),
+            None => {
+                return (
+                    Outcome::Unsupported(format!("secret {source:?} is not defined")),
+                    String::new(),
+                );
+            }
+        }
+    } else {
+        match cx.p.configs.get(source) {
+            Some(cf) => (
+                cf.file.as_ref().map(|f| f.value.display().to_string()),
+                cf.content
+                    .as_ref()
+                    .map(|x| x.value.clone())
+                    .or_else(|| cf.environment_value.clone()),
+                is_external(&cf.external).then(|| cf.name.value.clone()),
+                cf.environment.as_ref().map(|e| e.value.clone()),
+            ),
+            None => {
+                return (
+                    Outcome::Unsupported(format!("config {source:?} is not defined")),
+                    String::new(),
+                );
+            }
+        }
+    };
+    let mut secret_opts = format!("type=mount,target={target}");
+    if let Some(u) = uid {
+        secret_opts.push_str(&format!(",uid={u}"));
+    }
+    if let Some(g) = gid {
+        secret_opts.push_str(&format!(",gid={g}"));
+    }
+    secret_opts.push_str(&format!(
+        ",mode={}",
+        mode.map_or("0444".into(), |m| format!("{m:04o}"))
+    ));
+    if let Some(f) = file {
+        let put = c.plain("Volume", &format!("{f}:{target}:ro"), Some("--volume"));
+        let (o, d) = put.outcome();
+        if o == Outcome::Translated && (uid.is_some() || gid.is_some() || mode.is_some()) {
+            return (
+                Outcome::Approximated(format!(
+                    "read-only bind mount of the {kind} file: it keeps the host file's owner and mode (uid/gid/mode are not applied, as with docker compose for file-backed {kind}s)"
+                )),
+                d,
+            );
+        }
+        return (o, format!("{d} (read-only bind mount)"));
+    }
+    if let Some(name) = external {
+        let put = c.word("Secret", &format!("{name},{secret_opts}"), Some("--secret"));
+        let (o, d) = put.outcome();
+        if o == Outcome::Translated {
+            return (
+                Outcome::Approximated(format!(
+                    "external {kind}: expects an existing podman secret named {name:?} (podman secret create)"
+                )),
+                d,
+            );
+        }
+        return (o, d);
+    }
+    let Some(text) = inline else {
+        return (
+            Outcome::Unsupported(match env_name {
+                Some(e) => format!(
+                    "environment variable {e} was not set when converting; nothing to provide"
+                ),
+                None => format!("{kind} {source:?} has no file, content or environment"),
+            }),
+            String::new(),
+        );
+    };
+    // Write the value next to the units (0600), load it as a podman secret before each start,
+    // and mount it with Compose's target, owner and mode.
+    let dir = format!("{}-{}s", names::pod_base(cx.p), kind);
+    let rel = format!("{dir}/{}", names::unit_safe(source));
+    cx.add_file(rel.clone(), text, 0o600, secret);
+    let pname = format!(
+        "{}-{}-{kind}-{}",
+        cx.p.name.value,
+        s.name,
+        names::unit_safe(source)
+    );
+    let host_path = format!("{}/{rel}", cx.t.install_dir_spec());
+    svc.words(
+        "ExecStartPre",
+        &["-/usr/bin/podman", "secret", "rm", pname.as_str()],
+        Ctx::Exec,
+    );
+    svc.words(
+        "ExecStartPre",
+        &[
+            "/usr/bin/podman",
+            "secret",
+            "create",
+            pname.as_str(),
+            host_path.as_str(),
+        ],
+        Ctx::Exec,
+    );
+    let put = c.word(
+        "Secret",
+        &format!("{pname},{secret_opts}"),
+        Some("--secret"),
+    );
+    let (o, d) = put.outcome();
+    let how = format!(
+        "{d}; the value is written to {rel} (mode 0600, install it in {}) and loaded with `podman secret create` before each start",
+        cx.t.install_dir()
+    );
+    (o, how)
+}
+
+/// `build:` → a `.build` unit (5.2+) or `ExecStartPre=podman build` (older).
+pub(crate) fn build(
+    cx: &mut Cx<'_>,
+    s: &Service,
+    b: &Spanned<Build>,
+    image: &str,
+    base: &str,
+    _c: &mut Quad,
+    svc: &mut Section,
+) {
+    let v = cx.t.version;
+    let Build {
+        context,
+        dockerfile,
+        dockerfile_inline,
+        args,
+        ssh,
+        labels,
+        cache_from,
+        cache_to,
+        no_cache,
+        additional_contexts,
+        network,
+        provenance,
+        sbom,
+        pull,
+        target,
+        shm_size,
+        extra_hosts,
+        isolation,
+        privileged,
+        secrets,
+        tags,
+        ulimits,
+        platforms,
+        entitlements,
+        extensions,
+    } = &b.value;
+    let bp = format!("services.{}.build", s.name);
+    let unit_mode = has_unit_type(v, "build");
+    let mut q = Quad::new(v, "Build");
+    // Without a .build unit we assemble the `podman build` argv ourselves.
+    let mut argv: Vec<String> = vec!["/usr/bin/podman".into(), "build".into()];
+    let put_flag = |q: &mut Quad,
+                    argv: &mut Vec<String>,
+                    key: Option<(&str, bool)>,
+                    flag: &str,
+                    value: &str|
+     -> Put {
+        if unit_mode {
+            match key {
+                Some((k, true)) => q.word(k, value, Some(flag)),
+                Some((k, false)) => q.plain(k, value, Some(flag)),
+                None => q.arg(&format!("{flag}={value}")),
+            }
+        } else {
+            argv.push(format!("{flag}={value}"));
+            Put::Args(format!("podman build {flag}={value}"))
+        }
+    };
+    let rec = |cx: &mut Cx<'_>, path: String, span: Span, put: Put| {
+        let (o, d) = put.outcome();
+        cx.push(path, span, o, d);
+    };
+    // tag
+    let put = put_flag(&mut q, &mut argv, Some(("ImageTag", false)), "--tag", image);
+    let _ = put;
+    let ctx_dir = context.value.clone();
+    let is_url = ctx_dir.contains("://") || ctx_dir.starts_with("git@");
+    if unit_mode {
+        let _ = q.plain("SetWorkingDirectory", &ctx_dir, None);
+    }
+    rec(
+        cx,
+        format!("{bp}.context"),
+        context.span,
+        Put::Key(format!("build context {ctx_dir}")),
+    );
+    if let Some(df) = dockerfile {
+        let file = if df.value.starts_with('/') || is_url {
+            df.value.clone()
+        } else {
+            format!("{}/{}", ctx_dir.trim_end_matches('/'), df.value)
+        };
+        let put = put_flag(&mut q, &mut argv, Some(("File", false)), "--file", &file);
+        rec(cx, format!("{bp}.dockerfile"), df.span, put);
+    }
+    if let Some(x) = dockerfile_inline {
+        cx.unsup(
+            format!("{bp}.dockerfile_inline"),
+            x.span,
+            "an inline Dockerfile is not written out; put it in a file and use `dockerfile`",
+        );
+    }
+    for (k, val) in args {
+        let text = match &val.value {
+            Some(x) => format!("{k}={x}"),
+            None => k.clone(),
+        };
+        let put = if unit_mode && has_key(v, "Build", "BuildArg") {
+            q.word("BuildArg", &text, Some("--build-arg"))
+        } else {
+            put_flag(&mut q, &mut argv, None, "--build-arg", &text)
+        };
+        rec(cx, format!("{bp}.args.{k}"), val.span, put);
+    }
+    for (i, x) in ssh.iter().enumerate() {
+        let put = put_flag(&mut q, &mut argv, None, "--ssh", &x.value);
+        rec(cx, format!("{bp}.ssh[{i}]"), x.span, put);
+    }
+    for (k, x) in labels {
+        let put = put_flag(
+            &mut q,
+            &mut argv,
+            Some(("Label", true)),
+            "--label",
+            &format!("{k}={}", x.value),
+        );
+        rec(cx, format!("{bp}.labels.{k}"), x.span, put);
+    }
+    for (i, x) in cache_from.iter().enumerate() {
+        let put = put_flag(&mut q, &mut argv, None, "--cache-from", &x.value);
+        rec(cx, format!("{bp}.cache_from[{i}]"), x.span, put);
+    }
+    for (i, x) in cache_to.iter().enumerate() {
+        cx.unsup(format!("{bp}.cache_to[{i}]"), x.span, format!("BuildKit cache export {:?} has no podman equivalent (podman's --cache-to takes a repository)", x.value));
+    }
+    if let Some(x) = no_cache {
+        let put = put_flag(&mut q, &mut argv, None, "--no-cache", &x.value.to_string());
+        rec(cx, format!("{bp}.no_cache"), x.span, put);
+    }
+    for (k, x) in additional_contexts {
+        let put = put_flag(
+            &mut q,
+            &mut argv,
+            None,
+            "--build-context",
+            &format!("{k}={}", x.value),
+        );
+        rec(cx, format!("{bp}.additional_contexts.{k}"), x.span, put);
+    }
+    if let Some(x) = network {
+        let put = put_flag(&mut q, &mut argv, None, "--network", &x.value);
+        rec(cx, format!("{bp}.network"), x.span, put);
+    }
+    for (key, x) in [("provenance", provenance), ("sbom", sbom)] {
+        if let Some(x) = x {
+            cx.unsup(
+                format!("{bp}.{key}"),
+                x.span,
+                "BuildKit attestations are not produced by podman build",
+            );
+        }
+    }
+    if let Some(x) = pull {
+        let val = if x.value { "always" } else { "missing" };
+        let put = if unit_mode {
+            q.plain("Pull", val, None)
+        } else {
+            argv.push(format!("--pull={val}"));
+            Put::Args(format!("podman build --pull={val}"))
+        };
+        rec(cx, format!("{bp}.pull"), x.span, put);
+    }
+    if let Some(x) = target {
+        let put = put_flag(
+            &mut q,
+            &mut argv,
+            Some(("Target", false)),
+            "--target",
+            &x.value,
+        );
+        rec(cx, format!("{bp}.target"), x.span, put);
+    }
+    if let Some(x) = shm_size {
+        let put = put_flag(
+            &mut q,
+            &mut argv,
+            None,
+            "--shm-size",
+            &x.value.0.to_string(),
+        );
+        rec(cx, format!("{bp}.shm_size"), x.span, put);
+    }
+    for (i, x) in extra_hosts.iter().enumerate() {
+        let put = put_flag(
+            &mut q,
+            &mut argv,
+            None,
+            "--add-host",
+            &format!("{}:{}", x.value.host, x.value.ip),
+        );
+        rec(cx, format!("{bp}.extra_hosts[{i}]"), x.span, put);
+    }
+    if let Some(x) = isolation {
+        let put = put_flag(&mut q, &mut argv, None, "--isolation", &x.value);
+        rec(cx, format!("{bp}.isolation"), x.span, put);
+    }
+    if let Some(x) = privileged {
+        cx.unsup(
+            format!("{bp}.privileged"),
+            x.span,
+            "podman build has no privileged build mode",
+        );
+    }
+    for (i, r) in secrets.iter().enumerate() {
+        let path = format!("{bp}.secrets[{i}]");
+        let file =
+            cx.p.secrets
+                .get(&r.value.source)
+                .and_then(|x| x.file.as_ref())
+                .map(|f| f.value.display().to_string());
+        match file {
+            Some(f) => {
+                let put = put_flag(
+                    &mut q,
+                    &mut argv,
+                    None,
+                    "--secret",
+                    &format!("id={},src={f}", r.value.source),
+                );
+                rec(cx, path.clone(), r.span, put);
+            }
+            None => cx.unsup(
+                path.clone(),
+                r.span,
+                "only file-backed build secrets are carried over",
+            ),
+        }
+        for (k, x) in &r.value.extensions {
+            cx.unsup(
+                format!("{path}.{k}"),
+                x.span,
+                "extension field: ignored by Compose and by podman",
+            );
+        }
+    }
+    for (i, x) in tags.iter().enumerate() {
+        let put = put_flag(
+            &mut q,
+            &mut argv,
+            Some(("ImageTag", false)),
+            "--tag",
+            &x.value,
+        );
+        rec(cx, format!("{bp}.tags[{i}]"), x.span, put);
+    }
+    for (k, u) in ulimits {
+        let text = if u.value.soft == u.value.hard {
+            format!("{k}={}", u.value.soft)
+        } else {
+            format!("{k}={}:{}", u.value.soft, u.value.hard)
+        };
+        let put = put_flag(&mut q, &mut argv, None, "--ulimit", &text);
+        rec(cx, format!("{bp}.ulimits.{k}"), u.span, put);
+    }
+    if !platforms.is_empty() {
+        let all = platforms
+            .iter()
+            .map(|x| x.value.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        let put = put_flag(&mut q, &mut argv, None, "--platform", &all);
+        let (o, d) = put.outcome();
+        for (i, x) in platforms.iter().enumerate() {
+            let o = if platforms.len() > 1 && o == Outcome::Translated {
+                Outcome::Approximated(
+                    "several platforms build a manifest list; the container runs the host's".into(),
+                )
+            } else {
+                o.clone()
+            };
+            cx.push(format!("{bp}.platforms[{i}]"), x.span, o, d.clone());
+        }
+    }
+    for (i, x) in entitlements.iter().enumerate() {
+        cx.unsup(
+            format!("{bp}.entitlements[{i}]"),
+            x.span,
+            "BuildKit entitlements have no podman build equivalent",
+        );
+    }
+    for (k, x) in extensions {
+        cx.unsup(
+            format!("{bp}.{k}"),
+            x.span,
+            "extension field: ignored by Compose and by podman",
+        );
+    }
+    if unit_mode {
+        let mut uf = UnitFile {
+            header: cx.header(&format!("image build of Compose service {:?}", s.name)),
+            sections: vec![],
+        };
+        let _ = uf.section("Unit").plain(
+            "Description",
+            &format!("Build of {image} for Compose service {}", s.name),
+            Ctx::Setting,
+        );
+        uf.sections.push(q.finish());
+        cx.add_file(format!("{base}.build"), uf.render(), 0o644, false);
+    } else {
+        argv.push(ctx_dir);
+        svc.words("ExecStartPre", &argv, Ctx::Exec);
+    }
+}
+
+/// `deploy:` of a service.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn deploy(
+    cx: &mut Cx<'_>,
+    c: &mut Quad,
+    unit: &mut Section,
+    svc: &mut Section,
+    p: &str,
+    d: &Spanned<Deploy>,
+    restart_set: &mut Option<&'static str>,
+) {
+    let Deploy {
+        mode,
+        endpoint_mode,
+        replicas,
+        labels,
+        rollback_config,
+        update_config,
+        resources,
+        restart_policy,
+        placement,
+        extensions,
+    } = &d.value;
+    let dp = format!("{p}.deploy");
+    let before = cx.ledger.entries.len();
+    if let Some(x) = mode {
+        if x.value == "replicated" || x.value == "replicated-job" {
+            cx.ok(format!("{dp}.mode"), x.span, "one container");
+        } else {
+            cx.unsup(
+                format!("{dp}.mode"),
+                x.span,
+                format!("deploy mode {:?} is a Swarm feature", x.value),
+            );
+        }
+    }
+    if let Some(x) = endpoint_mode {
+        cx.unsup(
+            format!("{dp}.endpoint_mode"),
+            x.span,
+            "endpoint modes are a Swarm feature",
+        );
+    }
+    if let Some(x) = replicas {
+        if x.value == 1 {
+            cx.ok(format!("{dp}.replicas"), x.span, "one container");
+        } else {
+            cx.unsup(
+                format!("{dp}.replicas"),
+                x.span,
+                format!("{} replicas: one .container runs one container", x.value),
+            );
+        }
+    }
+    for (k, x) in labels {
+        cx.unsup(
+            format!("{dp}.labels.{k}"),
+            x.span,
+            "deploy labels label the Swarm service, not the container",
+        );
+    }
+    for (key, u) in [
+        ("rollback_config", rollback_config),
+        ("update_config", update_config),
+    ] {
+        if let Some(u) = u {
+            let UpdateConfig {
+                parallelism,
+                delay,
+                failure_action,
+                monitor,
+                max_failure_ratio,
+                order,
+                extensions,
+            } = &u.value;
+            let up = format!("{dp}.{key}");
+            let b2 = cx.ledger.entries.len();
+            let reason = "rolling updates are a Swarm feature";
+            for (k, sp) in [
+                ("parallelism", parallelism.as_ref().map(|x| x.span)),
+                ("delay", delay.as_ref().map(|x| x.span)),
+                ("failure_action", failure_action.as_ref().map(|x| x.span)),
+                ("monitor", monitor.as_ref().map(|x| x.span)),
+                (
+                    "max_failure_ratio",
+                    max_failure_ratio.as_ref().map(|x| x.span),
+                ),
+                ("order", order.as_ref().map(|x| x.span)),
+            ] {
+                if let Some(sp) = sp {
+                    cx.unsup(format!("{up}.{k}"), sp, reason);
+                }
+            }
+            for (k, x) in extensions {
+                cx.unsup(
+                    format!("{up}.{k}"),
+                    x.span,
+                    "extension field: ignored by Compose and by podman",
+                );
+            }
+            if cx.ledger.entries.len() == b2 {
+                cx.unsup(up, u.span, reason);
+            }
+        }
+    }
+    if let Some(r) = resources {
+        let Resources {
+            limits,
+            reservations,
+            extensions,
+        } = &r.value;
+        let rp = format!("{dp}.resources");
+        let b2 = cx.ledger.entries.len();
+        if let Some(l) = limits {
+            let ResourceLimits {
+                cpus,
+                memory,
+                pids,
+                extensions,
+            } = &l.value;
+            let lp = format!("{rp}.limits");
+            let b3 = cx.ledger.entries.len();
+            if let Some(x) = cpus {
+                let put = c.arg(&format!("--cpus={}", x.value));
+                let (o, dd) = put.outcome();
+                cx.push(format!("{lp}.cpus"), x.span, o, dd);
+            }
+            if let Some(x) = memory {
+                let put = c.plain("Memory", &x.value.0.to_string(), Some("--memory"));
+                let (o, dd) = put.outcome();
+                cx.push(format!("{lp}.memory"), x.span, o, dd);
+            }
+            if let Some(x) = pids {
+                let put = c.plain("PidsLimit", &x.value.to_string(), Some("--pids-limit"));
+                let (o, dd) = put.outcome();
+                cx.push(format!("{lp}.pids"), x.span, o, dd);
+            }
+            for (k, x) in extensions {
+                cx.unsup(
+                    format!("{lp}.{k}"),
+                    x.span,
+                    "extension field: ignored by Compose and by podman",
+                );
+            }
+            if cx.ledger.entries.len() == b3 {
+                cx.ok(lp, l.span, "empty: nothing to carry over");
+            }
+        }
+        if let Some(rr) = reservations {
+            let ResourceReservations {
+                cpus,
+                memory,
+                generic_resources,
+                devices,
+                extensions,
+            } = &rr.value;
+            let rrp = format!("{rp}.reservations");
+            let b3 = cx.ledger.entries.len();
+            if let Some(x) = cpus {
+                cx.unsup(
+                    format!("{rrp}.cpus"),
+                    x.span,
+                    "podman cannot reserve CPUs (limits only; cpu_shares sets a relative weight)",
+                );
+            }
+            if let Some(x) = memory {
+                let put = c.arg(&format!("--memory-reservation={}", x.value.0));
+                let (o, dd) = put.outcome();
+                cx.push(format!("{rrp}.memory"), x.span, o, dd);
+            }
+            for (i, x) in generic_resources.iter().enumerate() {
+                cx.unsup(
+                    format!("{rrp}.generic_resources[{i}]"),
+                    x.span,
+                    "generic resources are a Swarm feature",
+                );
+            }
+            for (i, x) in devices.iter().enumerate() {
+                let path = format!("{rrp}.devices[{i}]");
+                cx.unsup(path.clone(), x.span, "device reservations: add the devices with AddDevice= (CDI names such as nvidia.com/gpu=all)");
+                for (k, e) in &x.value.extensions {
+                    cx.unsup(
+                        format!("{path}.{k}"),
+                        e.span,
+                        "extension field: ignored by Compose and by podman",
+                    );
+                }
+            }
+            for (k, x) in extensions {
+                cx.unsup(
+                    format!("{rrp}.{k}"),
+                    x.span,
+                    "extension field: ignored by Compose and by podman",
+                );
+            }
+            if cx.ledger.entries.len() == b3 {
+                cx.ok(rrp, rr.span, "empty: nothing to carry over");
+            }
+        }
+        for (k, x) in extensions {
+            cx.unsup(
+                format!("{rp}.{k}"),
+                x.span,
+                "extension field: ignored by Compose and by podman",
+            );
+        }
+        if cx.ledger.entries.len() == b2 {
+            cx.ok(rp, r.span, "empty: nothing to carry over");
+        }
+    }
+    if let Some(r) = restart_policy {
+        let DeployRestartPolicy {
+            condition,
+            delay,
+            max_attempts,
+            window,
+            extensions,
+        } = &r.value;
+        let rp = format!("{dp}.restart_policy");
+        let b2 = cx.ledger.entries.len();
+        if let Some(x) = condition {
+            let val = match x.value.as_str() {
+                "none" => Some("no"),
+                "on-failure" => Some("on-failure"),
+                "any" => Some("always"),
+                _ => None,
+            };
+            match val {
+                Some(val) => {
+                    *restart_set = Some(val);
+                    cx.ok(format!("{rp}.condition"), x.span, format!("Restart={val}"));
+                }
+                None => cx.unsup(
+                    format!("{rp}.condition"),
+                    x.span,
+                    format!("unknown restart condition {:?}", x.value),
+                ),
+            }
+        } else if restart_set.is_none() {
+            // Swarm's default condition is `any`
+            *restart_set = Some("always");
+        }
+        if let Some(x) = delay {
+            svc.raw("RestartSec", dur(x.value));
+            cx.ok(
+                format!("{rp}.delay"),
+                x.span,
+                format!("RestartSec={}", dur(x.value)),
+            );
+        }
+        if let Some(x) = max_attempts {
+            unit.raw("StartLimitBurst", (x.value + 1).to_string());
+            if window.is_none() {
+                unit.raw("StartLimitIntervalSec", "infinity");
+            }
+            cx.approx(format!("{rp}.max_attempts"), x.span, "systemd counts start attempts (StartLimitBurst=) per interval, not restarts of one container", format!("StartLimitBurst={}", x.value + 1));
+        }
+        if let Some(x) = window {
+            unit.raw("StartLimitIntervalSec", dur(x.value));
+            cx.approx(
+                format!("{rp}.window"),
+                x.span,
+                "the window becomes systemd's start-limit interval",
+                format!("StartLimitIntervalSec={}", dur(x.value)),
+            );
+        }
+        for (k, x) in extensions {
+            cx.unsup(
+                format!("{rp}.{k}"),
+                x.span,
+                "extension field: ignored by Compose and by podman",
+            );
+        }
+        if cx.ledger.entries.len() == b2 {
+            cx.ok(
+                rp,
+                r.span,
+                "empty: Restart=always (Swarm's default condition `any`)",
+            );
+        }
+    }
+    if let Some(pl) = placement {
+        let Placement {
+            constraints,
+            preferences,
+            max_replicas_per_node,
+            extensions,
+        } = &pl.value;
+        let pp = format!("{dp}.placement");
+        let b2 = cx.ledger.entries.len();
+        for (i, x) in constraints.iter().enumerate() {
+            cx.unsup(
+                format!("{pp}.constraints[{i}]"),
+                x.span,
+                "placement is a Swarm feature: the units run where they are installed",
+            );
+        }
+        for (i, x) in preferences.iter().enumerate() {
+            cx.unsup(
+                format!("{pp}.preferences[{i}]"),
+                x.span,
+                "placement is a Swarm feature: the units run where they are installed",
+            );
+        }
+        if let Some(x) = max_replicas_per_node {
+            cx.unsup(
+                format!("{pp}.max_replicas_per_node"),
+                x.span,
+                "placement is a Swarm feature",
+            );
+        }
+        for (k, x) in extensions {
+            cx.unsup(
+                format!("{pp}.{k}"),
+                x.span,
+                "extension field: ignored by Compose and by podman",
+            );
+        }
+        if cx.ledger.entries.len() == b2 {
+            cx.ok(pp, pl.span, "empty: nothing to carry over");
+        }
+    }
+    for (k, x) in extensions {
+        cx.unsup(
+            format!("{dp}.{k}"),
+            x.span,
+            "extension field: ignored by Compose and by podman",
+        );
+    }
+    if cx.ledger.entries.len() == before {
+        cx.ok(dp, d.span, "empty: nothing to carry over");
+    }
+}
+
+/// After the services: `.network` and `.volume` units, and ledger entries of top-level
+/// networks, volumes, secrets and configs.
+pub(crate) fn emit(cx: &mut Cx<'_>) {
+    let v = cx.t.version;
+    let project = cx.p;
+    for (key, n) in &project.networks {
+        let Network {
+            span,
+            name,
+            driver,
+            driver_opts,
+            ipam,
+            external,
+            internal,
+            enable_ipv4,
+            enable_ipv6,
+            attachable,
+            labels,
+            implicit,
+            extensions,
+        } = n;
+        let np = format!("networks.{key}");
+        if is_external(external) {
+            cx.ok(
+                np.clone(),
+                *span,
+                format!("external: referenced by name {:?}, no unit", name.value),
+            );
+            if let Some(x) = external {
+                cx.ok(format!("{np}.external"), x.span, "no unit is written");
+            }
+            for (k, x) in driver_opts {
+                cx.ok(
+                    format!("{np}.driver_opts.{k}"),
+                    x.span,
+                    "external network: set where it was created",
+                );
+            }
+            for (k, x) in labels {
+                cx.ok(
+                    format!("{np}.labels.{k}"),
+                    x.span,
+                    "external network: set where it was created",
+                );
+            }
+            for (k, x) in [("driver", driver)] {
+                if let Some(x) = x {
+                    cx.ok(
+                        format!("{np}.{k}"),
+                        x.span,
+                        "external network: set where it was created",
+                    );
+                }
+            }
+            for (k, x) in [
+                ("internal", internal),
+                ("enable_ipv4", enable_ipv4),
+                ("enable_ipv6", enable_ipv6),
+                ("attachable", attachable),
+            ] {
+                if let Some(x) = x {
+                    cx.ok(
+                        format!("{np}.{k}"),
+                        x.span,
+                        "external network: set where it was created",
+                    );
+                }
+            }
+            if let Some(ip) = ipam {
+                ipam_ledger(cx, &np, ip, None);
+            }
+            for (k, x) in extensions {
+                cx.unsup(
+                    format!("{np}.{k}"),
+                    x.span,
+                    "extension field: ignored by Compose and by podman",
+                );
+            }
+            continue;
+        }
+        let used = cx.used_networks.contains(key);
+        let base = names::network_base(project, key);
+        let mut q = Quad::new(v, "Network");
+        let mut main = Outcome::Translated;
+        let mut detail = format!("{base}.network");
+        if q.has("NetworkName") {
+            let _ = q.plain("NetworkName", &name.value, None);
+            detail.push_str(&format!(" (NetworkName={})", name.value));
+        } else {
+            main = Outcome::Approximated(format!(
+                "podman {v} has no NetworkName= (4.7+): the network is called systemd-{base}, not {}",
+                name.value
+            ));
+        }
+        if !used {
+            main = Outcome::Translated;
+            detail = "not used by any service: not created (as Compose)".into();
+        }
+        cx.push(np.clone(), *span, main, detail);
+        let _ = implicit;
+        if let Some(x) = driver {
+            let put = match x.value.as_str() {
+                "bridge" | "macvlan" | "ipvlan" => q.plain("Driver", &x.value, None),
+                other => Put::Nowhere(format!(
+                    "podman has no {other:?} network driver (bridge, macvlan, ipvlan)"
+                )),
+            };
+            let (o, d) = put.outcome();
+            cx.push(format!("{np}.driver"), x.span, o, d);
+        }
+        for (k, x) in driver_opts {
+            let put = q.word("Options", &format!("{k}={}", x.value), Some("--opt"));
+            let (o, d) = put.outcome();
+            cx.push(format!("{np}.driver_opts.{k}"), x.span, o, d);
+        }
+        if let Some(ip) = ipam {
+            ipam_ledger(cx, &np, ip, Some(&mut q));
+        }
+        if let Some(x) = internal {
+            let put = q.boolean("Internal", x.value, None);
+            let (o, d) = put.outcome();
+            cx.push(format!("{np}.internal"), x.span, o, d);
+        }
+        if let Some(x) = enable_ipv6 {
+            let put = q.boolean("IPv6", x.value, None);
+            let (o, d) = put.outcome();
+            cx.push(format!("{np}.enable_ipv6"), x.span, o, d);
+        }
+        if let Some(x) = enable_ipv4 {
+            if x.value {
+                cx.ok(format!("{np}.enable_ipv4"), x.span, "IPv4 is on by default");
+            } else {
+                cx.unsup(
+                    format!("{np}.enable_ipv4"),
+                    x.span,
+                    "podman networks cannot turn IPv4 off",
+                );
+            }
+        }
+        if let Some(x) = attachable {
+            cx.ok(
+                format!("{np}.attachable"),
+                x.span,
+                "podman networks are always attachable",
+            );
+        }
+        for (k, x) in labels {
+            let put = q.word("Label", &format!("{k}={}", x.value), Some("--label"));
+            let (o, d) = put.outcome();
+            cx.push(format!("{np}.labels.{k}"), x.span, o, d);
+        }
+        for (k, x) in extensions {
+            cx.unsup(
+                format!("{np}.{k}"),
+                x.span,
+                "extension field: ignored by Compose and by podman",
+            );
+        }
+        if used {
+            let mut uf = UnitFile {
+                header: cx.header(&format!("Compose network {key:?}")),
+                sections: vec![],
+            };
+            let _ = uf.section("Unit").plain(
+                "Description",
+                &format!(
+                    "Network {} of Compose project {}",
+                    name.value, project.name.value
+                ),
+                Ctx::Setting,
+            );
+            uf.sections.push(q.finish());
+            cx.add_file(format!("{base}.network"), uf.render(), 0o644, false);
+        }
+    }
+    for (key, vol) in &project.volumes {
+        let Volume {
+            span,
+            name,
+            driver,
+            driver_opts,
+            external,
+            labels,
+            extensions,
+        } = vol;
+        let vp = format!("volumes.{key}");
+        if is_external(external) {
+            cx.ok(
+                vp.clone(),
+                *span,
+                format!("external: referenced by name {:?}, no unit", name.value),
+            );
+            if let Some(x) = external {
+                cx.ok(format!("{vp}.external"), x.span, "no unit is written");
+            }
+            if let Some(x) = driver {
+                cx.ok(
+                    format!("{vp}.driver"),
+                    x.span,
+                    "external volume: set where it was created",
+                );
+            }
+            for (k, x) in driver_opts {
+                cx.ok(
+                    format!("{vp}.driver_opts.{k}"),
+                    x.span,
+                    "external volume: set where it was created",
+                );
+            }
+            for (k, x) in labels {
+                cx.ok(
+                    format!("{vp}.labels.{k}"),
+                    x.span,
+                    "external volume: set where it was created",
+                );
+            }
+            for (k, x) in extensions {
+                cx.unsup(
+                    format!("{vp}.{k}"),
+                    x.span,
+                    "extension field: ignored by Compose and by podman",
+                );
+            }
+            continue;
+        }
+        let used = cx.used_volumes.contains(key);
+        let base = names::volume_base(project, key);
+        let mut q = Quad::new(v, "Volume");
+        let mut main = Outcome::Translated;
+        let mut detail = format!("{base}.volume");
+        if q.has("VolumeName") {
+            let _ = q.plain("VolumeName", &name.value, None);
+            detail.push_str(&format!(" (VolumeName={})", name.value));
+        } else {
+            main = Outcome::Approximated(format!(
+                "podman {v} has no VolumeName= (4.7+): the volume is called systemd-{base}, not {}",
+                name.value
+            ));
+        }
+        if !used {
+            main = Outcome::Translated;
+            detail = "not used by any service: not created (as Compose)".into();
+        }
+        cx.push(vp.clone(), *span, main, detail);
+        if let Some(x) = driver {
+            let put = if x.value == "local" {
+                Put::Key("local (podman's default)".into())
+            } else {
+                q.plain("Driver", &x.value, Some("--driver"))
+            };
+            let (o, d) = put.outcome();
+            cx.push(format!("{vp}.driver"), x.span, o, d);
+        }
+        let device = driver_opts.get("device");
+        for (k, x) in driver_opts {
+            let put = match k.as_str() {
+                "device" => q.plain("Device", &x.value, Some("--opt=device")),
+                "type" if device.is_some() => q.plain("Type", &x.value, Some("--opt=type")),
+                "o" if device.is_some() => q.plain("Options", &x.value, Some("--opt=o")),
+                _ => q.arg(&format!("--opt={k}={}", x.value)),
+            };
+            let (o, d) = put.outcome();
+            cx.push(format!("{vp}.driver_opts.{k}"), x.span, o, d);
+        }
+        for (k, x) in labels {
+            let put = q.word("Label", &format!("{k}={}", x.value), Some("--label"));
+            let (o, d) = put.outcome();
+            cx.push(format!("{vp}.labels.{k}"), x.span, o, d);
+        }
+        for (k, x) in extensions {
+            cx.unsup(
+                format!("{vp}.{k}"),
+                x.span,
+                "extension field: ignored by Compose and by podman",
+            );
+        }
+        if used {
+            let mut uf = UnitFile {
+                header: cx.header(&format!("Compose volume {key:?}")),
+                sections: vec![],
+            };
+            let _ = uf.section("Unit").plain(
+                "Description",
+                &format!(
+                    "Volume {} of Compose project {}",
+                    name.value, project.name.value
+                ),
+                Ctx::Setting,
+            );
+            uf.sections.push(q.finish());
+            cx.add_file(format!("{base}.volume"), uf.render(), 0o644, false);
+        }
+    }
+    for (key, sec) in &project.secrets {
+        let Secret {
+            span,
+            name: _,
+            file,
+            environment,
+            environment_value,
+            external,
+            labels,
+            driver,
+            driver_opts,
+            template_driver,
+            extensions,
+        } = sec;
+        let sp = format!("secrets.{key}");
+        cx.ok(
+            sp.clone(),
+            *span,
+            "provided to the services that reference it (see services.*.secrets)",
+        );
+        if let Some(x) = file {
+            cx.ok(
+                format!("{sp}.file"),
+                x.span,
+                format!("bind-mounted read-only from {}", x.value.display()),
+            );
+        }
+        if let Some(x) = environment {
+            if environment_value.is_some() {
+                cx.ok(
+                    format!("{sp}.environment"),
+                    x.span,
+                    format!(
+                        "value of {} written to {}-secrets/{key} (mode 0600)",
+                        x.value,
+                        names::pod_base(project)
+                    ),
+                );
+            } else {
+                cx.unsup(
+                    format!("{sp}.environment"),
+                    x.span,
+                    format!("{} was not set when converting", x.value),
+                );
+            }
+        }
+        if let Some(x) = external {
+            if x.value {
+                cx.approx(
+                    format!("{sp}.external"),
+                    x.span,
+                    "expects an existing podman secret with this name",
+                    "",
+                );
+            } else {
+                cx.ok(format!("{sp}.external"), x.span, "not external");
+            }
+        }
+        for (k, x) in labels {
+            cx.unsup(
+                format!("{sp}.labels.{k}"),
+                x.span,
+                "podman secrets created here carry no labels",
+            );
+        }
+        if let Some(x) = driver {
+            cx.unsup(
+                format!("{sp}.driver"),
+                x.span,
+                "secret drivers are a Swarm feature",
+            );
+        }
+        for (k, x) in driver_opts {
+            cx.unsup(
+                format!("{sp}.driver_opts.{k}"),
+                x.span,
+                "secret drivers are a Swarm feature",
+            );
+        }
+        if let Some(x) = template_driver {
+            cx.unsup(
+                format!("{sp}.template_driver"),
+                x.span,
+                "templated secrets are a Swarm feature",
+            );
+        }
+        for (k, x) in extensions {
+            cx.unsup(
+                format!("{sp}.{k}"),
+                x.span,
+                "extension field: ignored by Compose and by podman",
+            );
+        }
+    }
+    for (key, cf) in &project.configs {
+        let Config {
+            span,
+            name: _,
+            file,
+            environment,
+            environment_value,
+            content,
+            external,
+            labels,
+            template_driver,
+            extensions,
+        } = cf;
+        let cp = format!("configs.{key}");
+        cx.ok(
+            cp.clone(),
+            *span,
+            "provided to the services that reference it (see services.*.configs)",
+        );
+        if let Some(x) = file {
+            cx.ok(
+                format!("{cp}.file"),
+                x.span,
+                format!("bind-mounted read-only from {}", x.value.display()),
+            );
+        }
+        if let Some(x) = content {
+            cx.ok(
+                format!("{cp}.content"),
+                x.span,
+                format!("written to {}-configs/{key}", names::pod_base(project)),
+            );
+        }
+        if let Some(x) = environment {
+            if environment_value.is_some() {
+                cx.ok(
+                    format!("{cp}.environment"),
+                    x.span,
+                    format!(
+                        "value of {} written to {}-configs/{key}",
+                        x.value,
+                        names::pod_base(project)
+                    ),
+                );
+            } else {
+                cx.unsup(
+                    format!("{cp}.environment"),
+                    x.span,
+                    format!("{} was not set when converting", x.value),
+                );
+            }
+        }
+        if let Some(x) = external {
+            if x.value {
+                cx.approx(
+                    format!("{cp}.external"),
+                    x.span,
+                    "expects an existing podman secret with this name",
+                    "",
+                );
+            } else {
+                cx.ok(format!("{cp}.external"), x.span, "not external");
+            }
+        }
+        for (k, x) in labels {
+            cx.unsup(
+                format!("{cp}.labels.{k}"),
+                x.span,
+                "podman secrets created here carry no labels",
+            );
+        }
+        if let Some(x) = template_driver {
+            cx.unsup(
+                format!("{cp}.template_driver"),
+                x.span,
+                "templated configs are a Swarm feature",
+            );
+        }
+        for (k, x) in extensions {
+            cx.unsup(
+                format!("{cp}.{k}"),
+                x.span,
+                "extension field: ignored by Compose and by podman",
+            );
+        }
+    }
+}
+
+fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut Quad>) {
+    let Ipam {
+        driver,
+        config,
+        options,
+        extensions,
+    } = &ip.value;
+    let ipp = format!("{np}.ipam");
+    let before = cx.ledger.entries.len();
+    let ext_note = q.is_none();
+    if let Some(x) = driver {
+        if ext_note {
+            cx.ok(
+                format!("{ipp}.driver"),
+                x.span,
+                "external network: set where it was created",
+            );
+        } else if x.value == "default" {
+            cx.ok(format!("{ipp}.driver"), x.span, "podman's default IPAM");
+        } else if let Some(q) = q.as_deref_mut() {
+            let put = q.plain("IPAMDriver", &x.value, None);
+            let (o, d) = put.outcome();
+            cx.push(format!("{ipp}.driver"), x.span, o, d);
+        }
+    }
+    for (i, pool) in config.iter().enumerate() {
+        let IpamPool {
+            subnet,
+            ip_range,
+            gateway,
+            aux_addresses,
+            extensions,
+        } = &pool.value;
+        let pp = format!("{ipp}.config[{i}]");
+        let b2 = cx.ledger.entries.len();
+        for (k, val, key) in [
+            ("subnet", subnet, "Subnet"),
+            ("gateway", gateway, "Gateway"),
+            ("ip_range", ip_range, "IPRange"),
+        ] {
+            if let Some(x) = val {
+                match q.as_deref_mut() {
+                    None => cx.ok(
+                        format!("{pp}.{k}"),
+                        x.span,
+                        "external network: set where it was created",
+                    ),
+                    Some(q) => {
+                        let put = if subnet.is_some() {
+                            q.plain(key, &x.value, None)
+                        } else {
+                            Put::Nowhere("podman needs a subnet to set a gateway or range".into())
+                        };
+                        let (o, d) = put.outcome();
+                        cx.push(format!("{pp}.{k}"), x.span, o, d);
+                    }
+                }
+            }
+        }
+        for (k, x) in aux_addresses {
+            if ext_note {
+                cx.ok(
+                    format!("{pp}.aux_addresses.{k}"),
+                    x.span,
+                    "external network: set where it was created",
+                );
+            } else {
+                cx.unsup(
+                    format!("{pp}.aux_addresses.{k}"),
+                    x.span,
+                    "podman cannot reserve auxiliary addresses",
+                );
+            }
+        }
+        for (k, x) in extensions {
+            cx.unsup(
+                format!("{pp}.{k}"),
+                x.span,
+                "extension field: ignored by Compose and by podman",
+            );
+        }
+        if cx.ledger.entries.len() == b2 {
+            cx.ok(pp, pool.span, "empty: nothing to carry over");
+        }
+    }
+    for (k, x) in options {
+        if ext_note {
+            cx.ok(
+                format!("{ipp}.options.{k}"),
+                x.span,
+                "external network: set where it was created",
+            );
+        } else {
+            cx.unsup(
+                format!("{ipp}.options.{k}"),
+                x.span,
+                "podman has no IPAM driver options",
+            );
+        }
+    }
+    for (k, x) in extensions {
+        cx.unsup(
+            format!("{ipp}.{k}"),
+            x.span,
+            "extension field: ignored by Compose and by podman",
+        );
+    }
+    if cx.ledger.entries.len() == before {
+        cx.ok(ipp, ip.span, "empty: nothing to carry over");
+    }
+}

@@ -1,0 +1,1354 @@
+//! One Compose service → one `.container` file (and `.build` / secret files), with a ledger
+//! entry per key path. Every IR struct is destructured without `..`: a new IR field breaks
+//! this build until it is classified here.
+
+use std::collections::BTreeMap;
+
+use transship_ir::*;
+use transship_translate::Outcome;
+use transship_translate::unit::{Ctx, Section, UnitFile, escape_plain};
+
+use crate::names;
+use crate::version::{PodmanVersion, has_key, has_unit_type};
+use crate::{Cx, DepNeeds};
+
+/// Where a value went.
+pub(crate) enum Put {
+    /// A quadlet key (`Key=value`, unescaped, for the ledger detail).
+    Key(String),
+    /// A `PodmanArgs=` fallback.
+    Args(String),
+    /// Nowhere; the reason.
+    Nowhere(String),
+}
+
+impl Put {
+    pub(crate) fn outcome(self) -> (Outcome, String) {
+        match self {
+            Put::Key(d) | Put::Args(d) => (Outcome::Translated, d),
+            Put::Nowhere(r) => (Outcome::Unsupported(r), String::new()),
+        }
+    }
+}
+
+/// A quadlet section being filled, with version-aware key emission and a `PodmanArgs=` fallback.
+pub(crate) struct Quad {
+    pub v: PodmanVersion,
+    pub group: &'static str,
+    pub sec: Section,
+    pub args: Vec<String>,
+}
+
+impl Quad {
+    pub(crate) fn new(v: PodmanVersion, group: &'static str) -> Self {
+        Self {
+            v,
+            group,
+            sec: Section::new(group),
+            args: Vec::new(),
+        }
+    }
+
+    pub(crate) fn has(&self, key: &str) -> bool {
+        has_key(self.v, self.group, key)
+    }
+
+    /// A plain-valued key, or `flag=value` in `PodmanArgs=` when the key is missing in the
+    /// target version or the value cannot be written verbatim.
+    pub(crate) fn plain(&mut self, key: &str, value: &str, flag: Option<&str>) -> Put {
+        if self.has(key) && self.sec.plain(key, value, Ctx::Exec).is_ok() {
+            return Put::Key(format!("{key}={value}"));
+        }
+        self.fallback(key, value, flag)
+    }
+
+    /// A word-list key holding one word (`Environment=K=V`, `Label=`, `Secret=`, ...).
+    pub(crate) fn word(&mut self, key: &str, value: &str, flag: Option<&str>) -> Put {
+        if self.has(key) {
+            self.sec.word(key, value, Ctx::Exec);
+            return Put::Key(format!("{key}={value}"));
+        }
+        self.fallback(key, value, flag)
+    }
+
+    fn fallback(&mut self, key: &str, value: &str, flag: Option<&str>) -> Put {
+        match flag {
+            Some(flag) if self.has("PodmanArgs") => self.arg(&format!("{flag}={value}")),
+            Some(_) => Put::Nowhere(format!(
+                "{}={value}: neither the key nor PodmanArgs= exists in [{}] of podman {}",
+                key, self.group, self.v
+            )),
+            None => Put::Nowhere(match crate::version::key_since(self.group, key) {
+                Some(since) => format!(
+                    "needs quadlet key {key}= (podman {since}+; the target is podman {}) and podman has no equivalent flag",
+                    self.v
+                ),
+                None => format!("quadlet has no {key}= key and podman has no equivalent flag"),
+            }),
+        }
+    }
+
+    /// One `PodmanArgs=` word.
+    pub(crate) fn arg(&mut self, word: &str) -> Put {
+        if !self.has("PodmanArgs") {
+            return Put::Nowhere(format!(
+                "{word}: [{}] has no PodmanArgs= in podman {}",
+                self.group, self.v
+            ));
+        }
+        self.args.push(word.to_owned());
+        Put::Args(format!("PodmanArgs={word}"))
+    }
+
+    /// A boolean flag key (`ReadOnly=true`) or `--flag=true|false`.
+    pub(crate) fn boolean(&mut self, key: &str, value: bool, flag: Option<&str>) -> Put {
+        self.plain(key, if value { "true" } else { "false" }, flag)
+    }
+
+    /// The finished section (PodmanArgs last, one line per word).
+    pub(crate) fn finish(mut self) -> Section {
+        for a in std::mem::take(&mut self.args) {
+            self.sec.word("PodmanArgs", &a, Ctx::Exec);
+        }
+        self.sec
+    }
+}
+
+/// Go/systemd duration text: `90s`, `1500ms`, `10us`, `5ns`.
+pub(crate) fn dur(d: Duration) -> String {
+    let ns = d.as_nanos();
+    if ns % 1_000_000_000 == 0 {
+        format!("{}s", ns / 1_000_000_000)
+    } else if ns % 1_000_000 == 0 {
+        format!("{}ms", ns / 1_000_000)
+    } else if ns % 1_000 == 0 {
+        format!("{}us", ns / 1_000)
+    } else {
+        format!("{ns}ns")
+    }
+}
+
+fn rec(cx: &mut Cx<'_>, path: String, span: Span, put: Put) {
+    let (o, d) = put.outcome();
+    cx.push(path, span, o, d);
+}
+
+/// `group` of the key-path rules: when `f` records nothing, record the node itself.
+fn group(cx: &mut Cx<'_>, path: &str, span: Span, f: impl FnOnce(&mut Cx<'_>)) {
+    let before = cx.ledger.entries.len();
+    f(cx);
+    if cx.ledger.entries.len() == before {
+        cx.ok(path, span, "empty: nothing to carry over");
+    }
+}
+
+fn ext_unsupported(cx: &mut Cx<'_>, parent: &str, e: &Extensions, span: Span) {
+    for (k, v) in e {
+        let sp = if v.span.is_synthetic() { span } else { v.span };
+        cx.unsup(
+            format!("{parent}.{k}"),
+            sp,
+            "extension field: ignored by Compose and by podman",
+        );
+    }
+}
+
+fn ser_ns(ns: &str, cx: &Cx<'_>) -> String {
+    // `service:x` → `container:<x's container name>`
+    if let Some(svc) = ns.strip_prefix("service:") {
+        if let Some(s) = cx.p.services.get(svc) {
+            return format!("container:{}", names::container_name(cx.p, s));
+        }
+    }
+    ns.to_owned()
+}
+
+/// JSON-array text of a word list (`["a","b c"]`), as podman's `--entrypoint` and
+/// `--health-cmd` accept it.
+fn json_array(words: &[String]) -> String {
+    let mut out = String::from("[");
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        for c in w.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+    out.push(']');
+    out
+}
+
+fn port_text(port: &Port) -> String {
+    let mut s = String::new();
+    if let Some(ip) = &port.host_ip {
+        if ip.contains(':') && !ip.starts_with('[') {
+            s.push_str(&format!("[{ip}]:"));
+        } else {
+            s.push_str(ip);
+            s.push(':');
+        }
+        if port.published.is_none() {
+            // `ip::target` = random host port on that address
+            s.push(':');
+        }
+    }
+    if let Some(p) = &port.published {
+        s.push_str(p);
+        s.push(':');
+    }
+    s.push_str(&port.target.to_string());
+    if port.protocol != Protocol::Tcp {
+        s.push('/');
+        s.push_str(port.protocol.as_str());
+    }
+    s
+}
+
+#[allow(clippy::too_many_lines)]
+pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
+    let Service {
+        name,
+        span: sspan,
+        annotations,
+        attach,
+        blkio_config,
+        build,
+        cap_add,
+        cap_drop,
+        cgroup,
+        cgroup_parent,
+        command,
+        configs,
+        container_name,
+        cpu_count,
+        cpu_percent,
+        cpu_period,
+        cpu_quota,
+        cpu_rt_period,
+        cpu_rt_runtime,
+        cpu_shares,
+        cpus,
+        cpuset,
+        credential_spec,
+        depends_on,
+        deploy,
+        develop,
+        device_cgroup_rules,
+        devices,
+        dns,
+        dns_opt,
+        dns_search,
+        domainname,
+        entrypoint,
+        env_file,
+        environment,
+        expose,
+        extends,
+        external_links,
+        extra_hosts,
+        gpus,
+        group_add,
+        healthcheck,
+        hostname,
+        image,
+        init,
+        ipc,
+        isolation,
+        label_file,
+        labels,
+        links,
+        logging,
+        mac_address,
+        mem_limit,
+        mem_reservation,
+        mem_swappiness,
+        memswap_limit,
+        models,
+        network_mode,
+        networks,
+        oom_kill_disable,
+        oom_score_adj,
+        pid,
+        pids_limit,
+        platform,
+        ports,
+        post_start,
+        pre_stop,
+        privileged,
+        profiles,
+        provider,
+        pull_policy,
+        pull_refresh_after,
+        read_only,
+        restart,
+        runtime,
+        scale,
+        secrets,
+        security_opt,
+        shm_size,
+        stdin_open,
+        stop_grace_period,
+        stop_signal,
+        storage_opt,
+        sysctls,
+        tmpfs,
+        tty,
+        ulimits,
+        use_api_socket,
+        user,
+        userns_mode,
+        uts,
+        volumes,
+        volumes_from,
+        working_dir,
+        extensions,
+    } = s;
+    let v = cx.t.version;
+    let p = format!("services.{name}");
+    let mark = cx.ledger.entries.len();
+    let base = names::service_base(cx.p, name);
+    let cname = names::container_name(cx.p, s);
+    let needs = cx
+        .dep_needs
+        .get(name)
+        .copied()
+        .unwrap_or(DepNeeds::default());
+    let in_pod = cx.t.pod;
+
+    let mut c = Quad::new(v, "Container");
+    let mut unit = Section::new("Unit");
+    let mut svc = Section::new("Service");
+    let mut install = Section::new("Install");
+    let _ = unit.plain(
+        "Description",
+        &format!("Compose service {name} of project {}", cx.p.name.value),
+        Ctx::Setting,
+    );
+
+    // ---- image / build ----
+    let built = build.is_some();
+    let image_ref = names::built_image(cx.p, s);
+    if let Some(b) = build {
+        crate::resources::build(cx, s, b, &image_ref, &base, &mut c, &mut svc);
+    }
+    match image {
+        Some(img) => {
+            let use_build_unit = built && has_unit_type(v, "build");
+            let put = if use_build_unit {
+                c.plain("Image", &format!("{base}.build"), None)
+            } else {
+                c.plain("Image", &img.value, None)
+            };
+            let (o, d) = put.outcome();
+            let d = if use_build_unit {
+                format!("{d} (the image is built as {})", img.value)
+            } else {
+                d
+            };
+            cx.push(format!("{p}.image"), img.span, o, d);
+        }
+        None if built => {
+            if has_unit_type(v, "build") {
+                let _ = c.plain("Image", &format!("{base}.build"), None);
+            } else {
+                let _ = c.plain("Image", &image_ref, None);
+            }
+        }
+        None => {}
+    }
+
+    // ---- names ----
+    let _ = c.plain("ContainerName", &cname, None);
+    if let Some(n) = container_name {
+        rec(
+            cx,
+            format!("{p}.container_name"),
+            n.span,
+            Put::Key(format!("ContainerName={}", n.value)),
+        );
+    }
+
+    // ---- command / entrypoint ----
+    if let Some(cmd) = command {
+        if cmd.value.is_empty() {
+            cx.approx(
+                format!("{p}.command"),
+                cmd.span,
+                "an explicitly empty command keeps the image's CMD under podman (Compose clears it)",
+                "",
+            );
+        } else {
+            c.sec.words("Exec", &cmd.value, Ctx::Exec);
+            cx.ok(
+                format!("{p}.command"),
+                cmd.span,
+                format!("Exec={}", cmd.value.join(" ")),
+            );
+        }
+    }
+    if let Some(ep) = entrypoint {
+        let text = match ep.value.len() {
+            0 => String::new(),
+            1 => ep.value[0].clone(),
+            _ => json_array(&ep.value),
+        };
+        let put = if text.is_empty() {
+            c.arg("--entrypoint=")
+        } else {
+            c.plain("Entrypoint", &text, Some("--entrypoint"))
+        };
+        rec(cx, format!("{p}.entrypoint"), ep.span, put);
+    }
+
+    // ---- environment ----
+    for (i, f) in env_file.iter().enumerate() {
+        cx.ok(
+            format!("{p}.env_file[{i}]"),
+            f.span,
+            format!(
+                "values read at conversion time into Environment= ({})",
+                f.value.path.display()
+            ),
+        );
+    }
+    for (k, val) in environment {
+        match &val.value {
+            Some(x) => {
+                let put = c.word("Environment", &format!("{k}={x}"), Some("--env"));
+                rec(cx, format!("{p}.environment.{k}"), val.span, put);
+            }
+            None => {
+                let reason = "no value in Compose: podman takes it from the environment of the systemd unit when the container starts (Compose takes it from the shell running `compose up`)";
+                let put = if v.env_passthrough() {
+                    c.word("Environment", k, None)
+                } else {
+                    c.arg(&format!("--env={k}"))
+                };
+                let (_, d) = put.outcome();
+                cx.approx(format!("{p}.environment.{k}"), val.span, reason, d);
+            }
+        }
+    }
+
+    // ---- labels / annotations ----
+    for (k, val) in labels {
+        let put = c.word("Label", &format!("{k}={}", val.value), Some("--label"));
+        rec(cx, format!("{p}.labels.{k}"), val.span, put);
+    }
+    for (i, f) in label_file.iter().enumerate() {
+        cx.ok(
+            format!("{p}.label_file[{i}]"),
+            f.span,
+            "labels read at conversion time into Label=",
+        );
+    }
+    for (k, val) in annotations {
+        let put = c.word(
+            "Annotation",
+            &format!("{k}={}", val.value),
+            Some("--annotation"),
+        );
+        rec(cx, format!("{p}.annotations.{k}"), val.span, put);
+    }
+
+    // ---- ports / expose ----
+    for (i, port) in ports.iter().enumerate() {
+        let path = format!("{p}.ports[{i}]");
+        let Port {
+            name: pname,
+            mode,
+            host_ip: _,
+            target: _,
+            published: _,
+            protocol: _,
+            app_protocol,
+            extensions: pext,
+        } = &port.value;
+        let text = port_text(&port.value);
+        let put = if in_pod {
+            pod_put(cx, "PublishPort", &text)
+        } else {
+            c.plain("PublishPort", &text, Some("--publish"))
+        };
+        let (o, d) = put.outcome();
+        let o = match (&o, mode.as_deref()) {
+            (Outcome::Translated, Some("ingress"))
+            | (Outcome::Translated, Some("host"))
+            | (Outcome::Translated, None) => {
+                if pname.is_some() || app_protocol.is_some() {
+                    Outcome::Approximated(
+                        "the port's name/app_protocol are metadata podman does not keep".into(),
+                    )
+                } else {
+                    o
+                }
+            }
+            (Outcome::Translated, Some(m)) => Outcome::Approximated(format!(
+                "port mode {m:?} has no podman meaning; published on the host"
+            )),
+            _ => o,
+        };
+        cx.push(path.clone(), port.span, o, d);
+        ext_unsupported(cx, &path, pext, port.span);
+    }
+    for (i, e) in expose.iter().enumerate() {
+        let put = c.plain("ExposeHostPort", &e.value, Some("--expose"));
+        rec(cx, format!("{p}.expose[{i}]"), e.span, put);
+    }
+
+    // ---- networks ----
+    crate::resources::service_networks(cx, s, &mut c, &mut unit, network_mode.as_ref(), networks);
+
+    // ---- volumes / tmpfs ----
+    for (i, vol) in volumes.iter().enumerate() {
+        let path = format!("{p}.volumes[{i}]");
+        let (o, d) = crate::resources::service_volume(cx, &mut c, &vol.value);
+        cx.push(path.clone(), vol.span, o, d);
+        ext_unsupported(cx, &path, &vol.value.extensions, vol.span);
+    }
+    for (i, t) in tmpfs.iter().enumerate() {
+        let put = c.plain("Tmpfs", &t.value, Some("--tmpfs"));
+        rec(cx, format!("{p}.tmpfs[{i}]"), t.span, put);
+    }
+    for (i, vf) in volumes_from.iter().enumerate() {
+        let (src, ro) = match vf.value.rsplit_once(':') {
+            Some((a, m)) if m == "ro" || m == "rw" => (a, Some(m)),
+            _ => (vf.value.as_str(), None),
+        };
+        let target = if let Some(svc) = src.strip_prefix("container:") {
+            svc.to_owned()
+        } else if let Some(other) = cx.p.services.get(src) {
+            unit.raw("Requires", names::service_unit(cx.p, src));
+            unit.raw("After", names::service_unit(cx.p, src));
+            names::container_name(cx.p, other)
+        } else {
+            src.to_owned()
+        };
+        let word = match ro {
+            Some(m) => format!("--volumes-from={target}:{m}"),
+            None => format!("--volumes-from={target}"),
+        };
+        let put = c.arg(&word);
+        rec(cx, format!("{p}.volumes_from[{i}]"), vf.span, put);
+    }
+
+    // ---- secrets / configs ----
+    for (i, r) in secrets.iter().enumerate() {
+        let path = format!("{p}.secrets[{i}]");
+        let (o, d) = crate::resources::file_ref(cx, s, &mut c, &mut svc, &r.value, true);
+        cx.push(path.clone(), r.span, o, d);
+        ext_unsupported(cx, &path, &r.value.extensions, r.span);
+    }
+    for (i, r) in configs.iter().enumerate() {
+        let path = format!("{p}.configs[{i}]");
+        let (o, d) = crate::resources::file_ref(cx, s, &mut c, &mut svc, &r.value, false);
+        cx.push(path.clone(), r.span, o, d);
+        ext_unsupported(cx, &path, &r.value.extensions, r.span);
+    }
+
+    // ---- user / process ----
+    if let Some(u) = user {
+        let numeric = u
+            .value
+            .split(':')
+            .all(|x| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit()));
+        let put = if v.user_names() || numeric {
+            match u.value.split_once(':') {
+                Some((usr, grp)) if c.has("User") && c.has("Group") => {
+                    let a = c.plain("User", usr, None);
+                    let b = c.plain("Group", grp, None);
+                    match (a, b) {
+                        (Put::Key(a), Put::Key(b)) => Put::Key(format!("{a} {b}")),
+                        _ => {
+                            // drop partial keys: fall back entirely
+                            c.sec.entries.retain(|(k, _)| k != "User" && k != "Group");
+                            c.arg(&format!("--user={}", u.value))
+                        }
+                    }
+                }
+                _ => c.plain("User", &u.value, Some("--user")),
+            }
+        } else {
+            // 4.4 .. 4.7 read User= as a number; names must go through the CLI flag
+            c.arg(&format!("--user={}", u.value))
+        };
+        rec(cx, format!("{p}.user"), u.span, put);
+    }
+    for (i, g) in group_add.iter().enumerate() {
+        let put = if c.has("GroupAdd") && (v.multi_group_add() || group_add.len() == 1) {
+            c.plain("GroupAdd", &g.value, Some("--group-add"))
+        } else {
+            c.arg(&format!("--group-add={}", g.value))
+        };
+        rec(cx, format!("{p}.group_add[{i}]"), g.span, put);
+    }
+    if let Some(w) = working_dir {
+        let put = c.plain("WorkingDir", &w.value, Some("--workdir"));
+        rec(cx, format!("{p}.working_dir"), w.span, put);
+    }
+    if let Some(h) = hostname {
+        let put = if in_pod {
+            Put::Nowhere("in a pod the host name belongs to the pod; not set per container".into())
+        } else {
+            c.plain("HostName", &h.value, Some("--hostname"))
+        };
+        rec(cx, format!("{p}.hostname"), h.span, put);
+    }
+    for (key, list, qkey, flag) in [
+        ("dns", dns, "DNS", "--dns"),
+        ("dns_opt", dns_opt, "DNSOption", "--dns-option"),
+        ("dns_search", dns_search, "DNSSearch", "--dns-search"),
+    ] {
+        for (i, x) in list.iter().enumerate() {
+            let put = c.plain(qkey, &x.value, Some(flag));
+            rec(cx, format!("{p}.{key}[{i}]"), x.span, put);
+        }
+    }
+    if let Some(d) = domainname {
+        cx.unsup(
+            format!("{p}.domainname"),
+            d.span,
+            "podman has no option to set the NIS domain name",
+        );
+    }
+    if let Some(i) = init {
+        let put = c.boolean("RunInit", i.value, Some("--init"));
+        rec(cx, format!("{p}.init"), i.span, put);
+    }
+    if let Some(r) = read_only {
+        let put = c.boolean("ReadOnly", r.value, Some("--read-only"));
+        if r.value && c.has("ReadOnlyTmpfs") {
+            // Docker mounts no tmpfs on a read-only root; podman does unless told not to.
+            let _ = c.boolean("ReadOnlyTmpfs", false, None);
+        }
+        rec(cx, format!("{p}.read_only"), r.span, put);
+    }
+    if let Some(x) = privileged {
+        let put = if x.value {
+            c.arg("--privileged")
+        } else {
+            Put::Key("(not privileged: the default)".into())
+        };
+        rec(cx, format!("{p}.privileged"), x.span, put);
+    }
+    for (i, cap) in cap_add.iter().enumerate() {
+        let put = c.plain("AddCapability", &cap.value, Some("--cap-add"));
+        rec(cx, format!("{p}.cap_add[{i}]"), cap.span, put);
+    }
+    for (i, cap) in cap_drop.iter().enumerate() {
+        let put = c.plain("DropCapability", &cap.value, Some("--cap-drop"));
+        rec(cx, format!("{p}.cap_drop[{i}]"), cap.span, put);
+    }
+    for (i, so) in security_opt.iter().enumerate() {
+        let val = so.value.as_str();
+        let (k, rest) = val.split_once([':', '=']).unwrap_or((val, ""));
+        let put = match (k, rest) {
+            ("no-new-privileges", "" | "true") => c.boolean(
+                "NoNewPrivileges",
+                true,
+                Some("--security-opt=no-new-privileges"),
+            ),
+            ("seccomp", prof) if !prof.is_empty() => {
+                c.plain("SeccompProfile", prof, Some("--security-opt=seccomp"))
+            }
+            ("label", "disable") => c.boolean("SecurityLabelDisable", true, None),
+            ("label", l) if l.starts_with("type:") => c.plain("SecurityLabelType", &l[5..], None),
+            ("label", l) if l.starts_with("level:") => c.plain("SecurityLabelLevel", &l[6..], None),
+            ("label", l) if l.starts_with("filetype:") => {
+                c.plain("SecurityLabelFileType", &l[9..], None)
+            }
+            _ => Put::Nowhere(String::new()),
+        };
+        let put = match put {
+            Put::Nowhere(_) => c.arg(&format!(
+                "--security-opt={}",
+                val.replacen(':', "=", usize::from(!val.contains('=')))
+            )),
+            other => other,
+        };
+        rec(cx, format!("{p}.security_opt[{i}]"), so.span, put);
+    }
+    for (k, val) in sysctls {
+        let put = c.plain("Sysctl", &format!("{k}={}", val.value), Some("--sysctl"));
+        rec(cx, format!("{p}.sysctls.{k}"), val.span, put);
+    }
+    for (k, u) in ulimits {
+        let text = if u.value.soft == u.value.hard {
+            format!("{k}={}", u.value.soft)
+        } else {
+            format!("{k}={}:{}", u.value.soft, u.value.hard)
+        };
+        let put = if c.has("Ulimit") && (v.multi_ulimit() || ulimits.len() == 1) {
+            c.plain("Ulimit", &text, Some("--ulimit"))
+        } else {
+            c.arg(&format!("--ulimit={text}"))
+        };
+        rec(cx, format!("{p}.ulimits.{k}"), u.span, put);
+    }
+    for (i, d) in devices.iter().enumerate() {
+        let Device {
+            source,
+            target,
+            permissions,
+            extensions: dext,
+        } = &d.value;
+        let mut text = format!("{source}:{target}");
+        if let Some(pm) = permissions {
+            text.push(':');
+            text.push_str(pm);
+        }
+        let path = format!("{p}.devices[{i}]");
+        let put = c.plain("AddDevice", &text, Some("--device"));
+        rec(cx, path.clone(), d.span, put);
+        ext_unsupported(cx, &path, dext, d.span);
+    }
+    for (i, r) in device_cgroup_rules.iter().enumerate() {
+        let put = c.arg(&format!("--device-cgroup-rule={}", r.value));
+        rec(cx, format!("{p}.device_cgroup_rules[{i}]"), r.span, put);
+    }
+    for (i, g) in gpus.iter().enumerate() {
+        let path = format!("{p}.gpus[{i}]");
+        let DeviceRequest {
+            capabilities: _,
+            driver: _,
+            count,
+            device_ids,
+            options: _,
+            extensions: gext,
+        } = &g.value;
+        let put = if v >= PodmanVersion::new(5, 0) {
+            let which = if device_ids.is_empty() {
+                match count {
+                    Some(n) if *n > 0 => n.to_string(),
+                    _ => "all".into(),
+                }
+            } else {
+                format!("\"device={}\"", device_ids.join(","))
+            };
+            c.arg(&format!("--gpus={which}"))
+        } else {
+            Put::Nowhere(format!(
+                "podman {v} has no --gpus (5.0+); add the devices with AddDevice= (CDI names such as nvidia.com/gpu=all)"
+            ))
+        };
+        let (o, d) = put.outcome();
+        let o = if o == Outcome::Translated {
+            Outcome::Approximated("podman --gpus selects NVIDIA devices only; capabilities, driver and options are not carried over".into())
+        } else {
+            o
+        };
+        cx.push(path.clone(), g.span, o, d);
+        ext_unsupported(cx, &path, gext, g.span);
+    }
+
+    // ---- namespaces / cgroups / runtime ----
+    for (key, val, flag) in [
+        ("ipc", ipc, "--ipc"),
+        ("pid", pid, "--pid"),
+        ("uts", uts, "--uts"),
+        ("cgroup", cgroup, "--cgroupns"),
+        ("runtime", runtime, "--runtime"),
+        ("mac_address", mac_address, "--mac-address"),
+        ("platform", platform, "--platform"),
+        ("cpuset", cpuset, "--cpuset-cpus"),
+    ] {
+        if let Some(x) = val {
+            let put = c.arg(&format!("{flag}={}", ser_ns(&x.value, cx)));
+            rec(cx, format!("{p}.{key}"), x.span, put);
+        }
+    }
+    if let Some(x) = cgroup_parent {
+        let put = c.arg(&format!("--cgroup-parent={}", x.value));
+        let (_, d) = put.outcome();
+        cx.approx(format!("{p}.cgroup_parent"), x.span, "quadlet runs containers with --cgroups=split under the unit's cgroup; a parent cgroup may conflict with that", d);
+    }
+    if let Some(x) = userns_mode {
+        let put = c.plain("UserNS", &x.value, Some("--userns"));
+        rec(cx, format!("{p}.userns_mode"), x.span, put);
+    }
+    if let Some(x) = isolation {
+        if x.value == "default" {
+            cx.ok(format!("{p}.isolation"), x.span, "default isolation");
+        } else {
+            cx.unsup(
+                format!("{p}.isolation"),
+                x.span,
+                "isolation technologies are a Windows container feature",
+            );
+        }
+    }
+
+    // ---- resources ----
+    for (key, val, flag) in [
+        ("cpu_period", cpu_period, "--cpu-period"),
+        ("cpu_quota", cpu_quota, "--cpu-quota"),
+        ("cpu_rt_period", cpu_rt_period, "--cpu-rt-period"),
+        ("cpu_rt_runtime", cpu_rt_runtime, "--cpu-rt-runtime"),
+        ("cpu_shares", cpu_shares, "--cpu-shares"),
+        ("mem_swappiness", mem_swappiness, "--memory-swappiness"),
+        ("oom_score_adj", oom_score_adj, "--oom-score-adj"),
+    ] {
+        if let Some(x) = val {
+            let put = c.arg(&format!("{flag}={}", x.value));
+            rec(cx, format!("{p}.{key}"), x.span, put);
+        }
+    }
+    if let Some(x) = cpus {
+        let put = c.arg(&format!("--cpus={}", x.value));
+        rec(cx, format!("{p}.cpus"), x.span, put);
+    }
+    for (key, val) in [
+        ("cpu_count", cpu_count.as_ref().map(|x| x.span)),
+        ("cpu_percent", cpu_percent.as_ref().map(|x| x.span)),
+    ] {
+        if let Some(sp) = val {
+            cx.unsup(
+                format!("{p}.{key}"),
+                sp,
+                "a Windows-only CPU setting; podman has no equivalent (use cpus)",
+            );
+        }
+    }
+    if let Some(x) = credential_spec {
+        cx.unsup(
+            format!("{p}.credential_spec"),
+            x.span,
+            "credential specs are a Windows container feature",
+        );
+        ext_unsupported(
+            cx,
+            &format!("{p}.credential_spec"),
+            &x.value.extensions,
+            x.span,
+        );
+    }
+    if let Some(x) = mem_limit {
+        let put = c.plain("Memory", &x.value.0.to_string(), Some("--memory"));
+        rec(cx, format!("{p}.mem_limit"), x.span, put);
+    }
+    if let Some(x) = mem_reservation {
+        let put = c.arg(&format!("--memory-reservation={}", x.value.0));
+        rec(cx, format!("{p}.mem_reservation"), x.span, put);
+    }
+    if let Some(x) = memswap_limit {
+        let put = c.arg(&format!("--memory-swap={}", x.value.0));
+        rec(cx, format!("{p}.memswap_limit"), x.span, put);
+    }
+    if let Some(x) = oom_kill_disable {
+        let put = c.arg(&format!("--oom-kill-disable={}", x.value));
+        rec(cx, format!("{p}.oom_kill_disable"), x.span, put);
+    }
+    if let Some(x) = pids_limit {
+        let put = c.plain("PidsLimit", &x.value.to_string(), Some("--pids-limit"));
+        rec(cx, format!("{p}.pids_limit"), x.span, put);
+    }
+    if let Some(x) = shm_size {
+        let put = c.plain("ShmSize", &x.value.0.to_string(), Some("--shm-size"));
+        rec(cx, format!("{p}.shm_size"), x.span, put);
+    }
+    for (k, x) in storage_opt {
+        let put = c.arg(&format!("--storage-opt={k}={}", x.value));
+        rec(cx, format!("{p}.storage_opt.{k}"), x.span, put);
+    }
+    if let Some(b) = blkio_config {
+        let BlkioConfig {
+            weight,
+            weight_device,
+            device_read_bps,
+            device_read_iops,
+            device_write_bps,
+            device_write_iops,
+            extensions: bext,
+        } = &b.value;
+        let bp = format!("{p}.blkio_config");
+        group(cx, &bp, b.span, |cx| {
+            if let Some(w) = weight {
+                let put = c.arg(&format!("--blkio-weight={}", w.value));
+                rec(cx, format!("{bp}.weight"), w.span, put);
+            }
+            for (i, d) in weight_device.iter().enumerate() {
+                let put = c.arg(&format!(
+                    "--blkio-weight-device={}:{}",
+                    d.value.path, d.value.weight
+                ));
+                rec(cx, format!("{bp}.weight_device[{i}]"), d.span, put);
+            }
+            for (key, list, flag) in [
+                ("device_read_bps", device_read_bps, "--device-read-bps"),
+                ("device_read_iops", device_read_iops, "--device-read-iops"),
+                ("device_write_bps", device_write_bps, "--device-write-bps"),
+                (
+                    "device_write_iops",
+                    device_write_iops,
+                    "--device-write-iops",
+                ),
+            ] {
+                for (i, d) in list.iter().enumerate() {
+                    let put = c.arg(&format!("{flag}={}:{}", d.value.path, d.value.rate));
+                    rec(cx, format!("{bp}.{key}[{i}]"), d.span, put);
+                }
+            }
+            ext_unsupported(cx, &bp, bext, b.span);
+        });
+    }
+
+    // ---- healthcheck ----
+    if let Some(h) = healthcheck {
+        healthcheck_keys(cx, &mut c, &p, h);
+    }
+    if needs.healthy {
+        if v.notify_healthy() {
+            let _ = c.plain("Notify", "healthy", None);
+        } else {
+            // readiness wait: the unit becomes active only once the check passes
+            let script = format!(
+                "until /usr/bin/podman healthcheck run {}; do sleep 1; done",
+                shell_quote(&cname)
+            );
+            svc.words(
+                "ExecStartPost",
+                &["/bin/sh", "-c", script.as_str()],
+                Ctx::Exec,
+            );
+        }
+    }
+
+    // ---- logging ----
+    if let Some(l) = logging {
+        let Logging {
+            driver,
+            options,
+            extensions: lext,
+        } = &l.value;
+        let lp = format!("{p}.logging");
+        group(cx, &lp, l.span, |cx| {
+            if let Some(d) = driver {
+                let drv = match d.value.as_str() {
+                    "json-file" => "k8s-file",
+                    other => other,
+                };
+                let put = if matches!(drv, "k8s-file" | "journald" | "none" | "passthrough") {
+                    c.plain("LogDriver", drv, Some("--log-driver"))
+                } else {
+                    Put::Nowhere(format!(
+                        "podman has no {:?} log driver (k8s-file, journald, none, passthrough)",
+                        d.value
+                    ))
+                };
+                let (o, det) = put.outcome();
+                let o = if d.value == "json-file" && o == Outcome::Translated {
+                    Outcome::Approximated("podman's k8s-file driver stands in for Docker's json-file (different on-disk format)".into())
+                } else {
+                    o
+                };
+                cx.push(format!("{lp}.driver"), d.span, o, det);
+            }
+            for (k, x) in options {
+                let put = c.plain("LogOpt", &format!("{k}={}", x.value), Some("--log-opt"));
+                rec(cx, format!("{lp}.options.{k}"), x.span, put);
+            }
+            ext_unsupported(cx, &lp, lext, l.span);
+        });
+    }
+
+    // ---- stop ----
+    if let Some(x) = stop_signal {
+        let put = c.plain("StopSignal", &x.value, Some("--stop-signal"));
+        rec(cx, format!("{p}.stop_signal"), x.span, put);
+    }
+    if let Some(x) = stop_grace_period {
+        let secs = x.value.as_secs_ceil().max(0);
+        let put = c.plain("StopTimeout", &secs.to_string(), Some("--stop-timeout"));
+        svc.raw("TimeoutStopSec", (secs + 30).to_string());
+        let (o, d) = put.outcome();
+        let d = format!("{d}; TimeoutStopSec={}", secs + 30);
+        let o = if x.value.as_nanos() % 1_000_000_000 != 0 {
+            Outcome::Approximated("podman stop timeouts are whole seconds; rounded up".into())
+        } else {
+            o
+        };
+        cx.push(format!("{p}.stop_grace_period"), x.span, o, d);
+    }
+
+    // ---- terminal / misc ----
+    if let Some(x) = tty {
+        let put = c.arg(&format!("--tty={}", x.value));
+        rec(cx, format!("{p}.tty"), x.span, put);
+    }
+    if let Some(x) = stdin_open {
+        let put = c.arg(&format!("--interactive={}", x.value));
+        let (_, d) = put.outcome();
+        cx.approx(
+            format!("{p}.stdin_open"),
+            x.span,
+            "under systemd no terminal is attached; stdin stays open but nothing writes to it",
+            d,
+        );
+    }
+    if let Some(x) = attach {
+        cx.approx(
+            format!("{p}.attach"),
+            x.span,
+            "no `compose up` to attach to: output goes to the journal (journalctl -u UNIT)",
+            "",
+        );
+    }
+    for (i, x) in links.iter().enumerate() {
+        cx.unsup(format!("{p}.links[{i}]"), x.span, "links are legacy: services on a shared network already resolve each other by name; add an alias on the network for a link alias");
+    }
+    for (i, x) in external_links.iter().enumerate() {
+        cx.unsup(
+            format!("{p}.external_links[{i}]"),
+            x.span,
+            "external links are legacy; join the other container's network instead",
+        );
+    }
+    for (i, x) in extra_hosts.iter().enumerate() {
+        let text = format!("{}:{}", x.value.host, x.value.ip);
+        let put = c.plain("AddHost", &text, Some("--add-host"));
+        let (o, d) = put.outcome();
+        let o = if x.value.ip == "host-gateway" && v < PodmanVersion::new(5, 3) {
+            Outcome::Approximated("`host-gateway` is documented by podman from 5.3 only".into())
+        } else {
+            o
+        };
+        cx.push(format!("{p}.extra_hosts[{i}]"), x.span, o, d);
+    }
+    if let Some(x) = pull_policy {
+        let pol = match x.value.as_str() {
+            "always" => Some("always"),
+            "missing" | "if_not_present" => Some("missing"),
+            "never" => Some("never"),
+            "newer" => Some("newer"),
+            _ => None,
+        };
+        match (pol, x.value.as_str()) {
+            (Some(pp), _) => {
+                let put = c.plain("Pull", pp, Some("--pull"));
+                rec(cx, format!("{p}.pull_policy"), x.span, put);
+            }
+            (None, "build") => {
+                cx.ok(format!("{p}.pull_policy"), x.span, "the image is built (see build)");
+            }
+            (None, other) => cx.unsup(format!("{p}.pull_policy"), x.span, format!("pull policy {other:?} (periodic refresh) has no podman equivalent; use podman auto-update")),
+        }
+    }
+    if let Some(x) = pull_refresh_after {
+        cx.unsup(format!("{p}.pull_refresh_after"), x.span, "periodic refresh has no podman equivalent; use podman auto-update (AutoUpdate=registry)");
+    }
+    if let Some(x) = scale {
+        if x.value == 1 {
+            cx.ok(format!("{p}.scale"), x.span, "one container");
+        } else {
+            cx.unsup(format!("{p}.scale"), x.span, format!("{} replicas: one .container runs one container; copy the unit (or use a template unit) for more", x.value));
+        }
+    }
+    if let Some(x) = use_api_socket {
+        if x.value {
+            cx.unsup(format!("{p}.use_api_socket"), x.span, "mount the podman socket explicitly (Volume=/run/podman/podman.sock:/var/run/docker.sock)");
+        } else {
+            cx.ok(
+                format!("{p}.use_api_socket"),
+                x.span,
+                "no socket (the default)",
+            );
+        }
+    }
+    for (i, x) in profiles.iter().enumerate() {
+        cx.ok(
+            format!("{p}.profiles[{i}]"),
+            x.span,
+            "profiles are applied when loading",
+        );
+    }
+    if let Some(x) = extends {
+        cx.ok(format!("{p}.extends"), x.span, "resolved when loading");
+    }
+    if let Some(x) = develop {
+        cx.unsup(
+            format!("{p}.develop"),
+            x.span,
+            "Compose Watch is a development-time feature of `compose up --watch`",
+        );
+    }
+    if let Some(x) = models {
+        cx.unsup(
+            format!("{p}.models"),
+            x.span,
+            "Compose models (AI model runners) have no podman equivalent",
+        );
+    }
+    if let Some(x) = provider {
+        cx.unsup(
+            format!("{p}.provider"),
+            x.span,
+            "external service providers are run by the Compose CLI; nothing runs under podman",
+        );
+    }
+    for (i, h) in post_start.iter().enumerate() {
+        let path = format!("{p}.post_start[{i}]");
+        let words = exec_hook(&cname, &h.value);
+        svc.words("ExecStartPost", &words, Ctx::Exec);
+        cx.approx(path.clone(), h.span, "run with `podman exec` after the unit is started (ExecStartPost=); a failure fails the unit", format!("ExecStartPost={}", words.join(" ")));
+        ext_unsupported(cx, &path, &h.value.extensions, h.span);
+    }
+    for (i, h) in pre_stop.iter().enumerate() {
+        let path = format!("{p}.pre_stop[{i}]");
+        let mut words = exec_hook(&cname, &h.value);
+        words[0] = format!("-{}", words[0]);
+        svc.words("ExecStop", &words, Ctx::Exec);
+        cx.approx(path.clone(), h.span, "run with `podman exec` from ExecStop= before the container is removed; errors are ignored", format!("ExecStop={}", words.join(" ")));
+        ext_unsupported(cx, &path, &h.value.extensions, h.span);
+    }
+
+    // ---- restart / deploy ----
+    let mut restart_set: Option<&'static str> = None;
+    if let Some(r) = restart {
+        let (val, outcome) = match r.value {
+            RestartPolicy::No => ("no", Outcome::Translated),
+            RestartPolicy::Always => ("always", Outcome::Translated),
+            RestartPolicy::UnlessStopped => ("always", Outcome::Approximated("systemd has no `unless-stopped`: a unit stopped with systemctl stays stopped until the next boot, where it starts again (enabled units)".into())),
+            RestartPolicy::OnFailure(None) => ("on-failure", Outcome::Translated),
+            RestartPolicy::OnFailure(Some(n)) => {
+                unit.raw("StartLimitBurst", (n + 1).to_string());
+                unit.raw("StartLimitIntervalSec", "infinity");
+                ("on-failure", Outcome::Approximated(format!("at most {n} restarts via StartLimitBurst={} (counted since boot, not since the container was created)", n + 1)))
+            }
+        };
+        restart_set = Some(val);
+        cx.push(
+            format!("{p}.restart"),
+            r.span,
+            outcome,
+            format!("Restart={val}"),
+        );
+    }
+    if let Some(d) = deploy {
+        crate::resources::deploy(cx, &mut c, &mut unit, &mut svc, &p, d, &mut restart_set);
+    }
+    let oneshot = needs.completed;
+    if let Some(r) = restart_set {
+        let r = if oneshot && r == "always" {
+            "on-failure"
+        } else {
+            r
+        };
+        svc.raw("Restart", r);
+    }
+    if oneshot {
+        svc.raw("Type", "oneshot");
+        svc.raw("RemainAfterExit", "yes");
+    }
+    svc.raw("TimeoutStartSec", "900");
+
+    // ---- depends_on ----
+    for (dep, d) in depends_on {
+        let Dependency {
+            condition,
+            restart: drestart,
+            required,
+            extensions: dext,
+        } = &d.value;
+        let path = format!("{p}.depends_on.{dep}");
+        let dunit = names::service_unit(cx.p, dep);
+        let exists = cx.p.services.contains_key(dep);
+        let mut detail = Vec::new();
+        if required.value {
+            unit.raw("Requires", dunit.clone());
+            detail.push(format!("Requires={dunit}"));
+        } else {
+            unit.raw("Wants", dunit.clone());
+            detail.push(format!("Wants={dunit}"));
+        }
+        unit.raw("After", dunit.clone());
+        detail.push(format!("After={dunit}"));
+        if drestart.as_ref().is_some_and(|x| x.value) {
+            unit.raw("PartOf", dunit.clone());
+            detail.push(format!("PartOf={dunit}"));
+        }
+        let outcome = match condition.value {
+            DependsCondition::ServiceStarted => Outcome::Translated,
+            DependsCondition::ServiceHealthy if v.notify_healthy() => {
+                detail.push(format!("Notify=healthy on {dep}"));
+                Outcome::Translated
+            }
+            DependsCondition::ServiceHealthy => {
+                detail.push(format!("ExecStartPost= waits for {dep}'s healthcheck"));
+                Outcome::Approximated(format!(
+                    "podman {v} has no Notify=healthy (5.0+): {dep}'s unit polls `podman healthcheck run` in ExecStartPost= until healthy (within TimeoutStartSec=900)"
+                ))
+            }
+            DependsCondition::ServiceCompletedSuccessfully => {
+                detail.push(format!("{dep} runs as Type=oneshot, RemainAfterExit=yes"));
+                Outcome::Translated
+            }
+        };
+        let outcome = if !exists && !required.value {
+            Outcome::Approximated(format!(
+                "{dep} is not an active service; Wants= on a missing unit is ignored"
+            ))
+        } else {
+            outcome
+        };
+        cx.push(path.clone(), d.span, outcome, detail.join(", "));
+        ext_unsupported(cx, &path, dext, d.span);
+    }
+
+    if in_pod {
+        let pod = format!("{}.pod", names::pod_base(cx.p));
+        let _ = c.plain("Pod", &pod, None);
+    }
+
+    install.raw("WantedBy", cx.t.wanted_by());
+    ext_unsupported(cx, &p, extensions, *sspan);
+    if cx.ledger.entries.len() == mark {
+        cx.ok(p.clone(), *sspan, "service with no keys");
+    }
+
+    let has_image = c.sec.get("Image").next().is_some();
+    let mut uf = UnitFile {
+        header: cx.header(&format!("Compose service {name:?}")),
+        sections: vec![],
+    };
+    if !has_image {
+        uf.header.push(
+            "No image: Compose needs `image` or `build`; add Image= before installing.".into(),
+        );
+    }
+    uf.sections.push(unit);
+    uf.sections.push(c.finish());
+    uf.sections.push(svc);
+    uf.sections.push(install);
+    cx.add_file(format!("{base}.container"), uf.render(), 0o644, false);
+}
+
+fn healthcheck_keys(cx: &mut Cx<'_>, c: &mut Quad, p: &str, h: &Spanned<Healthcheck>) {
+    let Healthcheck {
+        test,
+        interval,
+        timeout,
+        retries,
+        start_period,
+        start_interval,
+        disable,
+        extensions,
+    } = &h.value;
+    let hp = format!("{p}.healthcheck");
+    group(cx, &hp.clone(), h.span, |cx| {
+        let disabled = disable.as_ref().is_some_and(|d| d.value);
+        if let Some(t) = test {
+            let text = match &t.value {
+                HealthTest::None => "none".to_owned(),
+                HealthTest::Cmd(args) => json_array(args),
+                HealthTest::CmdShell(s) => s.clone(),
+            };
+            // podman's quadlet before 5.8.2 mangles a HealthCmd= holding `"` or `\`;
+            // such commands go through PodmanArgs (word-quoted) instead.
+            let put = if text.contains(['"', '\\'])
+                || escape_plain(&text, Ctx::Exec).is_err()
+                || !c.has("HealthCmd")
+            {
+                c.arg(&format!("--health-cmd={text}"))
+            } else {
+                c.plain("HealthCmd", &text, Some("--health-cmd"))
+            };
+            rec(cx, format!("{hp}.test"), t.span, put);
+        }
+        for (key, val, qkey, flag) in [
+            ("interval", interval, "HealthInterval", "--health-interval"),
+            ("timeout", timeout, "HealthTimeout", "--health-timeout"),
+            (
+                "start_period",
+                start_period,
+                "HealthStartPeriod",
+                "--health-start-period",
+            ),
+        ] {
+            if let Some(x) = val {
+                let put = c.plain(qkey, &dur(x.value), Some(flag));
+                rec(cx, format!("{hp}.{key}"), x.span, put);
+            }
+        }
+        if let Some(x) = retries {
+            let put = c.plain(
+                "HealthRetries",
+                &x.value.to_string(),
+                Some("--health-retries"),
+            );
+            rec(cx, format!("{hp}.retries"), x.span, put);
+        }
+        if let Some(x) = start_interval {
+            cx.unsup(format!("{hp}.start_interval"), x.span, "podman has no separate check interval for the start period (HealthStartup* keys configure a different mechanism)");
+        }
+        if let Some(x) = disable {
+            let put = if disabled {
+                if test.is_some() {
+                    c.sec.entries.retain(|(k, _)| k != "HealthCmd");
+                    c.args.retain(|a| !a.starts_with("--health-cmd="));
+                }
+                c.plain("HealthCmd", "none", Some("--health-cmd"))
+            } else {
+                Put::Key("(enabled: the default)".into())
+            };
+            rec(cx, format!("{hp}.disable"), x.span, put);
+        }
+        ext_unsupported(cx, &hp, extensions, h.span);
+    });
+}
+
+/// `podman exec` argv for a lifecycle hook.
+fn exec_hook(cname: &str, h: &LifecycleHook) -> Vec<String> {
+    let LifecycleHook {
+        command,
+        user,
+        privileged,
+        working_dir,
+        environment,
+        extensions: _,
+    } = h;
+    let mut w = vec!["/usr/bin/podman".to_owned(), "exec".to_owned()];
+    if let Some(u) = user {
+        w.push(format!("--user={u}"));
+    }
+    if privileged == &Some(true) {
+        w.push("--privileged".into());
+    }
+    if let Some(d) = working_dir {
+        w.push(format!("--workdir={d}"));
+    }
+    let env: &BTreeMap<String, Option<String>> = environment;
+    for (k, v) in env {
+        match v {
+            Some(v) => w.push(format!("--env={k}={v}")),
+            None => w.push(format!("--env={k}")),
+        }
+    }
+    w.push(cname.to_owned());
+    w.extend(command.iter().cloned());
+    w
+}
+
+/// Single-quote for `/bin/sh` (only used for container names, which Compose restricts).
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Put a key on the pod (`--pod`).
+fn pod_put(cx: &mut Cx<'_>, key: &str, value: &str) -> Put {
+    let pod = cx.pod.get_or_insert_with(UnitFile::new);
+    match pod.section("Pod").plain(key, value, Ctx::Exec) {
+        Ok(()) => Put::Key(format!("{key}={value} (on the pod)")),
+        Err(e) => Put::Nowhere(e.to_string()),
+    }
+}
