@@ -88,7 +88,7 @@ pub(crate) fn build(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Buil
                     "extra_hosts" => b.extra_hosts = extra_hosts(cx, n, &kp)?,
                     "isolation" => b.isolation = opt_string(cx, n, &kp)?,
                     "privileged" => b.privileged = opt_bool(cx, n, &kp)?,
-                    "secrets" => b.secrets = file_refs(cx, n, &kp, Some("/run/secrets/"))?,
+                    "secrets" => b.secrets = file_refs(cx, n, &kp, Some(""))?,
                     "tags" => b.tags = string_list(cx, n, &kp, false)?,
                     "ulimits" => b.ulimits = ulimits(cx, n, &kp)?,
                     "platforms" => b.platforms = string_list(cx, n, &kp, false)?,

@@ -154,7 +154,7 @@ fn command(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Vec<String>>>> {
         NodeValue::Seq(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                out.push(string_or_number(cx, item, &idx(p, i))?.value);
+                out.push(string(cx, item, &idx(p, i))?.value);
             }
             Ok(Some(Spanned::new(out, v.span)))
         }
@@ -471,6 +471,11 @@ pub(crate) fn extra_hosts(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Extra
                     ));
                 }
             }
+            // Compose prints the mapping form sorted as `host=ip` strings.
+            out.sort_by(|a, b| {
+                format!("{}={}", a.value.host, a.value.ip)
+                    .cmp(&format!("{}={}", b.value.host, b.value.ip))
+            });
         }
         _ => return Err(cx.err(v.span, p, format!("{p} must be a list or a mapping"))),
     }
@@ -483,7 +488,9 @@ fn strip_brackets(s: &str) -> &str {
         .unwrap_or(s)
 }
 
-/// `secrets` / `configs` of a service; `secret_dir` is `Some("/run/secrets/")` for secrets.
+/// `secrets` / `configs` of a service; `secret_dir` is `Some("/run/secrets/")` for secrets
+/// (default target `/run/secrets/<source>`), `None` for configs (`/<source>`), `Some("")` for
+/// build secrets (target kept as written).
 pub(crate) fn file_refs(
     cx: &Cx<'_>,
     v: &Node,
@@ -517,6 +524,11 @@ pub(crate) fn file_refs(
                     format!("{ip} must be a string or a mapping"),
                 ));
             }
+        }
+        if secret_dir == Some("") {
+            // Build secrets: Compose keeps the target as written.
+            out.push(Spanned::new(r, item.span));
+            continue;
         }
         let target = match (&r.target, secret_dir) {
             (None, Some(dir)) => Some(format!("{dir}{}", r.source)),
