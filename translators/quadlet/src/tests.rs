@@ -527,3 +527,463 @@ fn build_unit_from_5_2_and_exec_start_pre_before() {
     assert_eq!(pre[..2], ["/usr/bin/podman", "build"]);
     assert_eq!(pre.last().unwrap(), "/srv/demo/src");
 }
+
+/// A project using many keys at once (for the quadlet -dryrun check).
+fn rich_project() -> Project {
+    let mut web = service("web");
+    web.command = Some(sp(
+        vec![
+            "sh".into(),
+            "-c".into(),
+            "echo \"$HOME\" 100% ok\nnext".into(),
+        ],
+        90,
+    ));
+    web.entrypoint = Some(sp(vec!["/bin/sh".into(), "-e".into()], 91));
+    web.environment
+        .insert("GREETING".into(), sp(Some("hello world %h $X".into()), 92));
+    web.labels
+        .insert("com.example.l".into(), sp("[Service]".into(), 93));
+    web.annotations.insert("a".into(), sp("b c".into(), 94));
+    web.ports.push(sp(
+        Port {
+            target: 80,
+            published: Some("8080".into()),
+            ..Port::default()
+        },
+        95,
+    ));
+    web.ports.push(sp(
+        Port {
+            target: 53,
+            protocol: Protocol::Udp,
+            host_ip: Some("::1".into()),
+            ..Port::default()
+        },
+        96,
+    ));
+    web.expose.push(sp("9000".into(), 97));
+    web.cap_add.push(sp("NET_ADMIN".into(), 98));
+    web.cap_drop.push(sp("ALL".into(), 99));
+    web.user = Some(sp("1000:1000".into(), 100));
+    web.working_dir = Some(sp("/srv/my app".into(), 101));
+    web.hostname = Some(sp("web1".into(), 102));
+    web.init = Some(sp(true, 103));
+    web.read_only = Some(sp(true, 104));
+    web.privileged = Some(sp(false, 105));
+    web.security_opt
+        .push(sp("no-new-privileges:true".into(), 106));
+    web.security_opt.push(sp("label:disable".into(), 107));
+    web.sysctls
+        .insert("net.core.somaxconn".into(), sp("1024".into(), 108));
+    web.ulimits.insert(
+        "nofile".into(),
+        sp(
+            Ulimit {
+                soft: 1024,
+                hard: 2048,
+            },
+            109,
+        ),
+    );
+    web.dns.push(sp("1.1.1.1".into(), 110));
+    web.extra_hosts.push(sp(
+        ExtraHost {
+            host: "db.local".into(),
+            ip: "10.0.0.2".into(),
+        },
+        111,
+    ));
+    web.tmpfs.push(sp("/run:size=64m".into(), 112));
+    web.mem_limit = Some(sp(ByteSize(512 << 20), 113));
+    web.cpus = Some(sp(0.5, 114));
+    web.pids_limit = Some(sp(100, 115));
+    web.shm_size = Some(sp(ByteSize(64 << 20), 116));
+    web.stop_signal = Some(sp("SIGINT".into(), 117));
+    web.stop_grace_period = Some(sp(Duration::from_secs(15), 118));
+    web.restart = Some(sp(RestartPolicy::OnFailure(Some(3)), 119));
+    web.logging = Some(sp(
+        Logging {
+            driver: Some(sp("json-file".into(), 120)),
+            options: BTreeMap::from([("max-size".into(), sp("10m".into(), 121))]),
+            extensions: Extensions::new(),
+        },
+        120,
+    ));
+    web.healthcheck = Some(sp(
+        Healthcheck {
+            test: Some(sp(
+                HealthTest::Cmd(vec!["curl".into(), "-f".into(), "http://localhost/".into()]),
+                122,
+            )),
+            interval: Some(sp(Duration::from_secs(10), 123)),
+            timeout: Some(sp(Duration(1_500_000_000), 124)),
+            retries: Some(sp(3, 125)),
+            start_period: Some(sp(Duration::from_secs(30), 126)),
+            ..Healthcheck::default()
+        },
+        122,
+    ));
+    web.group_add.push(sp("wheel".into(), 127));
+    web.devices.push(sp(
+        Device {
+            source: "/dev/null".into(),
+            target: "/dev/mynull".into(),
+            permissions: Some("rw".into()),
+            extensions: Extensions::new(),
+        },
+        128,
+    ));
+    web.pull_policy = Some(sp("if_not_present".into(), 129));
+    web.volumes.push(sp(
+        ServiceVolume {
+            kind: VolumeType::Volume,
+            source: Some("data".into()),
+            target: "/data".into(),
+            ..ServiceVolume::default()
+        },
+        130,
+    ));
+    web.volumes.push(sp(
+        ServiceVolume {
+            kind: VolumeType::Bind,
+            source: Some("/tmp".into()),
+            target: "/host-tmp".into(),
+            read_only: Some(true),
+            ..ServiceVolume::default()
+        },
+        131,
+    ));
+    web.volumes.push(sp(
+        ServiceVolume {
+            kind: VolumeType::Tmpfs,
+            target: "/cache".into(),
+            tmpfs: Some(TmpfsOptions {
+                size: Some(ByteSize(1 << 20)),
+                mode: Some(0o1777),
+            }),
+            ..ServiceVolume::default()
+        },
+        132,
+    ));
+    web.secrets.push(sp(
+        FileRef {
+            source: "tok".into(),
+            target: Some("/run/secrets/tok".into()),
+            ..FileRef::default()
+        },
+        133,
+    ));
+    web.configs.push(sp(
+        FileRef {
+            source: "cfg".into(),
+            target: Some("/etc/app.conf".into()),
+            mode: Some(0o444),
+            ..FileRef::default()
+        },
+        134,
+    ));
+    web.networks.insert(
+        "front".into(),
+        sp(
+            ServiceNetwork {
+                aliases: vec![sp("www".into(), 135)],
+                ipv4_address: Some(sp("10.90.0.10".into(), 136)),
+                ..ServiceNetwork::default()
+            },
+            135,
+        ),
+    );
+    web.networks
+        .insert("default".into(), sp(ServiceNetwork::default(), 0));
+    let dep = |c| {
+        sp(
+            Dependency {
+                condition: sp(c, 140),
+                restart: Some(sp(true, 140)),
+                required: sp(true, 140),
+                extensions: Extensions::new(),
+            },
+            140,
+        )
+    };
+    web.depends_on
+        .insert("db".into(), dep(DependsCondition::ServiceHealthy));
+    web.depends_on.insert(
+        "init".into(),
+        dep(DependsCondition::ServiceCompletedSuccessfully),
+    );
+    let mut db = service("db");
+    db.healthcheck = Some(sp(
+        Healthcheck {
+            test: Some(sp(
+                HealthTest::CmdShell("pg_isready -U \"$USER\"".into()),
+                141,
+            )),
+            ..Healthcheck::default()
+        },
+        141,
+    ));
+    db.restart = Some(sp(RestartPolicy::UnlessStopped, 142));
+    db.deploy = Some(sp(
+        Deploy {
+            resources: Some(sp(
+                Resources {
+                    limits: Some(sp(
+                        ResourceLimits {
+                            cpus: Some(sp(1.0, 143)),
+                            memory: Some(sp(ByteSize(1 << 30), 144)),
+                            pids: None,
+                            extensions: Extensions::new(),
+                        },
+                        143,
+                    )),
+                    reservations: None,
+                    extensions: Extensions::new(),
+                },
+                143,
+            )),
+            restart_policy: Some(sp(
+                DeployRestartPolicy {
+                    condition: Some(sp("on-failure".into(), 145)),
+                    delay: Some(sp(Duration::from_secs(5), 146)),
+                    max_attempts: Some(sp(3, 147)),
+                    window: Some(sp(Duration::from_secs(120), 148)),
+                    extensions: Extensions::new(),
+                },
+                145,
+            )),
+            ..Deploy::default()
+        },
+        143,
+    ));
+    let mut init = service("init");
+    init.command = Some(sp(vec!["true".into()], 150));
+    init.restart = Some(sp(RestartPolicy::Always, 151));
+    let mut side = service("side");
+    side.network_mode = Some(sp("service:db".into(), 152));
+    let mut p = project(vec![web, db, init, side]);
+    p.networks.insert(
+        "front".into(),
+        Network {
+            name: sp("demo_front".into(), 160),
+            driver: Some(sp("bridge".into(), 161)),
+            ipam: Some(sp(
+                Ipam {
+                    config: vec![sp(
+                        IpamPool {
+                            subnet: Some(sp("10.90.0.0/24".into(), 162)),
+                            gateway: Some(sp("10.90.0.1".into(), 163)),
+                            ..IpamPool::default()
+                        },
+                        162,
+                    )],
+                    ..Ipam::default()
+                },
+                162,
+            )),
+            labels: BTreeMap::from([("k".into(), sp("v w".into(), 164))]),
+            internal: Some(sp(false, 165)),
+            ..Network::default()
+        },
+    );
+    p.volumes.insert(
+        "data".into(),
+        Volume {
+            name: sp("demo_data".into(), 170),
+            labels: BTreeMap::from([("k".into(), sp("v".into(), 171))]),
+            ..Volume::default()
+        },
+    );
+    p.secrets.insert(
+        "tok".into(),
+        Secret {
+            name: sp("demo_tok".into(), 180),
+            environment: Some(sp("TOK".into(), 180)),
+            environment_value: Some("x".into()),
+            ..Secret::default()
+        },
+    );
+    p.configs.insert(
+        "cfg".into(),
+        Config {
+            name: sp("demo_cfg".into(), 181),
+            content: Some(sp("a=1\n".into(), 181)),
+            ..Config::default()
+        },
+    );
+    p
+}
+
+fn quadlet_bin() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("TRANSSHIP_TOOLS").map_or_else(
+        || std::path::PathBuf::from("/opt/transship-test-env/tools"),
+        std::path::PathBuf::from,
+    );
+    let bin = dir.join("usr/libexec/podman/quadlet");
+    if bin.exists() {
+        Some(bin)
+    } else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "quadlet binary missing in CI: {}",
+            bin.display()
+        );
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("SKIPPED: no quadlet binary at {}", bin.display());
+        }
+        None
+    }
+}
+
+/// Run the real quadlet (5.4.2) on an output; returns the generated services text.
+pub(crate) fn dryrun(out: &Output, user: bool) -> Result<String, String> {
+    let Some(bin) = quadlet_bin() else {
+        return Ok(String::new());
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for a in &out.artifacts {
+        let path = dir.path().join(&a.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &a.contents).unwrap();
+    }
+    let mut cmd = std::process::Command::new(bin);
+    cmd.env("QUADLET_UNIT_DIRS", dir.path())
+        .arg("-dryrun")
+        .arg("-no-kmsg-log");
+    if user {
+        cmd.arg("-user");
+    }
+    let o = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let bad: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.contains("Loading source unit file"))
+        .collect();
+    if !o.status.success() || !bad.is_empty() {
+        return Err(format!(
+            "status {}\n{}\n---\n{stdout}",
+            o.status,
+            bad.join("\n")
+        ));
+    }
+    Ok(stdout)
+}
+
+/// The podman argv of the `ExecStart=` of the service generated from `unit`.
+fn exec_start(services: &str, unit: &str) -> Vec<String> {
+    let start = services
+        .find(&format!("---{unit}---"))
+        .unwrap_or_else(|| panic!("no {unit} in\n{services}"));
+    let rest = &services[start..];
+    let line = rest.lines().find(|l| l.starts_with("ExecStart=")).unwrap();
+    // quadlet's own specifiers (%t, %N) stand for themselves here
+    let mut text = String::new();
+    let mut it = line["ExecStart=".len()..].chars();
+    while let Some(c) = it.next() {
+        match (c, c == '%') {
+            (_, true) => match it.next() {
+                Some('%') => text.push_str("%%"),
+                Some(x) => text.push_str(&format!("<spec-{x}>")),
+                None => text.push('%'),
+            },
+            (c, false) => text.push(c),
+        }
+    }
+    split_words(&text, Ctx::Exec).unwrap()
+}
+
+#[test]
+fn rich_project_passes_quadlet_5_4_dryrun_and_argv_round_trips() {
+    let p = rich_project();
+    for user in [false, true] {
+        let t = QuadletTranslator {
+            version: PodmanVersion::new(5, 4),
+            user,
+            pod: false,
+        };
+        let out = t.translate(&p).unwrap();
+        assert_eq!(out.ledger.key_paths(), ir_key_paths(&p));
+        let services = dryrun(&out, user).unwrap_or_else(|e| panic!("{e}"));
+        if services.is_empty() {
+            return; // skipped
+        }
+        let argv = exec_start(&services, "demo-web.service");
+        let cmd = vec![
+            "sh".to_owned(),
+            "-c".to_owned(),
+            "echo \"$HOME\" 100% ok\nnext".to_owned(),
+        ];
+        assert_eq!(argv[argv.len() - 3..], cmd[..], "{argv:?}");
+        let env_pos = argv.iter().position(|a| a == "--env").unwrap();
+        assert_eq!(argv[env_pos + 1], "GREETING=hello world %h $X");
+        assert!(
+            argv.windows(2)
+                .any(|w| w[0] == "--label" && w[1] == "com.example.l=[Service]"),
+            "{argv:?}"
+        );
+        assert!(
+            argv.windows(2)
+                .any(|w| w[0] == "--workdir" && w[1] == "/srv/my app")
+                || argv.contains(&"--workdir=/srv/my app".to_owned()),
+            "{argv:?}"
+        );
+    }
+}
+
+#[test]
+fn rich_project_4_4_output_uses_only_4_4_keys_and_5_4_accepts_it() {
+    let p = rich_project();
+    let t = QuadletTranslator {
+        version: PodmanVersion::new(4, 4),
+        user: false,
+        pod: false,
+    };
+    let out = t.translate(&p).unwrap();
+    for a in &out.artifacts {
+        if a.secret || a.path.starts_with("demo-configs") {
+            continue;
+        }
+        let ext = a.path.extension().and_then(|e| e.to_str()).unwrap();
+        assert!(
+            crate::version::has_unit_type(PodmanVersion::new(4, 4), ext),
+            "{}",
+            a.path.display()
+        );
+        for (sec, key, _) in parse_lines(&a.contents).unwrap() {
+            if ["Container", "Network", "Volume", "Pod", "Build", "Image"].contains(&sec.as_str()) {
+                assert!(
+                    crate::version::has_key(PodmanVersion::new(4, 4), &sec, &key),
+                    "{}: [{sec}] {key}",
+                    a.path.display()
+                );
+            }
+        }
+    }
+    dryrun(&out, false).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn every_version_passes_dryrun_where_5_4_knows_the_keys() {
+    let p = rich_project();
+    for v in PodmanVersion::all() {
+        if v > PodmanVersion::new(5, 4) {
+            continue; // newer keys are (rightly) refused by the 5.4.2 binary
+        }
+        for pod in [false, true] {
+            let t = QuadletTranslator {
+                version: v,
+                user: false,
+                pod,
+            };
+            let Ok(out) = t.translate(&p) else {
+                assert!(pod && v < PodmanVersion::new(5, 0));
+                continue;
+            };
+            assert_eq!(out.ledger.key_paths(), ir_key_paths(&p));
+            dryrun(&out, false).unwrap_or_else(|e| panic!("podman {v} pod={pod}: {e}"));
+        }
+    }
+}
