@@ -911,7 +911,7 @@ fn rich_project_passes_quadlet_5_4_dryrun_and_argv_round_trips() {
             return; // skipped
         }
         let argv = exec_start(&services, "demo-web.service");
-        let cmd = vec![
+        let cmd = [
             "sh".to_owned(),
             "-c".to_owned(),
             "echo \"$HOME\" 100% ok\nnext".to_owned(),
