@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod check_cmd;
 mod config_cmd;
 mod convert_cmd;
+pub mod docs;
 pub mod report;
 pub mod write;
 
@@ -152,6 +153,43 @@ pub struct CheckArgs {
     /// Also report what this target cannot express.
     #[arg(long = "to", value_enum, value_name = "TARGET")]
     pub to: Option<Target>,
+    /// Enable the production review profile (no healthcheck, no limits, runs as root, ...).
+    #[arg(long)]
+    pub production: bool,
+    /// Report images without an `@sha256:` digest.
+    #[arg(long = "require-digests")]
+    pub require_digests: bool,
+    /// Output format.
+    #[arg(long, value_parser = ["text", "json", "sarif"], default_value = "text")]
+    pub format: String,
+    /// Only run rules whose code starts with one of these (repeatable, comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip rules whose code starts with one of these (repeatable, comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Exit 1 when a finding at or above this severity is reported (`never`: always exit 0).
+    #[arg(long = "fail-on", value_parser = ["error", "warning", "info", "never"], default_value = "error")]
+    pub fail_on: String,
+    /// Print the documentation of one rule and exit.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+    /// Print the live host's facts as JSON (for `--host-facts FILE` elsewhere) and exit.
+    #[arg(long = "dump-host-facts")]
+    pub dump_host_facts: bool,
+    /// Host facts: `live` (default on Linux: read this host, for the current user), `none`
+    /// (host-dependent findings become conditional) or a JSON file from --dump-host-facts.
+    #[arg(long = "host-facts", value_name = "live|none|FILE")]
+    pub host_facts: Option<String>,
+    /// Show the mechanical fixes as a unified diff.
+    #[arg(long)]
+    pub diff: bool,
+    /// Apply the mechanical fixes to the Compose files (a `.bak` copy keeps the original).
+    #[arg(long)]
+    pub fix: bool,
+    /// Podman version of the target host for `--to podman` (4.4 .. 5.8).
+    #[arg(long = "podman-version", value_name = "X.Y")]
+    pub podman_version: Option<String>,
     #[command(flatten)]
     pub project: ProjectArgs,
 }
