@@ -74,6 +74,8 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
         profiles,
         services: explicit,
     } = input;
+    let mut tree = tree;
+    drop_reset(&mut tree);
     let mut cx = Cx {
         files,
         env: &environment,
@@ -183,6 +185,25 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
     project.files = cx.files;
     project.warnings = cx.warnings;
     Ok(project)
+}
+
+/// Removes what a `!reset` tag left behind after the merge (a reset key is absent).
+fn drop_reset(node: &mut Node) {
+    match &mut node.value {
+        NodeValue::Map(entries) => {
+            entries.retain(|(_, v)| v.tag != Some(crate::tree::Tag::Reset));
+            for (_, v) in entries {
+                drop_reset(v);
+            }
+        }
+        NodeValue::Seq(items) => {
+            items.retain(|v| v.tag != Some(crate::tree::Tag::Reset));
+            for v in items {
+                drop_reset(v);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn active_profiles(profiles: &[String], env: &BTreeMap<String, String>) -> Vec<String> {

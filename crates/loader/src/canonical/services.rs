@@ -489,7 +489,8 @@ fn strip_brackets(s: &str) -> &str {
 }
 
 /// `secrets` / `configs` of a service; `secret_dir` is `Some("/run/secrets/")` for secrets
-/// (default target `/run/secrets/<source>`), `None` for configs (`/<source>`), `Some("")` for
+/// (default target `/run/secrets/<source>`; a relative target is kept, as Compose does: it is
+/// relative to `/run/secrets`), `None` for configs (`/<source>`), `Some("")` for
 /// build secrets (target kept as written).
 pub(crate) fn file_refs(
     cx: &Cx<'_>,
@@ -532,7 +533,6 @@ pub(crate) fn file_refs(
         }
         let target = match (&r.target, secret_dir) {
             (None, Some(dir)) => Some(format!("{dir}{}", r.source)),
-            (Some(t), Some(dir)) if !t.starts_with('/') => Some(format!("{dir}{t}")),
             (None, None) => Some(format!("/{}", r.source)),
             (t, _) => t.clone(),
         };

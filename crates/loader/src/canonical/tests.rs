@@ -159,7 +159,8 @@ fn depends_secrets_configs_hosts_devices() {
     );
     assert_eq!(
         s.secrets[1].value.target.as_deref(),
-        Some("/run/secrets/custom")
+        Some("custom"),
+        "a relative target stays as written, like Compose"
     );
     assert_eq!(s.secrets[1].value.mode, Some(0o440));
     assert_eq!(s.configs[0].value.target.as_deref(), Some("/c1"));
@@ -370,6 +371,24 @@ fn env_file_precedence_and_spans() {
 }
 
 #[test]
+fn extends_key_is_kept_for_provenance_when_present() {
+    let p =
+        load("services:\n  web:\n    image: x\n    extends: {service: base, file: common.yml}\n");
+    let e = &svc(&p, "web").extends.as_ref().unwrap().value;
+    assert_eq!(e.service, "base");
+    assert_eq!(e.file.as_deref(), Some(Path::new("/proj/common.yml")));
+}
+
+#[test]
+fn reset_tags_left_by_the_merge_mean_absent() {
+    let p = load(
+        "services:\n  web:\n    image: x\n    environment:\n      KEEP: \"1\"\n      DROP: !reset null\n",
+    );
+    assert!(svc(&p, "web").environment.contains_key("KEEP"));
+    assert!(!svc(&p, "web").environment.contains_key("DROP"));
+}
+
+#[test]
 fn missing_required_env_file_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let e = load_str_in(
@@ -382,4 +401,154 @@ fn missing_required_env_file_is_an_error() {
     .to_string();
     assert!(e.contains("nope.env"), "{e}");
     assert!(e.contains("compose.yaml:4:15"), "{e}");
+}
+
+mod no_panic {
+    use super::*;
+    use crate::tree::{Key, Node, NodeValue};
+    use proptest::prelude::*;
+
+    const KEYS: &[&str] = &[
+        "services",
+        "web",
+        "ports",
+        "volumes",
+        "networks",
+        "secrets",
+        "configs",
+        "deploy",
+        "resources",
+        "limits",
+        "memory",
+        "healthcheck",
+        "test",
+        "depends_on",
+        "condition",
+        "build",
+        "context",
+        "environment",
+        "env_file",
+        "ulimits",
+        "soft",
+        "hard",
+        "target",
+        "published",
+        "source",
+        "type",
+        "bind",
+        "tmpfs",
+        "size",
+        "mode",
+        "image",
+        "command",
+        "extra_hosts",
+        "devices",
+        "blkio_config",
+        "weight",
+        "gpus",
+        "count",
+        "x-ext",
+        "name",
+        "external",
+        "ipam",
+        "config",
+        "subnet",
+        "profiles",
+        "scale",
+        "container_name",
+        "network_mode",
+        "restart",
+        "mem_limit",
+        "cpus",
+        "stop_grace_period",
+        "interval",
+    ];
+
+    fn span() -> Span {
+        Span::new(FileId(0), 1, 1)
+    }
+
+    fn node() -> impl Strategy<Value = Node> {
+        let leaf = prop_oneof![
+            Just(NodeValue::Null),
+            any::<bool>().prop_map(NodeValue::Bool),
+            any::<i64>().prop_map(NodeValue::Int),
+            any::<f64>().prop_map(NodeValue::Float),
+            "[ -~]{0,12}".prop_map(NodeValue::String),
+            prop::sample::select(vec![
+                "80:80",
+                "1-3:4-6",
+                "[::1]:1:1",
+                "a:/b:ro,Z",
+                "./x:/y",
+                "1g",
+                "10s",
+                "all",
+                "service:web",
+                "CMD",
+                "NONE",
+                "host",
+                "/dev/a:/dev/b:rwm",
+                "h:1.1.1.1",
+            ])
+            .prop_map(|s| NodeValue::String(s.to_owned())),
+        ]
+        .prop_map(|v| Node::new(v, span()));
+        leaf.prop_recursive(5, 64, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|v| Node::new(NodeValue::Seq(v), span())),
+                prop::collection::vec((prop::sample::select(KEYS), inner), 0..5).prop_map(
+                    |entries| {
+                        let mut seen = std::collections::BTreeSet::new();
+                        let m = entries
+                            .into_iter()
+                            .filter(|(k, _)| seen.insert(*k))
+                            .map(|(k, v)| {
+                                (
+                                    Key {
+                                        name: k.to_owned(),
+                                        span: span(),
+                                    },
+                                    v,
+                                )
+                            })
+                            .collect();
+                        Node::new(NodeValue::Map(m), span())
+                    }
+                ),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn canonicalize_never_panics(svc in node(), top in node(), raw in node()) {
+            let key = |k: &str| Key { name: k.to_owned(), span: span() };
+            let map = |entries: Vec<(Key, Node)>| Node::new(NodeValue::Map(entries), span());
+            let tree = match raw.value {
+                NodeValue::Map(_) if svc.tag.is_none() && matches!(top.value, NodeValue::Null) => raw,
+                _ => map(vec![
+                    (key("services"), map(vec![(key("web"), svc.clone()), (key("db"), svc)])),
+                    (key("networks"), map(vec![(key("n"), top.clone())])),
+                    (key("volumes"), map(vec![(key("v"), top)])),
+                ]),
+            };
+            let input = Input {
+                tree,
+                files: vec![SourceFile { path: PathBuf::from("/nonexistent/compose.yaml"), kind: SourceKind::Compose }],
+                environment: BTreeMap::new(),
+                project_name: Spanned::new("p".into(), span()),
+                project_dir: PathBuf::from("/nonexistent"),
+                warnings: Vec::new(),
+                profiles: Vec::new(),
+                services: Vec::new(),
+            };
+            if let Ok(mut p) = canonicalize(input) {
+                let _ = crate::validate::validate(&p);
+                prune_unused(&mut p);
+            }
+        }
+    }
 }
