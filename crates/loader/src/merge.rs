@@ -333,7 +333,29 @@ fn apply_special(
     match s {
         Special::Override => Ok(overlay),
         Special::ToSequence => {
+            // `KEY: !reset null` in the override removes KEY from the base list.
+            let reset: Vec<String> = overlay
+                .as_map()
+                .map(|m| {
+                    m.iter()
+                        .filter(|(_, v)| v.tag == Some(Tag::Reset))
+                        .map(|(k, _)| k.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut overlay = overlay;
+            if !reset.is_empty()
+                && let NodeValue::Map(entries) = &mut overlay.value
+            {
+                entries.retain(|(_, v)| v.tag != Some(Tag::Reset));
+            }
             let mut right = into_sequence(base);
+            if !reset.is_empty() {
+                right.retain(|n| {
+                    let k = n.as_str().map(|s| s.split_once('=').map_or(s, |(k, _)| k));
+                    !k.is_some_and(|k| reset.iter().any(|r| r == k))
+                });
+            }
             right.extend(into_sequence(overlay));
             Ok(seq(right))
         }
