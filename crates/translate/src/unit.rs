@@ -146,6 +146,12 @@ impl Section {
         self.entries.is_empty()
     }
 
+    /// Drop entries that repeat an earlier `(key, value)` exactly (the first one stays).
+    pub fn dedup(&mut self) {
+        let mut seen = std::collections::HashSet::new();
+        self.entries.retain(|e| seen.insert(e.clone()));
+    }
+
     /// The escaped values of `key`, in order.
     pub fn get<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.entries

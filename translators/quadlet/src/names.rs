@@ -52,7 +52,35 @@ pub(crate) fn container_name(p: &Project, s: &Service) -> String {
 /// The image name Compose gives a built service without `image:`.
 pub(crate) fn built_image(p: &Project, s: &Service) -> String {
     match &s.image {
-        Some(i) => i.value.clone(),
+        Some(i) => local_image(&i.value),
         None => format!("localhost/{}-{}", p.name.value, s.name),
+    }
+}
+
+/// A fully qualified image reference, resolved the way Docker (and so Compose) resolves short
+/// names: `busybox` → `docker.io/library/busybox`, `me/app:1` → `docker.io/me/app:1`. A
+/// reference whose first component names a registry (has `.` or `:`, or is `localhost`) is
+/// kept. Quadlet warns about short names, and podman would resolve them through its own
+/// short-name aliases instead of Docker Hub.
+pub(crate) fn qualify_image(image: &str) -> String {
+    let first = image.split('/').next().unwrap_or("");
+    let has_registry = image.contains('/') && (first.contains(['.', ':']) || first == "localhost");
+    if has_registry {
+        image.to_owned()
+    } else if image.contains('/') {
+        format!("docker.io/{image}")
+    } else {
+        format!("docker.io/library/{image}")
+    }
+}
+
+/// The tag a locally built image gets: short names go to `localhost/` (podman's default for
+/// `podman build -t name`), qualified names are kept.
+pub(crate) fn local_image(image: &str) -> String {
+    let first = image.split('/').next().unwrap_or("");
+    if image.contains('/') && (first.contains(['.', ':']) || first == "localhost") {
+        image.to_owned()
+    } else {
+        format!("localhost/{image}")
     }
 }

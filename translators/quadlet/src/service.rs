@@ -110,6 +110,7 @@ impl Quad {
         for a in std::mem::take(&mut self.args) {
             self.sec.word("PodmanArgs", &a, Ctx::Exec);
         }
+        self.sec.dedup();
         self.sec
     }
 }
@@ -345,14 +346,21 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
     match image {
         Some(img) => {
             let use_build_unit = built && has_unit_type(v, "build");
+            let qualified = if built {
+                image_ref.clone()
+            } else {
+                names::qualify_image(&img.value)
+            };
             let put = if use_build_unit {
                 c.plain("Image", &format!("{base}.build"), None)
             } else {
-                c.plain("Image", &img.value, None)
+                c.plain("Image", &qualified, None)
             };
             let (o, d) = put.outcome();
             let d = if use_build_unit {
-                format!("{d} (the image is built as {})", img.value)
+                format!("{d} (the image is built as {image_ref})")
+            } else if qualified != img.value {
+                format!("{d} (the short name resolved as Docker does)")
             } else {
                 d
             };
@@ -1127,12 +1135,24 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
             }
         };
         restart_set = Some(val);
-        cx.push(
-            format!("{p}.restart"),
-            r.span,
-            outcome,
-            format!("Restart={val}"),
-        );
+        let superseded = deploy
+            .as_ref()
+            .and_then(|d| d.value.restart_policy.as_ref())
+            .is_some();
+        if superseded {
+            cx.ok(
+                format!("{p}.restart"),
+                r.span,
+                "superseded by deploy.restart_policy, as in Compose",
+            );
+        } else {
+            cx.push(
+                format!("{p}.restart"),
+                r.span,
+                outcome,
+                format!("Restart={val}"),
+            );
+        }
     }
     if let Some(d) = deploy {
         crate::resources::deploy(cx, &mut c, &mut unit, &mut svc, &p, d, &mut restart_set);
@@ -1226,6 +1246,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
             "No image: Compose needs `image` or `build`; add Image= before installing.".into(),
         );
     }
+    unit.dedup();
     uf.sections.push(unit);
     uf.sections.push(c.finish());
     uf.sections.push(svc);

@@ -1,0 +1,215 @@
+//! Every Compose fixture (`fixtures/compose/*/`) through the quadlet translator for podman 5.4
+//! and 4.4: the ledger covers exactly the IR's key paths, the generated files and the ledger
+//! are snapshotted (insta), and the real quadlet 5.4.2 (`-dryrun`) accepts every output.
+//! Absolute paths are written as `$FIXTURE`/`$FIXTURES` in snapshots.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use transship_loader::LoadOptions;
+use transship_quadlet::{PodmanVersion, QuadletTranslator};
+use transship_translate::{Output, Translator, ir_key_paths};
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/compose")
+        .canonicalize()
+        .expect("fixtures/compose");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("compose.yaml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .map(|t| {
+            t.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The same hermetic options the loader's own fixture tests use (`args` and `env` files).
+fn options(dir: &Path) -> LoadOptions {
+    let mut environment = BTreeMap::new();
+    environment.insert("PATH".to_owned(), "/usr/local/bin:/usr/bin:/bin".to_owned());
+    environment.insert("HOME".to_owned(), "/home/transship-fixture".to_owned());
+    for l in lines(&dir.join("env")) {
+        if let Some((k, v)) = l.split_once('=') {
+            environment.insert(k.to_owned(), v.to_owned());
+        }
+    }
+    let mut opts = LoadOptions {
+        environment,
+        cwd: dir.to_path_buf(),
+        ..LoadOptions::default()
+    };
+    let args = lines(&dir.join("args"));
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut val = || it.next().cloned().unwrap_or_default();
+        match a.as_str() {
+            "-f" | "--file" => opts.files.push(PathBuf::from(val())),
+            "-p" | "--project-name" => opts.project_name = Some(val()),
+            "--project-directory" => opts.project_directory = Some(PathBuf::from(val())),
+            "--env-file" => opts.env_files.push(PathBuf::from(val())),
+            "--profile" => opts.profiles.push(val()),
+            other => panic!("{}: unknown argument {other} in args", dir.display()),
+        }
+    }
+    opts
+}
+
+fn redact(text: &str, dir: &Path) -> String {
+    let root = dir.parent().unwrap();
+    text.replace(&dir.to_string_lossy().into_owned(), "$FIXTURE")
+        .replace(&root.to_string_lossy().into_owned(), "$FIXTURES")
+}
+
+fn render(out: &Output) -> String {
+    let mut s = String::new();
+    for a in &out.artifacts {
+        let _ = writeln!(
+            s,
+            "=== {} (mode {:o}{}) ===",
+            a.path.display(),
+            a.mode,
+            if a.secret { ", secret" } else { "" }
+        );
+        if a.secret {
+            s.push_str("<secret contents not shown>\n");
+        } else {
+            s.push_str(&a.contents);
+        }
+    }
+    let _ = writeln!(s, "=== ledger ===");
+    for e in &out.ledger.entries {
+        let _ = write!(
+            s,
+            "{} @{}:{} {}",
+            e.key_path,
+            e.span.line,
+            e.span.column,
+            e.outcome.label()
+        );
+        if let Some(r) = e.outcome.reason() {
+            let _ = write!(s, " ({r})");
+        }
+        if let Some(d) = &e.detail {
+            let _ = write!(s, " -> {d}");
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn quadlet_bin() -> Option<PathBuf> {
+    let dir = std::env::var_os("TRANSSHIP_TOOLS").map_or_else(
+        || PathBuf::from("/opt/transship-test-env/tools"),
+        PathBuf::from,
+    );
+    let bin = dir.join("usr/libexec/podman/quadlet");
+    if bin.exists() {
+        return Some(bin);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "quadlet binary missing in CI: {}",
+        bin.display()
+    );
+    eprintln!(
+        "SKIPPED (quadlet -dryrun part): no quadlet binary at {}",
+        bin.display()
+    );
+    None
+}
+
+fn dryrun(bin: &Path, out: &Output, user: bool) -> Result<(), String> {
+    let dir = tempfile::tempdir().unwrap();
+    for a in &out.artifacts {
+        let path = dir.path().join(&a.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &a.contents).unwrap();
+    }
+    let mut cmd = std::process::Command::new(bin);
+    cmd.env("QUADLET_UNIT_DIRS", dir.path())
+        .arg("-dryrun")
+        .arg("-no-kmsg-log");
+    if user {
+        cmd.arg("-user");
+    }
+    let o = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let bad: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.contains("Loading source unit file"))
+        .collect();
+    if o.status.success() && bad.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}: {}", o.status, bad.join("\n")))
+    }
+}
+
+#[test]
+fn every_fixture_translates_with_a_complete_ledger_and_passes_quadlet() {
+    let dirs = fixture_dirs();
+    assert!(!dirs.is_empty());
+    let bin = quadlet_bin();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path("snapshots");
+    let mut translated = 0;
+    let mut failures = Vec::new();
+    settings.bind(|| {
+        for dir in &dirs {
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            let Ok(project) = transship_loader::load(&options(dir)) else {
+                continue; // error fixtures: the loader's tests cover them
+            };
+            translated += 1;
+            let expected = ir_key_paths(&project);
+            for (v, user) in [("5.4", false), ("4.4", true)] {
+                let t = QuadletTranslator {
+                    version: v.parse::<PodmanVersion>().unwrap(),
+                    user,
+                    pod: false,
+                };
+                let out = t.translate(&project).unwrap();
+                let got = out.ledger.key_paths();
+                let missing: Vec<_> = expected.difference(&got).collect();
+                let extra: Vec<_> = got.difference(&expected).collect();
+                assert!(
+                    missing.is_empty() && extra.is_empty(),
+                    "{name} podman {v}: ledger misses {missing:?}, has extra {extra:?}"
+                );
+                assert_eq!(
+                    out.ledger.entries.len(),
+                    got.len(),
+                    "{name} podman {v}: one entry per key path"
+                );
+                insta::assert_snapshot!(format!("{name}@{v}"), redact(&render(&out), dir));
+                if let Some(bin) = &bin {
+                    if let Err(e) = dryrun(bin, &out, user) {
+                        failures.push(format!("{name} podman {v}: {e}"));
+                    }
+                }
+            }
+        }
+    });
+    assert!(translated > 0, "no fixture loaded");
+    assert!(
+        failures.is_empty(),
+        "quadlet -dryrun failures:\n{}",
+        failures.join("\n")
+    );
+}
