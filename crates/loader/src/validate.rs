@@ -20,6 +20,60 @@ pub fn validate(project: &Project) -> Result<(), LoadError> {
         references(project, s)?;
     }
     dependency_cycles(project)?;
+    top_level(project)?;
+    Ok(())
+}
+
+/// Top-level resources: `external` excludes local settings; one source per secret/config.
+fn top_level(p: &Project) -> Result<(), LoadError> {
+    for (key, v) in &p.volumes {
+        if v.external.as_ref().is_some_and(|e| e.value) {
+            let conflict = if v.driver.is_some() {
+                Some("driver")
+            } else if !v.driver_opts.is_empty() {
+                Some("driver_opts")
+            } else if !v.labels.is_empty() {
+                Some("labels")
+            } else {
+                None
+            };
+            if let Some(param) = conflict {
+                return Err(err(
+                    p,
+                    v.span,
+                    &format!("volumes.{key}"),
+                    format!(
+                        "volumes.{key}: conflicting parameters \"external\" and \"{param}\" specified"
+                    ),
+                ));
+            }
+        }
+    }
+    for (key, s) in &p.secrets {
+        if s.file.is_some() && s.environment.is_some() {
+            return Err(err(
+                p,
+                s.span,
+                &format!("secrets.{key}"),
+                format!("secrets.{key}: file|environment attributes are mutually exclusive"),
+            ));
+        }
+    }
+    for (key, c) in &p.configs {
+        let sources = usize::from(c.file.is_some())
+            + usize::from(c.environment.is_some())
+            + usize::from(c.content.is_some());
+        if sources > 1 {
+            return Err(err(
+                p,
+                c.span,
+                &format!("configs.{key}"),
+                format!(
+                    "configs.{key}: file|environment|content attributes are mutually exclusive"
+                ),
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -35,6 +89,18 @@ fn basics(p: &Project, s: &Service) -> Result<(), LoadError> {
                 "service \"{name}\" has neither an image nor a build context specified: invalid compose project"
             ),
         ));
+    }
+    if let Some(b) = &s.build {
+        if let (Some(_), Some(inline)) = (&b.value.dockerfile, &b.value.dockerfile_inline) {
+            return Err(err(
+                p,
+                inline.span,
+                &format!("services.{name}.build.dockerfile_inline"),
+                format!(
+                    "service \"{name}\" declares mutualy exclusive dockerfile and dockerfile_inline: invalid compose project"
+                ),
+            ));
+        }
     }
     if let Some(nm) = &s.network_mode {
         if !s.networks.is_empty() {

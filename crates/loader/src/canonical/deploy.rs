@@ -130,6 +130,9 @@ fn device_requests(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<DeviceReques
         let ip = idx(p, i);
         let mut d = DeviceRequest::default();
         let mut ext = BTreeMap::new();
+        if matches!(item.value, NodeValue::Map(_)) && item.get("capabilities").is_none() {
+            return Err(cx.err(item.span, &ip, format!("{ip} capabilities is required")));
+        }
         for (k, n, kp) in object(cx, item, &ip, &mut ext)? {
             match k.name.as_str() {
                 "capabilities" => {
@@ -176,10 +179,10 @@ pub(crate) fn gpus(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<DeviceReques
             },
             v.span,
         )]),
-        NodeValue::String(s) => Err(cx.err(
+        NodeValue::String(_) => Err(cx.err(
             v.span,
             p,
-            format!("{p} must be \"all\" or a list (got {s:?})"),
+            format!("{p} must be one of the following: \"all\""),
         )),
         _ => device_requests(cx, v, p),
     }

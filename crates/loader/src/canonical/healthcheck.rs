@@ -60,7 +60,7 @@ fn test(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<Spanned<HealthTest>>> {
                     return Err(cx.err(
                         n.span,
                         p,
-                        format!("{p} must start with \"CMD\", \"CMD-SHELL\" or \"NONE\""),
+                        "healthcheck.test must start either by \"CMD\", \"CMD-SHELL\" or \"NONE\"",
                     ));
                 }
             }

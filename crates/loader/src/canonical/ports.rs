@@ -69,7 +69,11 @@ fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<Port> {
         }
     }
     if !has_target {
-        return Err(cx.err(item.span, ip, format!("{ip} target is required")));
+        return Err(cx.err(
+            item.span,
+            ip,
+            format!("service ports {ip} is missing a target port"),
+        ));
     }
     port.extensions = ext;
     Ok(port)

@@ -18,7 +18,7 @@ pub(crate) fn service(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Service> {
         span: key.span,
         ..Service::default()
     };
-    if !matches!(node.value, NodeValue::Map(_) | NodeValue::Null) {
+    if !matches!(node.value, NodeValue::Map(_)) {
         return Err(cx.err(node.span, &path, format!("{path} must be a mapping")));
     }
     let mut ext = BTreeMap::new();
@@ -348,7 +348,7 @@ fn devices(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Device>>> {
                         return Err(cx.err(
                             item.span,
                             &ip,
-                            format!("invalid device specification: {s}"),
+                            format!("confusing device mapping, please use long syntax: {s}"),
                         ));
                     }
                 };
@@ -439,10 +439,7 @@ pub(crate) fn extra_hosts(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Extra
                         cx.err(
                             item.span,
                             &ip,
-                            format!(
-                                "invalid extra host: {} (expected host:ip or host=ip)",
-                                s.value
-                            ),
+                            format!("invalid additional host, missing IP: {}", s.value),
                         )
                     })?;
                 out.push(Spanned::new(
@@ -638,7 +635,10 @@ pub(crate) fn ulimits(cx: &Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Span
                         return Err(cx.err(
                             n.span,
                             &kp,
-                            format!("{kp} must have both soft and hard"),
+                            format!(
+                                "{kp} {} is required",
+                                if soft.is_none() { "soft" } else { "hard" }
+                            ),
                         ));
                     }
                 }
