@@ -108,12 +108,21 @@ impl Ctx {
     ) -> Result<Node, LoadError> {
         let lookup = |n: &str| env.get(n).cloned();
         let mut tree: Option<Node> = None;
+        let single = raw.docs.len() <= 1;
+        if raw
+            .docs
+            .first()
+            .is_none_or(|d| single && matches!(d.value, NodeValue::Null))
+        {
+            // As docker-compose 2.26.1 says for a file without content.
+            return Err(LoadError {
+                file: Some(raw.path.clone()),
+                ..LoadError::new("empty compose file")
+            });
+        }
         for mut doc in raw.docs {
             interpolate_tree(&mut doc, &lookup, "", &mut self.warnings)
                 .map_err(|e| e.in_file(&raw.path, &raw.text))?;
-            if matches!(doc.value, NodeValue::Null) {
-                continue;
-            }
             if !matches!(doc.value, NodeValue::Map(_)) {
                 return Err(crate::error::locate_in(
                     &raw.path,

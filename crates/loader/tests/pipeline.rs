@@ -176,3 +176,21 @@ fn errors_are_located_with_file_line_column() {
     let e = load_tree(&opts(empty.path())).unwrap_err();
     assert!(e.message.contains("no configuration file provided"), "{e}");
 }
+
+#[test]
+fn empty_and_non_mapping_files_like_compose() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // docker-compose 2.26.1: "empty compose file"; "Top-level object must be a mapping".
+    write(d, "compose.yaml", "# nothing\n");
+    let e = load_tree(&opts(d)).unwrap_err();
+    assert_eq!(e.message, "empty compose file");
+    assert_eq!(e.file.as_deref(), Some(d.join("compose.yaml").as_path()));
+    write(d, "compose.yaml", "services:\n  a:\n    image: x\n---\n");
+    let e = load_tree(&opts(d)).unwrap_err();
+    assert!(e.message.starts_with("Top-level object must be a mapping"), "{e}");
+    write(d, "compose.yaml", "- a\n");
+    let e = load_tree(&opts(d)).unwrap_err();
+    assert!(e.message.starts_with("Top-level object must be a mapping"), "{e}");
+    assert_eq!((e.line, e.column), (1, 1));
+}
