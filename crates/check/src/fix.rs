@@ -64,7 +64,17 @@ impl Patch {
             if fix.edits.is_empty() {
                 continue;
             }
-            let overlaps = fix.edits.iter().any(|e| {
+            // The same edit from another finding (one rewrite serving several) is fine.
+            let fresh: Vec<&Edit> = fix
+                .edits
+                .iter()
+                .filter(|e| !patch.files.get(&e.file).is_some_and(|l| l.contains(e)))
+                .collect();
+            if fresh.is_empty() {
+                patch.applied.push((f.code.to_owned(), f.key_path.clone()));
+                continue;
+            }
+            let overlaps = fresh.iter().any(|e| {
                 patch.files.get(&e.file).is_some_and(|list| {
                     list.iter().any(|o| {
                         (e.start < o.end && o.start < e.end)
@@ -76,7 +86,7 @@ impl Patch {
                 patch.skipped.push((f.code.to_owned(), f.key_path.clone()));
                 continue;
             }
-            for e in &fix.edits {
+            for e in fresh {
                 patch.files.entry(e.file).or_default().push(e.clone());
             }
             patch.applied.push((f.code.to_owned(), f.key_path.clone()));

@@ -140,6 +140,29 @@ pub fn delete_key_line_edit(sources: &Sources, span: Span, key: &str) -> Option<
     })
 }
 
+/// An edit inserting `key: value` as a new line right after the line of the one-line
+/// `key: value` pair whose value is at `anchor` (same indentation).
+pub fn insert_sibling_after_edit(sources: &Sources, anchor: Span, line_text: &str) -> Option<Edit> {
+    let line = sources.line(anchor.file, anchor.line)?;
+    let indent = line.len() - line.trim_start().len();
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('-') || !trimmed.contains(':') {
+        return None;
+    }
+    let start = sources.line_start(anchor.file, anchor.line)?;
+    let text = sources.text(anchor.file)?;
+    let at = match text[start..].find('\n') {
+        Some(i) => start + i + 1,
+        None => return None,
+    };
+    Some(Edit {
+        file: anchor.file,
+        start: at,
+        end: at,
+        replacement: format!("{}{line_text}\n", " ".repeat(indent)),
+    })
+}
+
 /// An edit inserting text at the start of the scalar at `span` (inside its quotes).
 pub fn prefix_scalar_edit(sources: &Sources, span: Span, prefix: &str) -> Option<Edit> {
     let ext = sources.scalar_at(span)?;

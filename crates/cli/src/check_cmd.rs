@@ -1,9 +1,390 @@
 //! `migrate check`: what will break on the target.
+//!
+//! Loads the project, gathers or loads host facts, runs the rules of `transship-check`,
+//! renders the findings (text, JSON, SARIF), shows (`--diff`) or applies (`--fix`) the
+//! mechanical fixes, and picks the exit code (`--fail-on`).
 
-use std::process::ExitCode;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 
-use crate::CheckArgs;
+use transship_check::fix::{Patch, apply_edits, unified_diff};
+use transship_check::host::{self, HostFacts, PodmanQuery};
+use transship_check::{CheckOptions, Context, Finding, Selection, Severity, Sources};
+use transship_ir::{Project, Span, VolumeType};
+use transship_translate::{Ledger, Translator};
 
-pub(crate) fn run(_args: CheckArgs) -> ExitCode {
-    crate::not_implemented("migrate check")
+use crate::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ProjectArgs, Target};
+
+mod render;
+mod sarif;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use render::display_paths;
+
+/// Runs `podman version` / `podman info` for the host facts (the runtime query the check
+/// crate leaves to its caller).
+pub(crate) struct PodmanCli;
+
+impl PodmanCli {
+    fn run(args: &[&str]) -> Option<String> {
+        let out = Command::new("podman").args(args).output().ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+impl PodmanQuery for PodmanCli {
+    fn version_json(&self) -> Option<String> {
+        Self::run(&["version", "--format", "json"])
+    }
+    fn info_json(&self) -> Option<String> {
+        Self::run(&["info", "--format", "json"])
+    }
+}
+
+/// Where the host facts come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FactsSource {
+    Live,
+    None,
+    File(PathBuf),
+}
+
+impl FactsSource {
+    fn parse(s: Option<&str>) -> Self {
+        match s {
+            None => {
+                if cfg!(target_os = "linux") {
+                    Self::Live
+                } else {
+                    Self::None
+                }
+            }
+            Some("live") => Self::Live,
+            Some("none") => Self::None,
+            Some(path) => Self::File(PathBuf::from(path)),
+        }
+    }
+}
+
+/// The project's device nodes and bind-mount sources, to record in live host facts.
+pub(crate) fn project_host_paths(project: &Project) -> (Vec<String>, Vec<String>) {
+    let mut devices = Vec::new();
+    let mut paths = Vec::new();
+    for svc in project.services.values() {
+        for d in &svc.devices {
+            devices.push(d.value.source.clone());
+        }
+        for v in &svc.volumes {
+            if v.value.kind == VolumeType::Bind {
+                if let Some(s) = &v.value.source {
+                    paths.push(s.clone());
+                }
+            }
+        }
+    }
+    devices.sort();
+    devices.dedup();
+    paths.sort();
+    paths.dedup();
+    (devices, paths)
+}
+
+fn loader_options(inputs: &[PathBuf], project: &ProjectArgs) -> transship_loader::LoadOptions {
+    let mut files = inputs.to_vec();
+    files.extend(project.files.iter().cloned());
+    transship_loader::LoadOptions {
+        files,
+        project_name: project.project_name.clone(),
+        project_directory: project.project_directory.clone(),
+        env_files: project.env_files.clone(),
+        profiles: project.profiles.clone(),
+        environment: std::env::vars().collect(),
+        cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        limits: None,
+    }
+}
+
+pub(crate) fn load(inputs: &[PathBuf], project: &ProjectArgs) -> Result<Project, String> {
+    transship_loader::load(&loader_options(inputs, project)).map_err(|e| e.to_string())
+}
+
+/// Everything a check run produced (what the renderers and tests need).
+pub(crate) struct Report {
+    pub project: Project,
+    pub sources: Sources,
+    pub findings: Vec<Finding>,
+    pub facts_source: FactsSource,
+}
+
+/// Loads the project and runs the rules; `Err` is a message for exit code 2.
+pub(crate) fn check_project(args: &CheckArgs, project: Project) -> Result<Report, String> {
+    let facts_source = FactsSource::parse(args.host_facts.as_deref());
+    let facts = match &facts_source {
+        FactsSource::Live => {
+            let (devices, paths) = project_host_paths(&project);
+            Some(host::gather(&PodmanCli, &devices, &paths))
+        }
+        FactsSource::None => None,
+        FactsSource::File(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("--host-facts {}: {e}", p.display()))?;
+            Some(HostFacts::from_json(&text).map_err(|e| format!("{}: {e}", p.display()))?)
+        }
+    };
+    let options = CheckOptions {
+        rootless: args.rootless,
+        production: args.production,
+        require_digests: args.require_digests,
+        target: args.to.map(|t| target_name(t).to_owned()),
+    };
+    let ledger = match args.to {
+        Some(t) => Some(ledger_for(t, args, &project)?),
+        None => None,
+    };
+    let sources = Sources::read(&project);
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let findings = {
+        let ctx = Context {
+            project: &project,
+            host: facts.as_ref(),
+            options: &options,
+            sources: &sources,
+            ledger: ledger.as_ref(),
+        };
+        transship_check::run(&ctx, &selection)
+    };
+    Ok(Report {
+        project,
+        sources,
+        findings,
+        facts_source,
+    })
+}
+
+fn target_name(t: Target) -> &'static str {
+    match t {
+        Target::Podman => "podman",
+        Target::Systemd => "systemd",
+        Target::Kube => "kube",
+        Target::Buildah => "buildah",
+        Target::Nerdctl => "nerdctl",
+        Target::Containerd => "containerd",
+    }
+}
+
+fn ledger_for(t: Target, args: &CheckArgs, project: &Project) -> Result<Ledger, String> {
+    match t {
+        Target::Podman => {
+            let mut tr = transship_quadlet::QuadletTranslator {
+                user: args.rootless,
+                ..Default::default()
+            };
+            if let Some(v) = &args.podman_version {
+                tr.version = v.parse().map_err(|e: transship_quadlet::VersionError| {
+                    format!("--podman-version: {}", e.0)
+                })?;
+            }
+            tr.translate(project)
+                .map(|o| o.ledger)
+                .map_err(|e| format!("--to podman: {e}"))
+        }
+        other => Err(format!(
+            "--to {}: the target-gap check for this target is not available yet (only podman)",
+            target_name(other)
+        )),
+    }
+}
+
+fn fail_threshold(s: &str) -> Option<Severity> {
+    Severity::parse(s)
+}
+
+pub(crate) fn run(args: CheckArgs) -> ExitCode {
+    if let Some(code) = &args.explain {
+        return match transship_check::find_rule(code) {
+            Some(rule) => {
+                print!("{}", transship_check::doc::explain(rule));
+                ExitCode::from(EXIT_OK)
+            }
+            None => {
+                eprintln!(
+                    "migrate check: no rule `{code}`; `migrate check --select XX --help` lists none, see docs/checks.md"
+                );
+                ExitCode::from(EXIT_ERROR)
+            }
+        };
+    }
+    if args.dump_host_facts {
+        let (devices, paths) = if args.inputs.is_empty() && args.project.files.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            match load(&args.inputs, &args.project) {
+                Ok(p) => project_host_paths(&p),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(EXIT_ERROR);
+                }
+            }
+        };
+        println!("{}", host::gather(&PodmanCli, &devices, &paths).to_json());
+        return ExitCode::from(EXIT_OK);
+    }
+    let project = match load(&args.inputs, &args.project) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let report = match check_project(&args, project) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("migrate check: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let paths = display_paths(&report.project, &cwd);
+    match args.format.as_str() {
+        "json" => println!("{}", render::json(&report, &paths)),
+        "sarif" => println!("{}", sarif::sarif(&report, &paths)),
+        _ => print!("{}", render::text(&report, &paths)),
+    }
+    if args.diff || args.fix {
+        let patch = Patch::from_findings(&report.findings);
+        if args.diff {
+            // The diff goes to stdout after text output, to stderr next to JSON/SARIF (which
+            // must stay parseable).
+            let d = diff_text(&report, &patch, &paths);
+            if args.format == "text" {
+                print!("{d}");
+            } else {
+                eprint!("{d}");
+            }
+        }
+        match (args.diff, args.fix) {
+            (true, false) => {}
+            _ => match apply_fixes(&report, &patch, &args) {
+                Ok(msg) => eprintln!("{msg}"),
+                Err(e) => {
+                    eprintln!("migrate check --fix: {e}");
+                    return ExitCode::from(EXIT_ERROR);
+                }
+            },
+        }
+    }
+    let failing = fail_threshold(&args.fail_on)
+        .is_some_and(|min| report.findings.iter().any(|f| f.severity >= min));
+    ExitCode::from(if failing { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The unified diff of every file the patch touches.
+pub(crate) fn diff_text(report: &Report, patch: &Patch, paths: &[String]) -> String {
+    let mut out = String::new();
+    for (file, edits) in &patch.files {
+        let Some(old) = report.sources.text(*file) else {
+            continue;
+        };
+        match apply_edits(old, edits) {
+            Ok(new) => out.push_str(&unified_diff(&paths[file.0 as usize], old, &new)),
+            Err(e) => out.push_str(&format!(
+                "# {}: patch not applicable: {e}\n",
+                paths[file.0 as usize]
+            )),
+        }
+    }
+    out
+}
+
+/// Writes the patched files: refuses when a file changed since it was loaded, keeps the
+/// original as `FILE.bak`, writes atomically (temporary file + rename), then re-loads the
+/// project and restores the originals if it no longer loads.
+pub(crate) fn apply_fixes(
+    report: &Report,
+    patch: &Patch,
+    args: &CheckArgs,
+) -> Result<String, String> {
+    if patch.is_empty() {
+        return Ok("no mechanical fixes to apply".to_owned());
+    }
+    let mut planned: BTreeMap<PathBuf, (String, String)> = BTreeMap::new();
+    for (file, edits) in &patch.files {
+        let path = report.project.files[file.0 as usize].path.clone();
+        let loaded = report
+            .sources
+            .text(*file)
+            .ok_or_else(|| format!("{}: source text not available", path.display()))?;
+        let now = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if now != loaded {
+            return Err(format!(
+                "{} changed since it was loaded; not touching it",
+                path.display()
+            ));
+        }
+        let new = apply_edits(loaded, edits).map_err(|e| format!("{}: {e}", path.display()))?;
+        planned.insert(path, (loaded.to_owned(), new));
+    }
+    for (path, (old, new)) in &planned {
+        let bak = bak_path(path);
+        std::fs::write(&bak, old).map_err(|e| format!("{}: {e}", bak.display()))?;
+        write_atomic(path, new)?;
+    }
+    if let Err(e) = load(&args.inputs, &args.project) {
+        for (path, (old, _)) in &planned {
+            let _ = write_atomic(path, old);
+        }
+        return Err(format!(
+            "the fixed files no longer load, originals restored: {e}"
+        ));
+    }
+    Ok(format!(
+        "applied {} fix(es) to {} file(s); originals kept as *.bak{}",
+        patch.applied.len(),
+        planned.len(),
+        if patch.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} overlapping fix(es) left for another run",
+                patch.skipped.len()
+            )
+        }
+    ))
+}
+
+fn bak_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".bak");
+    PathBuf::from(s)
+}
+
+fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(())
+}
+
+/// Span to `(path, line, column)` for renderers.
+pub(crate) fn location(paths: &[String], span: Span) -> (String, u32, u32) {
+    (
+        paths.get(span.file.0 as usize).cloned().unwrap_or_default(),
+        span.line,
+        span.column,
+    )
 }

@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
 };
 
 pub const DOC: &str = r#"## What it checks
-A numeric `user:` (UID or GID) or `group_add:` entry larger than the user's `/etc/subuid` / `/etc/subgid` range (65536 IDs by default).
+A numeric `user:` (UID or GID) or `group_add:` entry larger than the user's `/etc/subuid` / `/etc/subgid` range (65536 IDs by default). A user without any range is RL012's finding.
 
 ## Why it breaks
 Inside the user namespace only UIDs 0..=N exist, where N is the size of the sub-ID range. Running as an unmapped ID fails: `unable to setup user: setgroups: invalid argument` (runc) or `setup user: invalid argument`. Images with files owned by such IDs fail to pull with `potentially insufficient UIDs or GIDs available in user namespace`.
@@ -45,7 +45,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
                      count: Option<u64>,
                      file: &str| {
         let limit = count.unwrap_or(65536);
-        if id <= limit {
+        if id <= limit || count == Some(0) {
             return;
         }
         out.push(
