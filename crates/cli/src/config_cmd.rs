@@ -1,9 +1,82 @@
 //! `migrate config`: print the project as Docker Compose would see it.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
-use crate::ConfigArgs;
+use transship_ir::{Project, Span};
+use transship_loader::LoadOptions;
+use transship_loader::render::{compose_json, compose_yaml};
 
-pub(crate) fn run(_args: ConfigArgs) -> ExitCode {
-    crate::not_implemented("migrate config")
+use crate::{ConfigArgs, EXIT_ERROR, EXIT_OK, ProjectArgs};
+
+/// The loader's options for these flags, the real process environment and working directory.
+pub(crate) fn load_options(args: &ProjectArgs) -> Result<LoadOptions, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    Ok(LoadOptions {
+        files: args.files.clone(),
+        project_name: args.project_name.clone(),
+        project_directory: args.project_directory.clone(),
+        env_files: args.env_files.clone(),
+        profiles: args.profiles.clone(),
+        // Variables whose name or value is not UTF-8 cannot be used by a Compose file.
+        environment: std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect(),
+        cwd,
+        limits: None,
+    })
+}
+
+/// `file:line:column: ` for a span, or nothing for a synthetic one.
+fn location(project: &Project, span: Span) -> String {
+    let Some(file) = project.files.get(span.file.0 as usize) else {
+        return String::new();
+    };
+    if span.is_synthetic() {
+        format!("{}: ", file.path.display())
+    } else {
+        format!("{}:{}:{}: ", file.path.display(), span.line, span.column)
+    }
+}
+
+pub(crate) fn run(args: ConfigArgs) -> ExitCode {
+    let opts = match load_options(&args.project) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("migrate: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let project = match transship_loader::load(&opts) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    for w in &project.warnings {
+        eprintln!("warning: {}{}", location(&project, w.span), w.value);
+    }
+    let text = if args.format == "json" {
+        // Two-space indentation, like docker-compose.
+        match serde_json::to_string_pretty(&compose_json(&project)) {
+            Ok(t) => t + "\n",
+            Err(e) => {
+                eprintln!("migrate: cannot write JSON: {e}");
+                return ExitCode::from(EXIT_ERROR);
+            }
+        }
+    } else {
+        compose_yaml(&project)
+    };
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`migrate config | head`) is not worth a message.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("migrate: cannot write the output: {e}");
+        }
+        return ExitCode::from(EXIT_ERROR);
+    }
+    ExitCode::from(EXIT_OK)
 }

@@ -118,8 +118,14 @@ fn plain_is_safe(s: &str) -> bool {
     let mut chars = s.chars();
     let lead = chars.next().unwrap_or(' ');
     let second = chars.next().unwrap_or(' ');
-    if lead.is_ascii_digit()
-        || (matches!(lead, '-' | '+' | '.') && (second.is_ascii_digit() || second == '.'))
+    // Such a string is quoted when all its characters could belong to a number, a date or a
+    // base-60 number of YAML 1.1 (`0x1f`, `1e3`, `1_000`, `12:30`, `2001-12-14 21:59:43.10Z`);
+    // `5s` or `1m30s` stay plain, as docker-compose writes them.
+    let numeric_start = lead.is_ascii_digit()
+        || (matches!(lead, '-' | '+' | '.') && (second.is_ascii_digit() || second == '.'));
+    if numeric_start
+        && s.chars()
+            .all(|c| c.is_ascii_hexdigit() || "xXoObB_.:+- tTzZ".contains(c))
     {
         return false;
     }
@@ -231,10 +237,52 @@ services:
     #[test]
     fn ambiguous_strings_are_quoted() {
         for s in [
-            "", " lead", "trail ", "yes", "No", "~", "null", "010", "1.5", "-1", ".inf", "+1",
-            "0x1f", "22:22", "a: b", "a #b", "key:", "- x", "-", "---", "#c", "&a", "*a", "!t",
-            "|", ">", "'q'", "\"q\"", "%p", "@a", "`b", "[x", "{x", "<<", "=", "a\nb", "tab\t",
-            "\u{1}", "\u{85}", "\u{2028}",
+            "",
+            " lead",
+            "trail ",
+            "yes",
+            "No",
+            "~",
+            "null",
+            "010",
+            "1.5",
+            "-1",
+            ".inf",
+            "+1",
+            "0x1f",
+            "22:22",
+            "1e3",
+            "1_000",
+            "2001-12-14",
+            "2001-12-14t21:59:43.10-05:00",
+            "0b101",
+            "0o17",
+            "a: b",
+            "a #b",
+            "key:",
+            "- x",
+            "-",
+            "---",
+            "#c",
+            "&a",
+            "*a",
+            "!t",
+            "|",
+            ">",
+            "'q'",
+            "\"q\"",
+            "%p",
+            "@a",
+            "`b",
+            "[x",
+            "{x",
+            "<<",
+            "=",
+            "a\nb",
+            "tab\t",
+            "\u{1}",
+            "\u{85}",
+            "\u{2028}",
         ] {
             let text = emit(&Value::String(s.to_owned()));
             assert!(text.starts_with('"'), "{s:?} must be quoted, got {text}");
