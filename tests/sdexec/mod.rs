@@ -201,7 +201,10 @@ fn cunescape_one(rest: &[char]) -> Option<(Vec<u8>, usize)> {
 /// `EXTRACT_UNESCAPE_RELAX` on an invalid escape (as `extract_first_word_and_warn` does).
 /// Returns the word and the rest, `Ok(None)` when only whitespace is left, `Err` on
 /// unbalanced quotes or a trailing backslash.
-pub fn extract_first_word(input: &[char]) -> Result<Option<(String, &[char], bool)>, String> {
+/// A word, the rest of the input, and whether an unknown escape was kept verbatim.
+pub type Word<'a> = (String, &'a [char], bool);
+
+pub fn extract_first_word(input: &[char]) -> Result<Option<Word<'_>>, String> {
     match extract_word_flags(input, false) {
         Ok(r) => Ok(r.map(|(w, rest)| (w, rest, false))),
         Err(_) => {

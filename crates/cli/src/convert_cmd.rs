@@ -1,9 +1,371 @@
-//! The default form: `migrate [FILE]... --to TARGET`.
+//! The default form: `migrate [FILE]... --to TARGET [-o DIR]`.
+//!
+//! Load the project, translate it, then either print every generated file to stdout
+//! (without `-o`) or write them into DIR atomically without clobbering (see [`crate::write`]),
+//! and report the ledger (see [`crate::report`]):
+//!
+//! | `--report` | `-o DIR` | stdout | stderr |
+//! |---|---|---|---|
+//! | text (default) | no | the files, each after a `# ==> name <==` line | warnings, the ledger report |
+//! | text | yes | nothing | warnings, what was written, the ledger report |
+//! | json | no | the files | one JSON document (ledger, warnings, files) |
+//! | json | yes | one JSON document (ledger, warnings, files and what was done to each) | nothing |
+//!
+//! Exit codes: 0 done; 1 with `--strict` when a key was approximated or unsupported (the
+//! files are still printed or written); 2 bad input (located load error), bad usage, a
+//! refused write, or a target that is not built yet.
 
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::ConvertArgs;
+use clap::ValueEnum;
+use serde_json::{Value as Json, json};
+use transship_ir::Project;
+use transship_loader::LoadOptions;
+use transship_quadlet::{PodmanVersion, QuadletTranslator};
+use transship_translate::{Artifact, Output, Translator};
+
+use crate::report::{self, ReportContext};
+use crate::write::{self, Written};
+use crate::{ConvertArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ProjectArgs, ReportFormat, Target};
+
+/// The separator line printed before each file on stdout.
+pub fn separator(a: &Artifact) -> String {
+    if a.secret {
+        format!(
+            "# ==> {} (mode {:04o}, secret) <==",
+            a.path.display(),
+            write::mode_of(a)
+        )
+    } else {
+        format!("# ==> {} <==", a.path.display())
+    }
+}
+
+/// What stands in for a secret-bearing file's content on stdout.
+pub const SECRET_PLACEHOLDER: &str = "# (secret content, written only with -o)";
+
+/// Every artifact, separated, as printed without `-o`. Secret contents are never included.
+pub fn render_files(artifacts: &[Artifact]) -> String {
+    let mut s = String::new();
+    for (i, a) in artifacts.iter().enumerate() {
+        if i > 0 {
+            s.push('\n');
+        }
+        s.push_str(&separator(a));
+        s.push('\n');
+        if a.secret {
+            s.push_str(SECRET_PLACEHOLDER);
+            s.push('\n');
+        } else {
+            s.push_str(&a.contents);
+            if !a.contents.ends_with('\n') {
+                s.push('\n');
+            }
+        }
+    }
+    s
+}
+
+/// The loader's options for the project flags (positional FILEs first, then `-f` files),
+/// with the process environment and working directory.
+pub fn load_options(inputs: &[PathBuf], project: &ProjectArgs) -> io::Result<LoadOptions> {
+    let mut files = inputs.to_vec();
+    files.extend(project.files.iter().cloned());
+    Ok(LoadOptions {
+        files,
+        project_name: project.project_name.clone(),
+        project_directory: project.project_directory.clone(),
+        env_files: project.env_files.clone(),
+        profiles: project.profiles.clone(),
+        environment: std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect(),
+        cwd: std::env::current_dir()?,
+        ..LoadOptions::default()
+    })
+}
+
+fn out(s: &str) -> bool {
+    let mut o = io::stdout().lock();
+    o.write_all(s.as_bytes()).and_then(|()| o.flush()).is_ok()
+}
+
+fn err(s: &str) {
+    let mut e = io::stderr().lock();
+    let _ = e.write_all(s.as_bytes());
+    let _ = e.flush();
+}
+
+fn target_name(t: Target) -> String {
+    t.to_possible_value()
+        .map_or_else(|| format!("{t:?}"), |v| v.get_name().to_owned())
+}
 
 pub(crate) fn run(args: ConvertArgs) -> ExitCode {
-    crate::not_implemented(&format!("migrate --to {:?}", args.to))
+    let target = args.to.unwrap_or(Target::Podman);
+    if target != Target::Podman {
+        err(&format!(
+            "migrate: --to {} is not implemented yet (available: --to podman)\n",
+            target_name(target)
+        ));
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let version = match args.podman_version.as_deref() {
+        None => PodmanVersion::DEFAULT,
+        Some(v) => match v.parse::<PodmanVersion>() {
+            Ok(v) => v,
+            Err(e) => {
+                err(&format!("migrate: --podman-version: {e}\n"));
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
+    };
+    let opts = match load_options(&args.inputs, &args.project) {
+        Ok(o) => o,
+        Err(e) => {
+            err(&format!(
+                "migrate: cannot read the working directory: {e}\n"
+            ));
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let project = match transship_loader::load(&opts) {
+        Ok(p) => p,
+        Err(e) => {
+            err(&format!("error: {e}\n"));
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let translator = QuadletTranslator {
+        version,
+        user: args.user,
+        pod: args.pod,
+    };
+    let ctx = ReportContext::from_project(&project, Some(&opts.cwd));
+    let output = match translator.translate(&project) {
+        Ok(o) => o,
+        Err(e) => {
+            let at = e
+                .span
+                .map(|s| format!("{}: ", ctx.location(s)))
+                .unwrap_or_default();
+            err(&format!("error: {at}{e}\n"));
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let title = format!(
+        "podman {version} ({})",
+        if args.user { "rootless" } else { "system" }
+    );
+    finish(&args, &project, &ctx, &output, &title)
+}
+
+/// Prints or writes the files, reports, and picks the exit code.
+fn finish(
+    args: &ConvertArgs,
+    project: &Project,
+    ctx: &ReportContext,
+    output: &Output,
+    title: &str,
+) -> ExitCode {
+    let written: Option<Vec<Written>> = match &args.output {
+        None => {
+            if !out(&render_files(&output.artifacts)) {
+                // stdout closed (e.g. `| head`): nothing more to say there.
+                return ExitCode::from(EXIT_ERROR);
+            }
+            None
+        }
+        Some(dir) => match write::write_artifacts(dir, &output.artifacts, args.force) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                err(&format!("migrate: {e}\n"));
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
+    };
+    match args.report {
+        ReportFormat::Text => {
+            let mut s = String::new();
+            for w in &project.warnings {
+                s.push_str(&format!("warning: {}: {}\n", ctx.location(w.span), w.value));
+            }
+            if let (Some(dir), Some(written)) = (&args.output, &written) {
+                s.push_str(&render_written(dir, written));
+                s.push('\n');
+            }
+            s.push_str(&report::render_text(&output.ledger, ctx, title));
+            err(&s);
+        }
+        ReportFormat::Json => {
+            let doc = json_document(args, project, ctx, output, written.as_deref());
+            let text = format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            );
+            if args.output.is_some() {
+                if !out(&text) {
+                    return ExitCode::from(EXIT_ERROR);
+                }
+            } else {
+                err(&text);
+            }
+        }
+    }
+    if args.strict && !output.ledger.is_clean() {
+        let c = report::Counts::of(&output.ledger.entries);
+        if args.report == ReportFormat::Text {
+            err(&format!(
+                "migrate: --strict: {} approximated and {} unsupported key(s)\n",
+                c.approximated, c.unsupported
+            ));
+        }
+        return ExitCode::from(EXIT_FINDINGS);
+    }
+    ExitCode::from(EXIT_OK)
+}
+
+/// `wrote N files to DIR: ...` with one line per file.
+pub fn render_written(dir: &Path, written: &[Written]) -> String {
+    let count = |a: write::Action| written.iter().filter(|w| w.action == a).count();
+    let mut parts = Vec::new();
+    for a in [
+        write::Action::Created,
+        write::Action::Replaced,
+        write::Action::ModeFixed,
+        write::Action::Unchanged,
+    ] {
+        let n = count(a);
+        if n > 0 {
+            parts.push(format!("{n} {}", a.label()));
+        }
+    }
+    let mut s = format!(
+        "{} file{} in {}: {}\n",
+        written.len(),
+        if written.len() == 1 { "" } else { "s" },
+        dir.display(),
+        parts.join(", ")
+    );
+    for w in written {
+        s.push_str(&format!(
+            "  {:<10} {}{}\n",
+            w.action.label(),
+            w.path.display(),
+            if w.secret { " (secret, 0600)" } else { "" }
+        ));
+    }
+    s
+}
+
+/// The `--report json` document.
+pub fn json_document(
+    args: &ConvertArgs,
+    project: &Project,
+    ctx: &ReportContext,
+    output: &Output,
+    written: Option<&[Written]>,
+) -> Json {
+    let ledger = report::ledger_json(&output.ledger, ctx);
+    let files: Vec<Json> = match written {
+        Some(w) => w
+            .iter()
+            .map(|w| {
+                json!({
+                    "path": w.rel.display().to_string(),
+                    "written_to": w.path.display().to_string(),
+                    "mode": format!("{:04o}", w.mode),
+                    "secret": w.secret,
+                    "action": w.action.label(),
+                })
+            })
+            .collect(),
+        None => output
+            .artifacts
+            .iter()
+            .map(|a| {
+                json!({
+                    "path": a.path.display().to_string(),
+                    "mode": format!("{:04o}", write::mode_of(a)),
+                    "secret": a.secret,
+                    "action": "printed",
+                })
+            })
+            .collect(),
+    };
+    let warnings: Vec<Json> = project
+        .warnings
+        .iter()
+        .map(|w| {
+            json!({
+                "file": ctx.files.get(w.span.file.0 as usize),
+                "line": w.span.line,
+                "column": w.span.column,
+                "message": w.value,
+            })
+        })
+        .collect();
+    json!({
+        "project": project.name.value,
+        "target": ledger["target"],
+        "podman_version": args.podman_version.clone().unwrap_or_else(|| PodmanVersion::DEFAULT.to_string()),
+        "rootless": args.user,
+        "pod": args.pod,
+        "summary": ledger["summary"],
+        "warnings": warnings,
+        "files": files,
+        "entries": ledger["entries"],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn art(path: &str, contents: &str, secret: bool) -> Artifact {
+        Artifact {
+            path: PathBuf::from(path),
+            contents: contents.to_owned(),
+            mode: 0o644,
+            secret,
+        }
+    }
+
+    #[test]
+    fn printed_files_are_separated_and_secrets_withheld() {
+        let s = render_files(&[
+            art("demo-app.container", "[Container]\nImage=x\n", false),
+            art("demo-token.secret", "hunter2", true),
+            art("demo.network", "[Network]", false),
+        ]);
+        assert_eq!(
+            s,
+            "# ==> demo-app.container <==\n[Container]\nImage=x\n\n\
+             # ==> demo-token.secret (mode 0600, secret) <==\n# (secret content, written only with -o)\n\n\
+             # ==> demo.network <==\n[Network]\n"
+        );
+        assert!(!s.contains("hunter2"));
+    }
+
+    #[test]
+    fn positional_files_come_before_dash_f_files() {
+        let p = ProjectArgs {
+            files: vec![PathBuf::from("override.yaml")],
+            profiles: vec!["debug".into()],
+            ..ProjectArgs::default()
+        };
+        let o = load_options(&[PathBuf::from("compose.yaml")], &p).unwrap();
+        assert_eq!(
+            o.files,
+            vec![
+                PathBuf::from("compose.yaml"),
+                PathBuf::from("override.yaml")
+            ]
+        );
+        assert_eq!(o.profiles, vec!["debug".to_owned()]);
+        assert!(o.cwd.is_absolute());
+    }
 }

@@ -1,0 +1,473 @@
+//! Tier 4: `migrate --to podman` output really runs on a systemd + podman 5.4 host.
+//!
+//! Each test boots a target host (`support::TargetHost`: Debian 13, systemd as PID 1,
+//! podman 5.4.2 with quadlet), loads the local busybox image into it, converts one
+//! `fixtures/live/*` project with the real `migrate` binary, installs the files into
+//! `/etc/containers/systemd/`, runs `systemctl daemon-reload` and `systemctl start`, and then
+//! asks podman inside the host what runs: environment, published ports (a request answers),
+//! mounts, user, working directory, secrets, the order of `service_healthy` dependencies,
+//! and the exact argv/env/labels of a container fed adversarial strings.
+#![allow(clippy::print_stderr, clippy::unwrap_used)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use support::{BUSYBOX_IMAGE, TargetHost};
+
+const TIER: &str = "tier 4";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Everything this tier needs; `None` (after a loud SKIPPED, or a panic in CI) otherwise.
+fn prerequisites() -> Option<PathBuf> {
+    if !support::require_live(TIER) || support::require_tool(TIER, "podman").is_none() {
+        return None;
+    }
+    support::require_archive(TIER, "target-host.tar")?;
+    support::require_archive(TIER, "busybox.tar")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// One converted container unit.
+#[derive(Debug, Clone)]
+struct Unit {
+    /// The systemd service (`liveweb-web.service`).
+    service: String,
+    /// The podman container name.
+    container: String,
+}
+
+struct Installed {
+    host: TargetHost,
+    units: Vec<Unit>,
+    // Keeps the converted project alive for the duration of the test.
+    _tmp: tempfile::TempDir,
+}
+
+impl Installed {
+    fn must(&self, argv: &[&str]) -> String {
+        self.host.exec_ok(argv).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The unit whose container unit file is `<project>-<service>.container`.
+    fn unit(&self, service: &str) -> &Unit {
+        self.units
+            .iter()
+            .find(|u| u.service.ends_with(&format!("-{service}.service")))
+            .unwrap_or_else(|| panic!("no unit for service {service} in {:?}", self.units))
+    }
+
+    fn exec_in(&self, service: &str, argv: &[&str]) -> String {
+        let c = self.unit(service).container.clone();
+        let mut full = vec!["podman", "exec", c.as_str()];
+        full.extend_from_slice(argv);
+        self.must(&full)
+    }
+
+    fn journals(&self) -> String {
+        self.units
+            .iter()
+            .map(|u| format!("--- {}\n{}", u.service, self.host.journal(&u.service)))
+            .collect()
+    }
+
+    fn inspect(&self, service: &str) -> serde_json::Value {
+        let c = self.unit(service).container.clone();
+        let out = self.must(&["podman", "inspect", "--type", "container", &c]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v[0].clone()
+    }
+}
+
+/// Converts `fixtures/live/<name>` on this machine, copies the project (at the same absolute
+/// path, so bind-mount sources exist) and the generated files into a fresh host, and starts
+/// every container unit.
+fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join(name);
+    copy_dir(&repo().join("fixtures/live").join(name), &project);
+    let out = tmp.path().join("out");
+    let o = support::run_with_timeout(
+        Command::new(support::migrate_bin())
+            .current_dir(&project)
+            .args(["compose.yaml", "--to", "podman", "-o"])
+            .arg(&out),
+        60,
+    );
+    assert!(
+        o.status.success(),
+        "{}",
+        support::describe_failure("migrate --to podman", &o)
+    );
+
+    let host = TargetHost::start(&format!("convert-{name}")).expect("boot the target host");
+    host.load_image_archive(busybox)
+        .expect("load busybox into the host");
+    let must = |argv: &[&str]| host.exec_ok(argv).unwrap_or_else(|e| panic!("{e}"));
+    let parent = project.parent().unwrap().to_str().unwrap().to_owned();
+    must(&["mkdir", "-p", &parent, "/etc/containers/systemd"]);
+    host.copy_in(&project, project.to_str().unwrap())
+        .expect("copy the project in");
+
+    let mut units = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in &files {
+        let fname = f.file_name().unwrap().to_str().unwrap().to_owned();
+        host.copy_in(f, &format!("/etc/containers/systemd/{fname}"))
+            .expect("copy a generated file in");
+        if f.extension().is_some_and(|e| e == "container") {
+            let stem = f.file_stem().unwrap().to_str().unwrap().to_owned();
+            let text = std::fs::read_to_string(f).unwrap();
+            let container = text
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("ContainerName="))
+                .next_back()
+                .map_or_else(|| format!("systemd-{stem}"), str::to_owned);
+            units.push(Unit {
+                service: format!("{stem}.service"),
+                container,
+            });
+        }
+    }
+    assert!(!units.is_empty(), "no .container among {files:?}");
+    must(&["systemctl", "daemon-reload"]);
+    let installed = Installed {
+        host,
+        units,
+        _tmp: tmp,
+    };
+    for u in &installed.units {
+        let cat = installed.host.exec(&["systemctl", "cat", &u.service]);
+        assert!(
+            cat.status.success(),
+            "quadlet did not generate {}: {}",
+            u.service,
+            String::from_utf8_lossy(&cat.stderr)
+        );
+    }
+    let to_start: Vec<String> = if start.is_empty() {
+        installed.units.iter().map(|u| u.service.clone()).collect()
+    } else {
+        start
+            .iter()
+            .map(|s| installed.unit(s).service.clone())
+            .collect()
+    };
+    let mut argv = vec!["systemctl", "start"];
+    argv.extend(to_start.iter().map(String::as_str));
+    let started = installed.host.exec(&argv);
+    assert!(
+        started.status.success(),
+        "{}\n{}",
+        support::describe_failure("systemctl start", &started),
+        installed.journals()
+    );
+    installed
+}
+
+fn http_in_host(host: &TargetHost, port: u16, path: &str, needle: &str) -> String {
+    let script = format!(
+        "exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET {path} HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"
+    );
+    let mut body = String::new();
+    for _ in 0..60 {
+        let out = host.exec(&["bash", "-c", &script]);
+        body = String::from_utf8_lossy(&out.stdout).into_owned();
+        if body.contains(needle) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    body
+}
+
+#[test]
+fn web_fixture_runs_with_its_env_ports_mounts_user_and_secret() {
+    let Some(busybox) = prerequisites() else {
+        return;
+    };
+    let inst = install("web", &busybox, &[]);
+    for u in &inst.units {
+        let active = inst.host.exec(&["systemctl", "is-active", &u.service]);
+        assert_eq!(
+            String::from_utf8_lossy(&active.stdout).trim(),
+            "active",
+            "{} is not active:\n{}",
+            u.service,
+            inst.journals()
+        );
+    }
+
+    // Environment: inline values, `$$` and `%` kept literal, env_file values with quotes
+    // stripped as Compose does.
+    let env = inst.exec_in("web", &["env"]);
+    for want in [
+        "GREETING=hello from compose",
+        "LITERAL=costs $5 and 100%",
+        "FROM_ENV_FILE=loaded from web.env",
+        "QUOTED=quotes are stripped",
+    ] {
+        assert!(
+            env.lines().any(|l| l == want),
+            "{want:?} not in the container's env:\n{env}"
+        );
+    }
+
+    // The published port answers from inside the host.
+    let body = http_in_host(
+        &inst.host,
+        18081,
+        "/index.html",
+        "transship live fixture index",
+    );
+    assert!(
+        body.contains("transship live fixture index"),
+        "no answer from 127.0.0.1:18081 in the host: {body:?}\n{}",
+        inst.journals()
+    );
+
+    // The bind mount is there and read-only.
+    assert_eq!(
+        inst.exec_in("web", &["cat", "/www/index.html"]),
+        "transship live fixture index\n"
+    );
+    let c = inst.unit("web").container.clone();
+    let write_ro = inst
+        .host
+        .exec(&["podman", "exec", &c, "sh", "-c", "echo x > /www/new"]);
+    assert!(!write_ro.status.success(), "/www must be read-only");
+
+    // The named volume is shared by both services and named like Compose names it.
+    inst.exec_in(
+        "web",
+        &[
+            "sh",
+            "-c",
+            "echo shared-data > /data/f && chmod 644 /data/f",
+        ],
+    );
+    assert_eq!(inst.exec_in("worker", &["cat", "/data/f"]), "shared-data\n");
+    let volumes = inst.must(&["podman", "volume", "ls", "--format", "{{.Name}}"]);
+    assert!(
+        volumes.lines().any(|l| l == "liveweb_data"),
+        "volume liveweb_data missing: {volumes}"
+    );
+
+    // User and working directory.
+    assert_eq!(inst.exec_in("worker", &["id", "-u"]).trim(), "1234");
+    assert_eq!(inst.exec_in("worker", &["id", "-g"]).trim(), "1234");
+    assert_eq!(inst.exec_in("worker", &["pwd"]).trim(), "/data");
+
+    // The file-backed secret is at Compose's path with the file's content.
+    let worker = inst.unit("worker").container.clone();
+    let secret = inst.must(&[
+        "podman",
+        "exec",
+        "--user",
+        "0",
+        &worker,
+        "cat",
+        "/run/secrets/token",
+    ]);
+    assert_eq!(secret, "s3cr3t-token\n");
+
+    // Mounts as podman reports them.
+    let mounts = inst.inspect("web")["Mounts"].clone();
+    let dests: Vec<&str> = mounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["Destination"].as_str())
+        .collect();
+    assert!(
+        dests.contains(&"/www") && dests.contains(&"/data"),
+        "{mounts:#}"
+    );
+
+    // Stopping removes the containers.
+    let services: Vec<String> = inst.units.iter().map(|u| u.service.clone()).collect();
+    let mut argv = vec!["systemctl", "stop"];
+    argv.extend(services.iter().map(String::as_str));
+    inst.must(&argv);
+    let ps = inst.must(&["podman", "ps", "-a", "--format", "{{.Names}}"]);
+    for u in &inst.units {
+        assert!(
+            !ps.lines().any(|l| l == u.container),
+            "{} still there: {ps}",
+            u.container
+        );
+    }
+}
+
+fn read_secs(inst: &Installed, service: &str, file: &str) -> i64 {
+    inst.exec_in(service, &["cat", file])
+        .trim()
+        .parse()
+        .unwrap_or_else(|e| panic!("{service}:{file}: {e}"))
+}
+
+#[test]
+fn service_healthy_dependent_starts_only_after_its_dependency_is_healthy() {
+    let Some(busybox) = prerequisites() else {
+        return;
+    };
+    // Starting only the dependent pulls the dependency in; `systemctl start` returns when
+    // both are up.
+    let inst = install("healthy", &busybox, &["app"]);
+    for s in ["db", "app"] {
+        let u = inst.unit(s).service.clone();
+        let active = inst.host.exec(&["systemctl", "is-active", &u]);
+        assert_eq!(
+            String::from_utf8_lossy(&active.stdout).trim(),
+            "active",
+            "{u}:\n{}",
+            inst.journals()
+        );
+    }
+    let db_started = read_secs(&inst, "db", "/tmp/started");
+    let db_ready = read_secs(&inst, "db", "/tmp/ready");
+    let app_started = read_secs(&inst, "app", "/tmp/started");
+    assert!(
+        db_ready - db_started >= 6,
+        "the fixture's db must take 6 s to become ready (started {db_started}, ready {db_ready})"
+    );
+    assert!(
+        app_started >= db_ready,
+        "app started at {app_started}, before db was ready at {db_ready} (db started {db_started})\n{}",
+        inst.journals()
+    );
+    let health = inst.inspect("db")["State"]["Health"]["Status"].clone();
+    assert_eq!(health, "healthy", "db health: {health}");
+}
+
+/// What the `argv` fixture asks for, written independently of its YAML.
+type Pairs = Vec<(&'static str, &'static str)>;
+
+/// `(entrypoint, command, environment, labels)`.
+fn argv_expected() -> (Vec<&'static str>, Vec<&'static str>, Pairs, Pairs) {
+    let entrypoint = vec!["sh", "-c", "while true; do sleep 1; done", "probe"];
+    let command = vec![
+        "%h",
+        "100%",
+        "$HOME",
+        "${HOME}",
+        "$",
+        "'single' \"double\"",
+        "back\\slash \\n",
+        "line1\nline2",
+        "\n[Service]\nExecStartPre=/bin/false",
+        "ünïcödé ✓",
+        "  spaced  ",
+        "",
+        ";",
+        "a;b",
+        "# hash",
+    ];
+    let env = vec![
+        ("PCT", "%h %n 100%"),
+        ("DOLLAR", "$HOME ${HOME} $"),
+        ("QUOTES", "'single' \"double\""),
+        ("BACKSLASH", "C:\\dir\\ \\n"),
+        ("NEWLINE", "line1\nline2"),
+        ("SECTION", "\n[Service]\nExecStartPre=/bin/false"),
+        ("UNICODE", "ünïcödé ✓"),
+        ("SPACES", "  spaced  "),
+        ("SEMI", "a;b # c"),
+    ];
+    let labels = vec![
+        ("t.pct", "%h 100%"),
+        ("t.dollar", "$HOME"),
+        ("t.quotes", "'single' \"double\""),
+        ("t.newline", "line1\nline2"),
+        ("t.spaces", "  spaced  "),
+    ];
+    (entrypoint, command, env, labels)
+}
+
+fn string_list(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(|s| s.as_str().unwrap_or_default().to_owned())
+            .collect(),
+        serde_json::Value::String(s) if s.is_empty() => Vec::new(),
+        serde_json::Value::String(s) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn adversarial_argv_env_and_labels_reach_the_running_container_unchanged() {
+    let Some(busybox) = prerequisites() else {
+        return;
+    };
+    let inst = install("argv", &busybox, &[]);
+    let info = inst.inspect("probe");
+    let (entrypoint, command, env, labels) = argv_expected();
+    assert_eq!(
+        string_list(&info["Config"]["Entrypoint"]),
+        entrypoint,
+        "entrypoint; full config: {:#}",
+        info["Config"]
+    );
+    assert_eq!(string_list(&info["Config"]["Cmd"]), command, "command");
+    let got_env = string_list(&info["Config"]["Env"]);
+    for (k, v) in env {
+        let want = format!("{k}={v}");
+        assert!(got_env.contains(&want), "{want:?} not in {got_env:#?}");
+    }
+    for (k, v) in labels {
+        assert_eq!(
+            info["Config"]["Labels"][k].as_str(),
+            Some(v),
+            "label {k}: {:#}",
+            info["Config"]["Labels"]
+        );
+    }
+    // And the process really received that argv.
+    let c = inst.unit("probe").container.clone();
+    let cmdline = inst.must(&["podman", "exec", &c, "cat", "/proc/1/cmdline"]);
+    let argv: Vec<&str> = cmdline
+        .strip_suffix('\0')
+        .unwrap_or(&cmdline)
+        .split('\0')
+        .collect();
+    let want: Vec<&str> = entrypoint.iter().chain(command.iter()).copied().collect();
+    assert_eq!(argv, want, "PID 1's argv in the container");
+}
+
+#[test]
+fn the_live_fixtures_use_only_the_local_busybox_image() {
+    for name in ["web", "healthy", "argv"] {
+        let text =
+            std::fs::read_to_string(repo().join("fixtures/live").join(name).join("compose.yaml"))
+                .unwrap();
+        for line in text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("image:"))
+        {
+            assert!(line.contains(BUSYBOX_IMAGE), "{name}: {line}");
+        }
+    }
+}
