@@ -37,14 +37,17 @@
 //!   → `\n`, tab → `\t`, carriage return → `\r`, other control characters → `\xHH`. Leading and
 //!   trailing whitespace survive because they sit inside the quotes, an empty word is `""`,
 //!   and the last character of a quoted word is `"`, so no value ends in a line-continuation
-//!   backslash. Unicode is written as is (UTF-8). Then `%` → `%%` (and `$` → `$$` in
+//!   backslash. A word that is exactly `;` is written `\;`: systemd reads a lone `;` as a
+//!   command separator in `Exec*=` lines. (Quadlet 5.4 itself cannot pass a lone `;` or an
+//!   empty word through `Exec=`: it drops everything from an empty word on and writes `;`
+//!   bare into `ExecStart=`; the translator avoids both, see `translators/quadlet`.) Unicode is written as is (UTF-8). Then `%` → `%%` (and `$` → `$$` in
 //!   [`Ctx::Exec`]) on top, since specifier expansion happens on the whole line before the
 //!   split and `$` expansion per word after it.
 //! * **Plain keys** (quadlet reads them with `Lookup`/`LookupAll`, the raw text of the line:
 //!   `Image=`, `ContainerName=`, `HostName=`, `PublishPort=`, `Network=`, `Volume=`, ...): the
 //!   value is taken verbatim, nothing is unquoted or C-unescaped. Only `%`/`$` doubling
 //!   applies. Such a value cannot carry a control character, leading/trailing whitespace, a
-//!   trailing backslash, or surrounding double quotes (newer quadlets strip a matched pair):
+//!   trailing backslash, or a double quote at either end (quadlet strips them):
 //!   [`escape_plain`] refuses those, and the translator then passes the value through
 //!   `PodmanArgs=` as a quoted word instead, where everything is representable.
 //!
@@ -249,8 +252,9 @@ pub fn escape_plain(value: &str, ctx: Ctx) -> Result<String, Unrepresentable> {
     if value.ends_with('\\') {
         return fail("trailing backslash (line continuation)");
     }
-    if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
-        return fail("wrapped in double quotes");
+    if value.starts_with('"') || value.ends_with('"') {
+        // quadlet 5.4's Lookup strips a leading and a trailing `"` independently
+        return fail("starts or ends with a double quote");
     }
     let mut out = String::with_capacity(value.len() + 2);
     for c in value.chars() {
@@ -265,6 +269,7 @@ pub fn is_plain(value: &str) -> bool {
 }
 
 fn word_is_bare(word: &str) -> bool {
+    // `;` alone is systemd's command separator; it is written `\;` (see `quote_word`).
     !word.is_empty()
         && word
             .chars()
@@ -273,6 +278,10 @@ fn word_is_bare(word: &str) -> bool {
 
 /// Quote one word for a word-list key (see the module doc).
 pub fn quote_word(word: &str, ctx: Ctx) -> String {
+    if word == ";" {
+        // systemd reads a lone `;` (quoted or not) as a command separator in Exec lines
+        return "\\;".to_owned();
+    }
     let mut out = String::with_capacity(word.len() + 2);
     if word_is_bare(word) {
         for c in word.chars() {
@@ -433,7 +442,7 @@ fn unescape(chars: &[char], i: usize, out: &mut String) -> Result<usize, SplitEr
         't' => Some('\t'),
         'v' => Some('\u{b}'),
         's' => Some(' '),
-        '\\' | '"' | '\'' => Some(c),
+        '\\' | '"' | '\'' | ';' => Some(c),
         _ => None,
     };
     if let Some(d) = simple {
@@ -574,7 +583,7 @@ mod tests {
 
     #[test]
     fn plain_values_refuse_what_cannot_be_verbatim() {
-        for bad in ["", " x", "x ", "a\nb", "a\\", "\"q\""] {
+        for bad in ["", " x", "x ", "a\nb", "a\\", "\"q\"", "\"", "\"a", "a\""] {
             assert!(escape_plain(bad, Ctx::Exec).is_err(), "{bad:?}");
         }
         assert_eq!(

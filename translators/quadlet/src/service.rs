@@ -388,33 +388,56 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
     }
 
     // ---- command / entrypoint ----
+    // Quadlet 5.4 cannot pass an empty word (it stops splitting there) or a lone `;` (written
+    // bare into ExecStart=, a command separator for systemd) through Exec=. With an
+    // entrypoint, the whole argv then goes into one JSON `--entrypoint` (Compose's entrypoint
+    // also discards the image's CMD, so this is exact); without one it cannot be carried.
+    let awkward = |w: &String| w.is_empty() || w == ";";
+    let ep_words = entrypoint
+        .as_ref()
+        .map(|e| e.value.clone())
+        .unwrap_or_default();
+    let merge = command
+        .as_ref()
+        .is_some_and(|c| c.value.iter().any(awkward))
+        && !ep_words.is_empty();
     if let Some(cmd) = command {
+        let path = format!("{p}.command");
         if cmd.value.is_empty() {
             cx.approx(
-                format!("{p}.command"),
+                path,
                 cmd.span,
                 "an explicitly empty command keeps the image's CMD under podman (Compose clears it)",
                 "",
             );
+        } else if merge {
+            cx.ok(
+                path,
+                cmd.span,
+                "appended to the JSON --entrypoint (quadlet cannot pass an empty or lone `;` argument in Exec=)",
+            );
+        } else if cmd.value.iter().any(awkward) {
+            cx.unsup(
+                path,
+                cmd.span,
+                "quadlet (5.4) cannot pass an empty or a lone `;` argument in Exec=, and without an entrypoint the command cannot move into --entrypoint; not written",
+            );
         } else {
             c.sec.words("Exec", &cmd.value, Ctx::Exec);
-            cx.ok(
-                format!("{p}.command"),
-                cmd.span,
-                format!("Exec={}", cmd.value.join(" ")),
-            );
+            cx.ok(path, cmd.span, format!("Exec={}", cmd.value.join(" ")));
         }
     }
     if let Some(ep) = entrypoint {
-        let text = match ep.value.len() {
-            0 => String::new(),
-            1 => ep.value[0].clone(),
-            _ => json_array(&ep.value),
-        };
-        let put = if text.is_empty() {
+        let put = if merge {
+            let mut all = ep.value.clone();
+            all.extend(command.iter().flat_map(|c| c.value.iter().cloned()));
+            c.arg(&format!("--entrypoint={}", json_array(&all)))
+        } else if ep.value.is_empty() {
             c.arg("--entrypoint=")
+        } else if ep.value.len() == 1 && !ep.value[0].starts_with('[') && !ep.value[0].is_empty() {
+            c.plain("Entrypoint", &ep.value[0], Some("--entrypoint"))
         } else {
-            c.plain("Entrypoint", &text, Some("--entrypoint"))
+            c.plain("Entrypoint", &json_array(&ep.value), Some("--entrypoint"))
         };
         rec(cx, format!("{p}.entrypoint"), ep.span, put);
     }
