@@ -228,9 +228,10 @@ pub fn shell_split(text: &str) -> Result<Vec<String>, String> {
                 }
             }
             '\\' => {
+                // Like go-shellwords (compose-go): a backslash escapes any character, a
+                // newline included (it stays in the word).
                 in_word = true;
                 match chars.next() {
-                    Some('\n') => {}
                     Some(n) => cur.push(n),
                     None => cur.push('\\'),
                 }
@@ -250,15 +251,11 @@ pub fn shell_split(text: &str) -> Result<Vec<String>, String> {
                 loop {
                     match chars.next() {
                         Some('"') => break,
-                        Some('\\') => match chars.peek() {
-                            Some(&n @ ('"' | '\\' | '$' | '`')) => {
-                                cur.push(n);
-                                chars.next();
-                            }
-                            Some('\n') => {
-                                chars.next();
-                            }
-                            _ => cur.push('\\'),
+                        // Unlike a POSIX shell, go-shellwords drops the backslash before any
+                        // character inside double quotes (`"a\nb"` is `anb`).
+                        Some('\\') => match chars.next() {
+                            Some(n) => cur.push(n),
+                            None => return Err(format!("invalid command line string: {text}")),
                         },
                         Some(n) => cur.push(n),
                         None => return Err(format!("invalid command line string: {text}")),
@@ -376,6 +373,11 @@ mod tests {
         assert_eq!(
             shell_split(r#"a "b \"c\"" d\ e"#).unwrap(),
             vec!["a", r#"b "c""#, "d e"]
+        );
+        // go-shellwords, as docker-compose 2.26.1 splits them (checked with the oracle).
+        assert_eq!(
+            shell_split("p \"a\\nb\" \"a\\\\b\" 'a\\b' c\\d \"q\\\nr\" s\\\nt").unwrap(),
+            vec!["p", "anb", "a\\b", "a\\b", "cd", "q\nr", "s\nt"]
         );
         assert_eq!(shell_split("").unwrap(), Vec::<String>::new());
         assert_eq!(shell_split("''").unwrap(), vec![""]);
