@@ -108,6 +108,9 @@ pub struct Finding {
     /// True when the outcome depends on a host fact that is unknown (`--host-facts none`,
     /// or a fact that could not be gathered).
     pub conditional: bool,
+    /// True when the value at the span is secret: renderers must not show the source text
+    /// from the span's column on.
+    pub sensitive: bool,
 }
 
 impl Finding {
@@ -127,7 +130,13 @@ impl Finding {
             host_fact: None,
             fix: None,
             conditional: false,
+            sensitive: false,
         }
+    }
+
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
     }
 
     pub fn severity(mut self, severity: Severity) -> Self {

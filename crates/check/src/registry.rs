@@ -62,7 +62,8 @@ pub static RULES: &[Rule] = &[
     rules::pr010_writable_root::RULE,
     rules::pr011_restart_missing::RULE,
     rules::pr012_docker_socket::RULE,
-    rules::pr013_container_name_scaled::RULE,
+    // PR013 (container-name-scaled) is retired: the loader rejects `container_name` with
+    // `scale`/`deploy.replicas` > 1 exactly as Compose does, so it could never fire.
     rules::tg001_target_gap::RULE,
 ];
 

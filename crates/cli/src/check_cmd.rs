@@ -293,7 +293,10 @@ pub(crate) fn diff_text(report: &Report, patch: &Patch, paths: &[String]) -> Str
             continue;
         };
         match apply_edits(old, edits) {
-            Ok(new) => out.push_str(&unified_diff(&paths[file.0 as usize], old, &new)),
+            Ok(new) => {
+                let (old, new) = mask_secret_lines(report, *file, old, &new);
+                out.push_str(&unified_diff(&paths[file.0 as usize], &old, &new));
+            }
             Err(e) => out.push_str(&format!(
                 "# {}: patch not applicable: {e}\n",
                 paths[file.0 as usize]
@@ -301,6 +304,42 @@ pub(crate) fn diff_text(report: &Report, patch: &Patch, paths: &[String]) -> Str
         }
     }
     out
+}
+
+/// Both texts with the value of every line that holds a secret (a `sensitive` finding)
+/// replaced by `********`, so diffs never show secret values, not even as context.
+fn mask_secret_lines(
+    report: &Report,
+    file: transship_ir::FileId,
+    old: &str,
+    new: &str,
+) -> (String, String) {
+    let mut masks: Vec<(String, String)> = Vec::new();
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.sensitive && f.span.file == file)
+    {
+        if let Some(line) = report.sources.line(file, f.span.line) {
+            let keep: String = line
+                .chars()
+                .take(f.span.column.saturating_sub(1) as usize)
+                .collect();
+            masks.push((line.to_owned(), format!("{keep}********")));
+        }
+    }
+    let apply = |text: &str| -> String {
+        text.split_inclusive('\n')
+            .map(|l| {
+                let body = l.trim_end_matches(['\n', '\r']);
+                match masks.iter().find(|(orig, _)| orig == body) {
+                    Some((_, masked)) => format!("{masked}{}", &l[body.len()..]),
+                    None => l.to_owned(),
+                }
+            })
+            .collect()
+    };
+    (apply(old), apply(new))
 }
 
 /// Writes the patched files: refuses when a file changed since it was loaded, keeps the

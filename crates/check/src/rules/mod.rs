@@ -21,7 +21,6 @@ pub mod pr009_privileged;
 pub mod pr010_writable_root;
 pub mod pr011_restart_missing;
 pub mod pr012_docker_socket;
-pub mod pr013_container_name_scaled;
 pub mod rl001_privileged_port;
 pub mod rl002_host_network_low_port;
 pub mod rl003_resource_limits;

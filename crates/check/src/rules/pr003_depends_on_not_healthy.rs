@@ -56,8 +56,12 @@ fn rewrite_list(ctx: &Context<'_>, svc: &Service) -> Option<Vec<Edit>> {
         let span = dep.span;
         let line = ctx.sources.line(span.file, span.line)?;
         let indent = line.len() - line.trim_start().len();
-        let item = line.trim_start().strip_prefix("- ")?;
-        let item = item.split(" #").next()?.trim().trim_matches(['"', '\'']);
+        let rest = line.trim_start().strip_prefix("- ")?;
+        let (item, comment) = match rest.find(" #") {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let item = item.trim().trim_matches(['"', '\'']);
         if item != name {
             return None;
         }
@@ -73,7 +77,7 @@ fn rewrite_list(ctx: &Context<'_>, svc: &Service) -> Option<Vec<Edit>> {
             start,
             end: start + line.len(),
             replacement: format!(
-                "{pad}{name}:\n{pad}  condition: {cond}",
+                "{pad}{name}:{comment}\n{pad}  condition: {cond}",
                 pad = " ".repeat(indent)
             ),
         });

@@ -70,6 +70,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 Finding::new(&RULE, value.span, key(svc, &format!("environment.{name}")), format!(
                     "`{name}` looks like a secret passed as a plain environment value"
                 ))
+                .sensitive()
                 .fix_text(format!(
                     "move it to `secrets:` (file-backed) and use {name}_FILE=/run/secrets/<name> where the image supports it; with quadlets, Secret="
                 )),

@@ -80,10 +80,15 @@ pub(crate) fn text(report: &Report, paths: &[String]) -> String {
                     .take(col.saturating_sub(1) as usize)
                     .map(|c| if c == '\t' { 1 } else { c.len_utf8().min(1) })
                     .sum();
-                let shown: String = src
+                let mut shown: String = src
                     .chars()
                     .map(|c| if c == '\t' { ' ' } else { c })
                     .collect();
+                if f.sensitive {
+                    // Never print a secret value: keep the text before the value only.
+                    shown = shown.chars().take(col.saturating_sub(1) as usize).collect();
+                    shown.push_str("********");
+                }
                 let _ = writeln!(out, "   {pad}|");
                 let _ = writeln!(out, "   {num}| {shown}");
                 let _ = writeln!(out, "   {pad}| {}^", " ".repeat(caret_at));
