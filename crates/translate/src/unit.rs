@@ -559,6 +559,9 @@ mod tests {
             "=",
             "KEY=value with spaces",
             "100%",
+            ";",
+            "a;b",
+            "\\;",
         ];
         for ctx in [Ctx::Exec, Ctx::Setting] {
             assert_eq!(round_trip(cases, ctx), cases.to_vec(), "{ctx:?}");

@@ -1222,6 +1222,12 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
         }
         let outcome = match condition.value {
             DependsCondition::ServiceStarted => Outcome::Translated,
+            DependsCondition::ServiceHealthy if !dep_has_check(cx, dep) => {
+                detail.push(format!("Notify=healthy on {dep}"));
+                Outcome::Approximated(format!(
+                    "{dep} defines no healthcheck in Compose: it must come from the image's HEALTHCHECK, or {dep}'s unit never becomes ready (Compose refuses to start in that case)"
+                ))
+            }
             DependsCondition::ServiceHealthy if v.notify_healthy() => {
                 detail.push(format!("Notify=healthy on {dep}"));
                 Outcome::Translated
@@ -1349,6 +1355,20 @@ fn healthcheck_keys(cx: &mut Cx<'_>, c: &mut Quad, p: &str, h: &Spanned<Healthch
         }
         ext_unsupported(cx, &hp, extensions, h.span);
     });
+}
+
+/// True when service `dep` has an enabled healthcheck with a test in Compose.
+fn dep_has_check(cx: &Cx<'_>, dep: &str) -> bool {
+    cx.p.services
+        .get(dep)
+        .and_then(|s| s.healthcheck.as_ref())
+        .is_some_and(|h| {
+            !h.value.disable.as_ref().is_some_and(|d| d.value)
+                && h.value
+                    .test
+                    .as_ref()
+                    .is_some_and(|t| t.value != HealthTest::None)
+        })
 }
 
 /// `podman exec` argv for a lifecycle hook.
