@@ -1193,7 +1193,9 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
         svc.raw("Type", "oneshot");
         svc.raw("RemainAfterExit", "yes");
     }
-    svc.raw("TimeoutStartSec", "900");
+    // Pulls can be slow (podman-systemd.unit(5) recommends raising the start timeout); a
+    // run-to-completion task has no time limit in Compose.
+    svc.raw("TimeoutStartSec", if oneshot { "infinity" } else { "900" });
 
     // ---- depends_on ----
     for (dep, d) in depends_on {
