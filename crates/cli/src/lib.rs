@@ -54,6 +54,17 @@ pub enum Command {
     Diff(DiffArgs),
     /// Compare what runs on a live host with what the Compose project asks for.
     Verify(VerifyArgs),
+    /// Print a generated document (`migrate docs podman > docs/targets/podman.md`).
+    #[command(hide = true)]
+    Docs(DocsArgs),
+}
+
+/// `migrate docs TARGET`: the key-coverage table of a target, generated from the code.
+#[derive(Debug, Clone, Args)]
+pub struct DocsArgs {
+    /// Which document: `podman` (docs/targets/podman.md).
+    #[arg(value_parser = ["podman"])]
+    pub target: String,
 }
 
 /// Flags that select and load a Compose project (shared by every command).
@@ -253,6 +264,19 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Check(args)) => check_cmd::run(args),
         Some(Command::Diff(_)) => not_implemented("migrate diff"),
         Some(Command::Verify(_)) => not_implemented("migrate verify"),
+        Some(Command::Docs(_)) => {
+            use std::io::Write as _;
+            let doc = docs::podman_markdown();
+            let mut out = std::io::stdout().lock();
+            if out
+                .write_all(doc.as_bytes())
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                return ExitCode::from(EXIT_ERROR);
+            }
+            ExitCode::from(EXIT_OK)
+        }
         None => {
             let args = cli.convert;
             if args.inputs.is_empty() && args.project.files.is_empty() && args.to.is_none() {

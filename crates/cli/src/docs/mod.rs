@@ -14,7 +14,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use transship_translate::{Outcome, Output};
+use transship_ir::Project;
+use transship_loader::LoadOptions;
+use transship_quadlet::{PodmanVersion, QuadletTranslator, VersionError};
+use transship_translate::{Outcome, Output, Translator};
 
 pub use samples::{Sample, samples};
 
@@ -79,6 +82,14 @@ fn artifact_lines(out: &Output, tmp: &[String]) -> BTreeMap<String, Vec<String>>
     let mut m = BTreeMap::new();
     for a in &out.artifacts {
         let mut lines = Vec::new();
+        if a.secret {
+            // Never copy secret material into the documentation.
+            m.insert(
+                a.path.display().to_string(),
+                vec!["(secret content, mode 0600)".to_owned()],
+            );
+            continue;
+        }
         for l in a.contents.lines() {
             let t = l.trim();
             if t.is_empty() || t.starts_with('#') || t.starts_with(';') {
@@ -113,8 +124,19 @@ fn minus(a: &[String], b: &[String]) -> Vec<String> {
 
 /// Computes the cell of `sample` from the translation with the key and the baseline
 /// translation without it.
-pub fn cell(sample: &Sample, with: &Output, baseline: &Output, tmp: &[String]) -> Cell {
+///
+/// `version` is the podman version translated for: a reason that names it (`podman 4.4 has
+/// no …`) says "the target podman" instead, so that equal behaviour across versions is
+/// shown as one row.
+pub fn cell(
+    sample: &Sample,
+    with: &Output,
+    baseline: &Output,
+    tmp: &[String],
+    version: &str,
+) -> Cell {
     let mut c = Cell::default();
+    let generic = |s: String| s.replace(&format!("podman {version} "), "the target podman ");
     let mut worst: Option<&Outcome> = None;
     for e in with
         .ledger
@@ -126,13 +148,13 @@ pub fn cell(sample: &Sample, with: &Output, baseline: &Output, tmp: &[String]) -
             worst = Some(&e.outcome);
         }
         if let Some(r) = e.outcome.reason() {
-            let r = replace_all(r, tmp);
+            let r = generic(replace_all(r, tmp));
             if !c.reasons.contains(&r) {
                 c.reasons.push(r);
             }
         }
         if let Some(d) = &e.detail {
-            let d = replace_all(d, tmp);
+            let d = generic(replace_all(d, tmp));
             if !c.details.contains(&d) {
                 c.details.push(d);
             }
@@ -328,24 +350,34 @@ pub fn render(samples: &[Sample], versions: &[String], cells: &[Vec<Cell>]) -> S
     s
 }
 
-/// Loads and translates one sample (with or without its key) for one version.
-pub type Runner<'a> = dyn Fn(&Sample, bool, &str) -> Result<(Output, Vec<String>), String> + 'a;
+/// Loads one sample (with or without its key): the project and the temporary directories
+/// to hide in the document.
+pub type Loader<'a> = dyn Fn(&Sample, bool) -> Result<(Project, Vec<String>), String> + 'a;
 
-/// Runs every sample on every version through `run` and renders the document.
-pub fn generate(versions: &[String], run: &Runner<'_>) -> String {
+/// Translates a project for one podman version.
+pub type Translate<'a> = dyn Fn(&Project, &str) -> Result<Output, String> + 'a;
+
+/// Runs every sample on every version and renders the document.
+pub fn generate(versions: &[String], load: &Loader<'_>, translate: &Translate<'_>) -> String {
     let all = samples();
     let mut cells = Vec::with_capacity(all.len());
     for sample in &all {
+        let loaded = load(sample, true).and_then(|with| Ok((with, load(sample, false)?)));
         let mut row = Vec::with_capacity(versions.len());
         for v in versions {
-            let c = match (run(sample, true, v), run(sample, false, v)) {
-                (Ok((with, tmp)), Ok((base, tmp2))) => {
-                    let mut dirs = tmp;
-                    dirs.extend(tmp2);
-                    cell(sample, &with, &base, &dirs)
+            let c = match &loaded {
+                Ok(((with, d1), (base, d2))) => {
+                    let dirs: Vec<String> = d1.iter().chain(d2).cloned().collect();
+                    match (translate(with, v), translate(base, v)) {
+                        (Ok(w), Ok(b)) => cell(sample, &w, &b, &dirs, v),
+                        (Err(e), _) | (_, Err(e)) => Cell {
+                            error: Some(replace_all(&e, &dirs)),
+                            ..Cell::default()
+                        },
+                    }
                 }
-                (Err(e), _) | (_, Err(e)) => Cell {
-                    error: Some(e),
+                Err(e) => Cell {
+                    error: Some(e.clone()),
                     ..Cell::default()
                 },
             };
@@ -354,6 +386,47 @@ pub fn generate(versions: &[String], run: &Runner<'_>) -> String {
         cells.push(row);
     }
     render(&all, versions, &cells)
+}
+
+/// The document, from the real loader and the real quadlet translator.
+pub fn podman_markdown() -> String {
+    let versions: Vec<String> = PodmanVersion::all()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let load = |sample: &Sample, with_key: bool| -> Result<(Project, Vec<String>), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let (with, without) = write_sample(sample, dir.path()).map_err(|e| e.to_string())?;
+        let mut dirs = vec![dir.path().display().to_string()];
+        if let Ok(c) = dir.path().canonicalize() {
+            dirs.push(c.display().to_string());
+        }
+        let opts = LoadOptions {
+            files: vec![if with_key { with } else { without }],
+            profiles: sample.profiles.iter().map(|p| (*p).to_owned()).collect(),
+            environment: sample
+                .env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            cwd: dir.path().to_path_buf(),
+            ..LoadOptions::default()
+        };
+        let project = transship_loader::load(&opts)
+            .map_err(|e| replace_all(&format!("loading the sample: {e}"), &dirs))?;
+        Ok((project, dirs))
+    };
+    let translate = |project: &Project, version: &str| -> Result<Output, String> {
+        let version: PodmanVersion = version.parse().map_err(|e: VersionError| e.to_string())?;
+        QuadletTranslator {
+            version,
+            user: false,
+            pod: false,
+        }
+        .translate(project)
+        .map_err(|e| e.message)
+    };
+    generate(&versions, &load, &translate)
 }
 
 /// Writes a sample's files (and both Compose files) into `dir`; returns the paths of the
@@ -433,7 +506,7 @@ mod tests {
                 ),
             ],
         );
-        let c = cell(&sample(), &with, &base, &["/tmp/abc".to_owned()]);
+        let c = cell(&sample(), &with, &base, &["/tmp/abc".to_owned()], "5.4");
         assert_eq!(c.outcome, Some("approximated"));
         assert_eq!(c.reasons, ["near /srv/demo"]);
         assert_eq!(c.added, ["WorkingDir=/srv/demo/app"]);

@@ -340,7 +340,7 @@ pub fn samples() -> Vec<Sample> {
         s(
             "services.app.gpus",
             "gpus",
-            "+gpus:\n+  - driver: nvidia\n+    count: 1",
+            "+gpus:\n+  - driver: nvidia\n+    count: 1\n+    capabilities: [gpu]",
         ),
         s("services.app.group_add", "group_add", "+group_add: [mail]"),
         s(
@@ -719,41 +719,41 @@ pub fn samples() -> Vec<Sample> {
         s(
             "secrets.db_password",
             "secrets.* (file)",
-            "secrets: [db_password]\n+@secrets:\n+@  db_password:\n+@    file: ./db_password.txt",
+            "+secrets: [db_password]\n+@secrets:\n+@  db_password:\n+@    file: ./db_password.txt",
         )
         .files(&[("db_password.txt", "not-a-real-password\n")]),
         s(
             "secrets.api_token",
             "secrets.* (environment)",
-            "secrets: [api_token]\n+@secrets:\n+@  api_token:\n+@    environment: API_TOKEN",
+            "+secrets: [api_token]\n+@secrets:\n+@  api_token:\n+@    environment: API_TOKEN",
         )
         .env(&[("API_TOKEN", "not-a-real-token")]),
         s(
             "secrets.ext",
             "secrets.* (external)",
-            "secrets: [ext]\n+@secrets:\n+@  ext:\n+@    external: true",
+            "+secrets: [ext]\n+@secrets:\n+@  ext:\n+@    external: true",
         ),
         s(
             "configs.app_conf",
             "configs.* (file)",
-            "configs: [app_conf]\n+@configs:\n+@  app_conf:\n+@    file: ./app.conf",
+            "+configs: [app_conf]\n+@configs:\n+@  app_conf:\n+@    file: ./app.conf",
         )
         .files(&[("app.conf", "debug = true\n")]),
         s(
             "configs.inline",
             "configs.* (content)",
-            "configs: [inline]\n+@configs:\n+@  inline:\n+@    content: |\n+@      debug = true",
+            "+configs: [inline]\n+@configs:\n+@  inline:\n+@    content: |\n+@      debug = true",
         ),
         s(
             "configs.from_env",
             "configs.* (environment)",
-            "configs: [from_env]\n+@configs:\n+@  from_env:\n+@    environment: APP_CONFIG",
+            "+configs: [from_env]\n+@configs:\n+@  from_env:\n+@    environment: APP_CONFIG",
         )
         .env(&[("APP_CONFIG", "debug = true")]),
         s(
             "configs.ext",
             "configs.* (external)",
-            "configs: [ext]\n+@configs:\n+@  ext:\n+@    external: true",
+            "+configs: [ext]\n+@configs:\n+@  ext:\n+@    external: true",
         ),
         // ---- project
         s("name", "name", ""),
