@@ -12,6 +12,8 @@ pub mod interpolate;
 pub mod merge;
 pub mod pipeline;
 pub mod render;
+#[cfg(feature = "bench")]
+pub mod synthetic;
 pub mod tree;
 pub mod validate;
 pub mod yaml;

@@ -1,0 +1,56 @@
+//! Synthetic Compose projects for benchmarks (feature `bench`): one generator shared by the
+//! loader's benchmark (`crates/loader/benches/load.rs`) and the end-to-end conversion
+//! benchmark (`crates/cli/benches/convert.rs`), so both measure the same file.
+
+use std::fmt::Write as _;
+
+/// A realistic project of `services` services: shared defaults through an anchor and a
+/// merge key, images with interpolated tags (`${TAG:-…}`, `${FEATURE:-on}`), ports,
+/// environment, named and bind volumes, a dependency chain, healthchecks, labels. About
+/// 406 bytes per service (812 KB for 2,000).
+pub fn compose_file(services: usize) -> String {
+    let mut s = String::with_capacity(services * 420 + 1024);
+    s.push_str(
+        "name: bench\nx-defaults: &defaults\n  restart: unless-stopped\n  logging:\n    driver: json-file\n    options:\n      max-size: 10m\n      max-file: \"3\"\n  deploy:\n    resources:\n      limits: {cpus: \"0.50\", memory: 256M}\nservices:\n",
+    );
+    for i in 0..services {
+        let deps = if i == 0 {
+            String::from("[]")
+        } else {
+            format!("[svc-{}]", i - 1)
+        };
+        let _ = write!(
+            s,
+            "  svc-{i}:\n    <<: *defaults\n    image: \"registry.example.com/team/app-{i}:${{TAG:-1.0.{i}}}\"\n    ports:\n      - \"{}:80\"\n    environment:\n      APP_ID: \"{i}\"\n      LOG_LEVEL: info\n      DB_URL: postgres://db-{i}:5432/app\n      FEATURE: ${{FEATURE:-on}}\n    volumes:\n      - data-{i}:/var/lib/app\n      - ./conf/{i}:/etc/app:ro\n    depends_on: {deps}\n    healthcheck:\n      test: [\"CMD\", \"wget\", \"-q\", \"http://localhost/health\"]\n      interval: 30s\n      retries: 3\n    labels:\n      - com.example.team=t{}\n",
+            10_000 + i % 50_000,
+            i % 7
+        );
+    }
+    s.push_str("volumes:\n");
+    for i in 0..services {
+        let _ = writeln!(s, "  data-{i}: {{}}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_synthetic_file_has_the_asked_number_of_services_and_loads() {
+        let text = compose_file(3);
+        assert_eq!(text.matches("\n  svc-").count(), 3);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("compose.yaml");
+        std::fs::write(&path, &text).expect("write");
+        let project = crate::load(&crate::LoadOptions {
+            files: vec![path],
+            cwd: dir.path().to_path_buf(),
+            ..crate::LoadOptions::default()
+        })
+        .expect("the synthetic file loads");
+        assert_eq!(project.services.len(), 3);
+        assert_eq!(project.volumes.len(), 3);
+    }
+}
