@@ -94,3 +94,30 @@ fn unknown_flag_exits_2() {
     assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
     assert!(stderr.contains("--no-such-flag"), "stderr: {stderr}");
 }
+
+fn example() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/webapp/compose.yaml")
+}
+
+/// The README's first command: `migrate examples/webapp/compose.yaml --to podman`.
+#[test]
+fn the_readme_example_converts_to_quadlets() {
+    let example = example();
+    let out = migrate(&[example.to_str().expect("utf-8 path"), "--to", "podman"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    for service in ["web", "app", "db", "cache"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.contains(service) && l.contains(".container")),
+            "no .container for service {service} in:\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("[Container]"), "{stdout}");
+    // values from examples/webapp/.env were interpolated
+    assert!(
+        stdout.contains("webapp:1.4.2"),
+        "APP_TAG from .env: {stdout}"
+    );
+}

@@ -105,6 +105,42 @@ fn the_bundled_example_is_valid_compose() {
     );
 }
 
+/// The README's first command, written to a directory, is accepted by quadlet 5.4.2 and
+/// its units pass `systemd-analyze verify` without a word.
+#[test]
+fn the_bundled_example_converts_to_quadlets_that_quadlet_accepts() {
+    if support::require_tool(TIER, "quadlet").is_none()
+        || support::require_tool(TIER, "systemd-analyze").is_none()
+        || support::require_tool(TIER, "podman").is_none()
+    {
+        return;
+    }
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let target = out_dir.path().join("quadlets");
+    let out = support::run_with_timeout(
+        Command::new(support::migrate_bin())
+            .arg(repo().join("examples/webapp/compose.yaml"))
+            .args(["--to", "podman", "-o"])
+            .arg(&target),
+        120,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        support::describe_failure("migrate examples/webapp --to podman -o DIR", &out)
+    );
+    let units = support::quadlet_dryrun(&target).expect("quadlet -dryrun on the example");
+    for service in ["web", "app", "db", "cache"] {
+        assert!(
+            units
+                .lines()
+                .any(|l| l.starts_with("---") && l.contains(service) && l.ends_with(".service---")),
+            "no unit for {service}:\n{units}"
+        );
+    }
+    support::systemd_analyze_verify(&target).expect("systemd-analyze verify on the example");
+}
+
 #[test]
 fn quadlet_dryrun_accepts_the_hand_written_container_and_network() {
     if support::require_tool(TIER, "quadlet").is_none() {
