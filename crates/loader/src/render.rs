@@ -174,7 +174,7 @@ impl Obj {
     fn extensions(&mut self, ext: &Extensions, format: Format) {
         if format == Format::Yaml {
             for (k, v) in ext {
-                self.put(k, value(&v.value));
+                self.put(k, extension_value(&v.value));
             }
         }
     }
@@ -249,6 +249,24 @@ fn value(v: &Value) -> Json {
     }
 }
 
+/// An `x-*` value: a Go map in docker-compose, printed with its keys sorted (at every depth).
+fn extension_value(v: &Value) -> Json {
+    match v {
+        Value::Seq(items) => Json::Array(items.iter().map(extension_value).collect()),
+        Value::Map(entries) => {
+            let mut sorted: Vec<&(String, Value)> = entries.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            Json::Object(
+                sorted
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), extension_value(v)))
+                    .collect(),
+            )
+        }
+        scalar => value(scalar),
+    }
+}
+
 fn render(project: &Project, format: Format) -> Json {
     let used = Used::collect(project);
     let mut top = Obj::new();
@@ -317,7 +335,7 @@ fn render(project: &Project, format: Format) -> Json {
     }
     // Top-level extensions are kept by both encoders.
     for (k, v) in &project.extensions {
-        top.put(k, value(&v.value));
+        top.put(k, extension_value(&v.value));
     }
     top.done()
 }

@@ -1,11 +1,18 @@
 //! A small block-style YAML writer for JSON-shaped values: the one place where YAML output
 //! is escaped.
 //!
-//! Layout follows docker-compose's (`yaml.v3`, two-space indent, sequences indented under
-//! their key). A string is written plain only when it cannot be read back as anything else
-//! under YAML 1.1 or 1.2 (no `yes`/`no`/`~`, nothing that starts like a number, no indicator
-//! character at the start, no `: ` or ` #` inside, printable characters only); otherwise it
-//! is double-quoted with escapes, so every document reads back to the same value.
+//! Layout and scalar styles follow docker-compose's (`yaml.v3`): two-space indent, sequences
+//! indented under their key, and for strings
+//! - double quotes when the text would read back as another type under YAML 1.1 or 1.2
+//!   (`""`, `yes`, `~`, `010`, `1e3`, `12:30`, `2001-12-14`), or holds characters that only
+//!   double quotes can carry (control characters, Unicode line breaks);
+//! - a literal block (`|`, `|-`, `|+`) for multi-line text that a block can hold exactly;
+//! - single quotes when the text is printable but cannot be plain (`#`, `'x'`, `a: b`,
+//!   leading or trailing spaces);
+//! - plain otherwise.
+//!
+//! A property test reads every emitted document back with the loader's own YAML reader and
+//! requires the same value.
 
 use std::fmt::Write as _;
 
@@ -50,8 +57,7 @@ fn write_after_key(out: &mut String, v: &Value, level: usize) {
         }
         other => {
             out.push(' ');
-            out.push_str(&scalar(other));
-            out.push('\n');
+            write_scalar(out, other, level + 2);
         }
     }
 }
@@ -72,12 +78,22 @@ fn write_seq(out: &mut String, items: &[Value], level: usize) {
                 write_seq(&mut nested, inner, level + 2);
                 out.push_str(&nested[level + 2..]);
             }
-            other => {
-                out.push_str(&scalar(other));
-                out.push('\n');
-            }
+            other => write_scalar(out, other, level + 2),
         }
     }
+}
+
+/// A scalar (or empty collection) after `key: ` or `- `, with its line break; a multi-line
+/// string becomes a literal block whose lines are indented by `block_indent`.
+fn write_scalar(out: &mut String, v: &Value, block_indent: usize) {
+    if let Value::String(s) = v {
+        if literal_ok(s) {
+            write_literal(out, s, block_indent);
+            return;
+        }
+    }
+    out.push_str(&scalar(v));
+    out.push('\n');
 }
 
 fn scalar(v: &Value) -> String {
@@ -91,65 +107,162 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-/// A string as a plain scalar when that is unambiguous, else double-quoted.
+/// A string on one line (also used for keys): plain, single- or double-quoted.
 pub(crate) fn string(s: &str) -> String {
-    if plain_is_safe(s) {
+    if !s.chars().all(printable) || reads_as_other_type(s) {
+        double_quoted(s)
+    } else if plain_syntax_ok(s) {
         s.to_owned()
     } else {
-        quoted(s)
+        single_quoted(s)
     }
 }
 
-fn plain_is_safe(s: &str) -> bool {
+/// Characters every style can carry (no control characters, no Unicode line breaks).
+fn printable(c: char) -> bool {
+    !(c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
+}
+
+/// Null, booleans (YAML 1.1 ones too) and numbers: text that must be quoted to stay a string.
+fn reads_as_other_type(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "" | "~" | "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+    ) || numeric_like(s)
+}
+
+/// Whether `s` (printable, not another type) can be written as a plain scalar.
+fn plain_syntax_ok(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    if s.starts_with(' ') || s.ends_with(' ') || s.ends_with(':') {
+    if s.starts_with([' ', '\t']) || s.ends_with([' ', '\t']) || s.ends_with(':') {
         return false;
     }
     // Indicators that start something else than a plain scalar.
-    if "?:,[]{}#&*!|>'\"%@`<=~".contains(first) {
+    if "?:,[]{}#&*!|>'\"%@`<=".contains(first) {
         return false;
     }
     if first == '-' && (s.len() == 1 || s.as_bytes()[1] == b' ' || s.starts_with("---")) {
         return false;
     }
-    // Anything that starts like a number (also `.5`, `+1`, `-1`, `.inf`, `0x1f`, times).
-    let mut chars = s.chars();
-    let lead = chars.next().unwrap_or(' ');
-    let second = chars.next().unwrap_or(' ');
-    // Such a string is quoted when all its characters could belong to a number, a date or a
-    // base-60 number of YAML 1.1 (`0x1f`, `1e3`, `1_000`, `12:30`, `2001-12-14 21:59:43.10Z`);
-    // `5s` or `1m30s` stay plain, as docker-compose writes them.
-    let numeric_start = lead.is_ascii_digit()
-        || (matches!(lead, '-' | '+' | '.') && (second.is_ascii_digit() || second == '.'));
-    if numeric_start
-        && s.chars()
-            .all(|c| c.is_ascii_hexdigit() || "xXoObB_.:+- tTzZ".contains(c))
-    {
+    if s.starts_with("...") {
         return false;
     }
-    if s.starts_with(".") {
-        return false;
-    }
-    if s.contains(": ") || s.contains(" #") || s.contains(":\t") {
-        return false;
-    }
-    // Characters that are not printable, or line breaks of YAML 1.1.
-    if s.chars()
-        .any(|c| c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
-    {
-        return false;
-    }
-    // Words that YAML 1.1 or 1.2 read as null or booleans.
-    let lower = s.to_ascii_lowercase();
-    !matches!(
-        lower.as_str(),
-        "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
-    )
+    !(s.contains(": ") || s.contains(" #") || s.contains(":\t") || s.contains("\t#"))
 }
 
-fn quoted(s: &str) -> String {
+/// Multi-line text a literal block holds exactly: printable (tabs allowed), no carriage
+/// return, no line starting with a blank in first position (that would need an indentation
+/// indicator), no blank before a line break.
+fn literal_ok(s: &str) -> bool {
+    s.contains('\n')
+        && !s.starts_with(['\n', ' ', '\t'])
+        && s.chars().all(|c| c == '\n' || c == '\t' || printable(c))
+        && !s.contains(" \n")
+        && !s.contains("\t\n")
+        && !s.ends_with([' ', '\t'])
+}
+
+fn write_literal(out: &mut String, s: &str, block_indent: usize) {
+    let body = s.trim_end_matches('\n');
+    let trailing = s.len() - body.len();
+    out.push_str(match trailing {
+        0 => "|-\n",
+        1 => "|\n",
+        _ => "|+\n",
+    });
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            indent(out, block_indent);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    // With `|+`, the line breaks after the first one are kept as empty lines.
+    for _ in 1..trailing {
+        out.push('\n');
+    }
+}
+
+fn single_quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Whether YAML 1.1 or 1.2 could read `s` as a number, a base-60 number or a date:
+/// `010`, `-1.5e3`, `1_000`, `0x1F`, `0o17`, `0b101`, `.inf`, `12:30`, `2001-12-14`.
+/// (`127.0.0.1`, `5s` or `1m30s` are none of these and stay plain, as docker-compose writes.)
+fn numeric_like(s: &str) -> bool {
+    let t = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let lower = t.to_ascii_lowercase();
+    if matches!(lower.as_str(), ".inf" | ".nan") {
+        return true;
+    }
+    let all = |r: &str, ok: fn(char) -> bool| !r.is_empty() && r.chars().all(ok);
+    if let Some(r) = lower.strip_prefix("0x") {
+        return all(r, |c| c.is_ascii_hexdigit() || c == '_');
+    }
+    if let Some(r) = lower.strip_prefix("0o") {
+        return all(r, |c| matches!(c, '0'..='7' | '_'));
+    }
+    if let Some(r) = lower.strip_prefix("0b") {
+        return all(r, |c| matches!(c, '0' | '1' | '_'));
+    }
+    // Dates and timestamps start with `YYYY-M-D` (one or two digits each for month and day).
+    let b = t.as_bytes();
+    let digits_at = |from: usize| {
+        b.get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    if digits_at(0) == 4 && b.get(4) == Some(&b'-') {
+        let m = digits_at(5);
+        if (1..=2).contains(&m)
+            && b.get(5 + m) == Some(&b'-')
+            && (1..=2).contains(&digits_at(6 + m))
+        {
+            return true;
+        }
+    }
+    let (mantissa, exponent) = match lower.find('e') {
+        Some(i) => (&lower[..i], Some(&lower[i + 1..])),
+        None => (lower.as_str(), None),
+    };
+    if let Some(e) = exponent {
+        let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+        if !all(digits, |c| c.is_ascii_digit()) {
+            return false;
+        }
+    }
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (mantissa, None),
+    };
+    if fraction.is_some_and(|f| !f.chars().all(|c| c.is_ascii_digit() || c == '_')) {
+        return false;
+    }
+    let mut groups = whole.split(':');
+    let first = groups.next().unwrap_or("");
+    let whole_ok = if whole.contains(':') {
+        // base 60 (YAML 1.1): `[0-9][0-9_]*(:[0-5]?[0-9])+`, no exponent
+        exponent.is_none()
+            && first.starts_with(|c: char| c.is_ascii_digit())
+            && first.chars().all(|c| c.is_ascii_digit() || c == '_')
+            && groups.all(|g| match g.as_bytes() {
+                [d] => d.is_ascii_digit(),
+                [a, d] => (b'0'..=b'5').contains(a) && d.is_ascii_digit(),
+                _ => false,
+            })
+    } else {
+        first.chars().all(|c| c.is_ascii_digit() || c == '_')
+    };
+    whole_ok && mantissa.chars().any(|c| c.is_ascii_digit())
+}
+
+fn double_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -285,7 +398,7 @@ services:
             "\u{2028}",
         ] {
             let text = emit(&Value::String(s.to_owned()));
-            assert!(text.starts_with('"'), "{s:?} must be quoted, got {text}");
+            assert_ne!(text, format!("{s}\n"), "{s:?} must not be plain");
             assert_eq!(parse_back(&text), Value::String(s.to_owned()), "{text}");
         }
         for s in [
@@ -302,6 +415,41 @@ services:
         }
     }
 
+    #[test]
+    fn styles_follow_docker_compose() {
+        let v = json!({
+            "content": "key = value\ncost = $$5\n",
+            "inline": "FROM base\nRUN x",
+            "kept": "a\n\n",
+            "list": ["q\nr", "#", "'kept'", "9000-9002", "1000:1000", "127.0.0.1", "5s"],
+            "trailing": "line \nnext"
+        });
+        let text = emit(&v);
+        let expected = "content: |
+  key = value
+  cost = $$5
+inline: |-
+  FROM base
+  RUN x
+kept: |+
+  a
+
+list:
+  - |-
+    q
+    r
+  - '#'
+  - '''kept'''
+  - 9000-9002
+  - 1000:1000
+  - 127.0.0.1
+  - 5s
+trailing: \"line \\nnext\"
+";
+        assert_eq!(text, expected);
+        assert_eq!(parse_back(&text), v);
+    }
+
     fn arb_json() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
@@ -310,6 +458,7 @@ services:
             (-1.0e9f64..1.0e9).prop_map(Value::from),
             any::<String>().prop_map(Value::String),
             "[a-z0-9 :#.$\\-]{0,8}".prop_map(Value::String),
+            "[a-z0-9 :#'\"\t-]{0,6}(\n[ a-z0-9#:\t-]{0,6}){1,4}\n{0,3}".prop_map(Value::String),
         ];
         leaf.prop_recursive(4, 48, 6, |inner| {
             prop_oneof![
