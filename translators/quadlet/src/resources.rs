@@ -216,6 +216,7 @@ pub(crate) fn service_networks(
 pub(crate) fn service_volume(
     cx: &mut Cx<'_>,
     c: &mut Quad,
+    svc: &mut Section,
     vol: &ServiceVolume,
 ) -> (Outcome, String) {
     let ServiceVolume {
@@ -254,7 +255,14 @@ pub(crate) fn service_volume(
                     opts.push(z.clone());
                 }
                 if create_host_path == &Some(true) {
-                    approx.push("podman does not create a missing host directory (Compose does): create it before starting".into());
+                    // Compose creates a missing host directory; podman refuses to start.
+                    if let Some(src) = source {
+                        svc.words(
+                            "ExecStartPre",
+                            &["-/bin/mkdir", "-p", src.as_str()],
+                            Ctx::Exec,
+                        );
+                    }
                 }
                 if let Some(r) = recursive {
                     approx.push(format!(

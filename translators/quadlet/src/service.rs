@@ -544,7 +544,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
     // ---- volumes / tmpfs ----
     for (i, vol) in volumes.iter().enumerate() {
         let path = format!("{p}.volumes[{i}]");
-        let (o, d) = crate::resources::service_volume(cx, &mut c, &vol.value);
+        let (o, d) = crate::resources::service_volume(cx, &mut c, &mut svc, &vol.value);
         cx.push(path.clone(), vol.span, o, d);
         ext_unsupported(cx, &path, &vol.value.extensions, vol.span);
     }
