@@ -6,7 +6,7 @@
 //! translated as they are, each as `file:line:column: key: outcome: reason`, so editors and
 //! terminals can jump to the source.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -21,7 +21,7 @@ pub struct ReportContext {
     pub files: Vec<String>,
     /// Known object names per kind (`services`, `networks`, ...), to group key paths even
     /// when a name contains dots.
-    pub names: BTreeMap<&'static str, Vec<String>>,
+    pub names: BTreeMap<&'static str, BTreeSet<String>>,
     /// Where each service was declared (for the group heading).
     pub service_spans: BTreeMap<String, Span>,
 }
@@ -90,18 +90,30 @@ impl ReportContext {
             else {
                 continue;
             };
-            // The longest known name that the rest starts with, followed by a separator.
-            let known = self.names.get(kind).map(Vec::as_slice).unwrap_or_default();
-            let best = known
-                .iter()
-                .filter(|n| {
-                    rest.strip_prefix(n.as_str())
-                        .is_some_and(|after| after.is_empty() || after.starts_with(['.', '[']))
-                })
-                .max_by_key(|n| n.len());
+            // The longest known name that the rest starts with, followed by a separator:
+            // only the prefixes of `rest` that end at a `.`/`[` (or the end) can be names,
+            // so this is a few set lookups, not a scan of every name.
+            let known = self.names.get(kind);
+            let mut best: Option<&str> = None;
+            if let Some(known) = known {
+                let ends = rest
+                    .char_indices()
+                    .filter(|(_, c)| *c == '.' || *c == '[')
+                    .map(|(i, _)| i)
+                    .chain(std::iter::once(rest.len()));
+                for end in ends {
+                    if known.contains(&rest[..end]) {
+                        best = Some(&rest[..end]);
+                    }
+                }
+            }
             let name = match best {
-                Some(n) => n.clone(),
-                None => rest.split(['.', '[']).next().unwrap_or_default().to_owned(),
+                Some(n) => n.to_owned(),
+                None => rest
+                    .split(['.', '['])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
             };
             if !name.is_empty() {
                 return (singular, name);
@@ -172,15 +184,19 @@ struct Group<'a> {
 /// kind, in the order the ledger first mentions them.
 fn groups<'a>(ledger: &'a Ledger, ctx: &ReportContext) -> Vec<Group<'a>> {
     let mut out: Vec<Group<'a>> = Vec::new();
+    let mut index: HashMap<(&'static str, String), usize> = HashMap::new();
     for e in &ledger.entries {
-        let (kind, name) = ctx.group_of(&e.key_path);
-        match out.iter_mut().find(|g| g.kind == kind && g.name == name) {
-            Some(g) => g.entries.push(e),
-            None => out.push(Group {
-                kind,
-                name,
-                entries: vec![e],
-            }),
+        let key = ctx.group_of(&e.key_path);
+        match index.get(&key) {
+            Some(&i) => out[i].entries.push(e),
+            None => {
+                index.insert(key.clone(), out.len());
+                out.push(Group {
+                    kind: key.0,
+                    name: key.1,
+                    entries: vec![e],
+                });
+            }
         }
     }
     let rank = |kind: &str| {

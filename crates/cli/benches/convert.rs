@@ -1,0 +1,224 @@
+//! Benchmark (not a test): `migrate compose.yaml --to podman -o DIR` end to end on the
+//! synthetic project of the loader's benchmark (`transship_loader::synthetic`, 2,000 and
+//! 20,000 services), next to a bare YAML parse of the same bytes (saphyr-parser events).
+//!
+//! End to end = load (read, parse, interpolate, merge, canonicalize, validate) + translate
+//! (quadlet files and the ledger) + the ledger report (text and JSON, as the CLI renders
+//! them) + writing every file atomically into a fresh directory (temporary file, fsync,
+//! rename, directory fsync). Each phase is also timed on its own. Time: best of N runs;
+//! memory: peak heap during the run (a counting global allocator).
+//!
+//! Goal (issue 4): conversion ≤ 1.5× the bare parse and ≤ 40 MiB at 2,000 services, linear
+//! in size. Run: `cargo bench -p transship-cli --bench convert`.
+#![allow(clippy::print_stdout, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use peakmem_alloc::{INSTRUMENTED_SYSTEM, PeakMemAlloc, PeakMemAllocTrait};
+use saphyr_parser::Parser;
+use transship_cli::report::{self, ReportContext};
+use transship_loader::LoadOptions;
+use transship_quadlet::QuadletTranslator;
+use transship_translate::{Output, Translator};
+
+#[global_allocator]
+static GLOBAL: &PeakMemAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
+
+#[derive(Clone, Copy)]
+struct Figure {
+    time: Duration,
+    peak: usize,
+}
+
+fn measure(runs: usize, mut f: impl FnMut()) -> Figure {
+    let mut best = Duration::MAX;
+    let mut peak = 0;
+    for _ in 0..runs {
+        GLOBAL.reset_peak_memory();
+        let before = GLOBAL.get_peak_memory();
+        let t = Instant::now();
+        f();
+        best = best.min(t.elapsed());
+        peak = peak.max(GLOBAL.get_peak_memory().saturating_sub(before));
+    }
+    Figure { time: best, peak }
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn mib(b: usize) -> f64 {
+    b as f64 / (1024.0 * 1024.0)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn bare_parse(path: &Path) {
+    let bytes = std::fs::read_to_string(path).unwrap();
+    let mut events = 0usize;
+    for ev in Parser::new_from_str(&bytes) {
+        ev.unwrap();
+        events += 1;
+    }
+    std::hint::black_box(events);
+}
+
+fn load(opts: &LoadOptions) -> transship_ir::Project {
+    transship_loader::load(opts).unwrap_or_else(|e| panic!("load: {e}"))
+}
+
+fn translate(p: &transship_ir::Project) -> Output {
+    QuadletTranslator::default()
+        .translate(p)
+        .unwrap_or_else(|e| panic!("translate: {e}"))
+}
+
+fn ledger(p: &transship_ir::Project, out: &Output, cwd: &Path) -> usize {
+    let ctx = ReportContext::from_project(p, Some(cwd));
+    let text = report::render_text(&out.ledger, &ctx, "podman 5.4 (system)");
+    let json = serde_json::to_string(&report::ledger_json(&out.ledger, &ctx)).unwrap();
+    text.len() + json.len()
+}
+
+fn write(out: &Output, parent: &Path) -> usize {
+    let dir = tempfile::tempdir_in(parent).unwrap();
+    let written =
+        transship_cli::write::write_artifacts(&dir.path().join("out"), &out.artifacts, false)
+            .unwrap();
+    written.len()
+}
+
+struct Row {
+    services: usize,
+    bytes: usize,
+    bare: Figure,
+    convert: Figure,
+    convert_no_write: Figure,
+    load: Figure,
+    translate: Figure,
+    ledger: Figure,
+    write: Figure,
+    files: usize,
+    entries: usize,
+}
+
+fn run(services: usize, runs: usize) -> Row {
+    let text = transship_loader::synthetic::compose_file(services);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, &text).unwrap();
+    let opts = LoadOptions {
+        files: vec![path.clone()],
+        cwd: dir.path().to_path_buf(),
+        environment: BTreeMap::from([("TAG".to_owned(), "2.0".to_owned())]),
+        ..LoadOptions::default()
+    };
+    let scratch = tempfile::tempdir().unwrap();
+
+    let bare = measure(runs, || bare_parse(&path));
+    let convert = measure(runs, || {
+        let p = load(&opts);
+        let out = translate(&p);
+        std::hint::black_box(ledger(&p, &out, dir.path()));
+        std::hint::black_box(write(&out, scratch.path()));
+    });
+    let convert_no_write = measure(runs, || {
+        let p = load(&opts);
+        let out = translate(&p);
+        std::hint::black_box(ledger(&p, &out, dir.path()));
+    });
+    let project = load(&opts);
+    let output = translate(&project);
+    let load_f = measure(runs, || {
+        std::hint::black_box(load(&opts));
+    });
+    let translate_f = measure(runs, || {
+        std::hint::black_box(translate(&project));
+    });
+    let ledger_f = measure(runs, || {
+        std::hint::black_box(ledger(&project, &output, dir.path()));
+    });
+    let write_f = measure(runs, || {
+        std::hint::black_box(write(&output, scratch.path()));
+    });
+    Row {
+        services,
+        bytes: text.len(),
+        bare,
+        convert,
+        convert_no_write,
+        load: load_f,
+        translate: translate_f,
+        ledger: ledger_f,
+        write: write_f,
+        files: output.artifacts.len(),
+        entries: output.ledger.entries.len(),
+    }
+}
+
+fn print(r: &Row) {
+    #[allow(clippy::cast_precision_loss)]
+    let kb = r.bytes as f64 / 1000.0;
+    let ratio = |f: Figure| f.time.as_secs_f64() / r.bare.time.as_secs_f64();
+    println!(
+        "{:>6} services ({kb:.0} KB, {} files, {} ledger entries)",
+        r.services, r.files, r.entries
+    );
+    println!(
+        "  bare YAML parse (saphyr events)      {:>9.1} ms {:>7.1} MiB",
+        ms(r.bare.time),
+        mib(r.bare.peak)
+    );
+    println!(
+        "  convert end to end (with -o write)   {:>9.1} ms {:>7.1} MiB  {:>5.2}x bare parse",
+        ms(r.convert.time),
+        mib(r.convert.peak),
+        ratio(r.convert)
+    );
+    println!(
+        "  convert without the write            {:>9.1} ms {:>7.1} MiB  {:>5.2}x bare parse",
+        ms(r.convert_no_write.time),
+        mib(r.convert_no_write.peak),
+        ratio(r.convert_no_write)
+    );
+    for (name, f) in [
+        ("load", r.load),
+        ("translate (files + ledger)", r.translate),
+        ("ledger report (text + JSON)", r.ledger),
+        ("write (tmp + fsync + rename)", r.write),
+    ] {
+        println!(
+            "    {name:<33}{:>9.1} ms {:>7.1} MiB",
+            ms(f.time),
+            mib(f.peak)
+        );
+    }
+}
+
+fn main() {
+    // `cargo test --benches` runs bench targets without `--bench`: keep that quick.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    if quick {
+        print(&run(50, 1));
+        return;
+    }
+    let small = run(2_000, 5);
+    print(&small);
+    let large = run(20_000, 2);
+    print(&large);
+    let scale = |a: Figure, b: Figure| b.time.as_secs_f64() / a.time.as_secs_f64();
+    println!(
+        "scaling 2,000 -> 20,000 services (10x): convert {:.1}x (without write {:.1}x), bare parse {:.1}x",
+        scale(small.convert, large.convert),
+        scale(small.convert_no_write, large.convert_no_write),
+        scale(small.bare, large.bare)
+    );
+    println!(
+        "goal at 2,000 services: <= 1.5x bare parse -> {:.2}x without the write, {:.2}x with it; <= 40 MiB -> {:.1} MiB peak",
+        small.convert_no_write.time.as_secs_f64() / small.bare.time.as_secs_f64(),
+        small.convert.time.as_secs_f64() / small.bare.time.as_secs_f64(),
+        mib(small.convert.peak)
+    );
+}
