@@ -693,6 +693,10 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
             ("seccomp", prof) if !prof.is_empty() => {
                 c.plain("SeccompProfile", prof, Some("--security-opt=seccomp"))
             }
+            ("apparmor", prof) if !prof.is_empty() => {
+                c.plain("AppArmor", prof, Some("--security-opt=apparmor"))
+            }
+            ("label", "nested") => c.boolean("SecurityLabelNested", true, None),
             ("label", "disable") => c.boolean("SecurityLabelDisable", true, None),
             ("label", l) if l.starts_with("type:") => c.plain("SecurityLabelType", &l[5..], None),
             ("label", l) if l.starts_with("level:") => c.plain("SecurityLabelLevel", &l[6..], None),

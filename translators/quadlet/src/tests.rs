@@ -987,3 +987,41 @@ fn every_version_passes_dryrun_where_5_4_knows_the_keys() {
         }
     }
 }
+
+#[test]
+fn security_opts_use_keys_where_the_version_has_them() {
+    let mut s = service("web");
+    for (i, o) in [
+        "apparmor=unconfined",
+        "label:disable",
+        "seccomp:unconfined",
+        "systempaths=unconfined",
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.security_opt
+            .push(sp((*o).to_owned(), 200 + u32::try_from(i).unwrap()));
+    }
+    let p = project(vec![s]);
+    let out = run(&p, "5.8");
+    let c = file(&out, "demo-web.container");
+    assert_eq!(values(c, "Container", "AppArmor"), ["unconfined"]);
+    assert_eq!(values(c, "Container", "SecurityLabelDisable"), ["true"]);
+    assert_eq!(values(c, "Container", "SeccompProfile"), ["unconfined"]);
+    assert_eq!(
+        values(c, "Container", "PodmanArgs"),
+        ["--security-opt=systempaths=unconfined"]
+    );
+    let out = run(&p, "4.4");
+    let c = file(&out, "demo-web.container");
+    assert_eq!(
+        values(c, "Container", "PodmanArgs"),
+        [
+            "--security-opt=apparmor=unconfined",
+            "--security-opt=label=disable",
+            "--security-opt=systempaths=unconfined"
+        ]
+    );
+    assert_eq!(values(c, "Container", "SeccompProfile"), ["unconfined"]);
+}
