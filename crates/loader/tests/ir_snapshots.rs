@@ -1,6 +1,8 @@
 //! Insta snapshots of the IR (with spans) for every fixture in `fixtures/compose/*/`.
 //! Absolute paths are written as `$FIXTURE` (the fixture's directory) and `$FIXTURES`
-//! (`fixtures/compose`). Review changed `.snap` files like code.
+//! (`fixtures/compose`). Review changed `.snap` files like code. A new fixture needs its
+//! snapshot accepted once: `INSTA_UPDATE=always cargo test -p transship-loader --test
+//! ir_snapshots`, then read the new `.snap` and commit it with the fixture.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod fixture_support;

@@ -102,7 +102,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             ));
         }
     };
-    let mut all_services = BTreeMap::new();
+    let mut all_services: Vec<(String, Service)> = Vec::new();
     for (k, v) in root {
         if read::take_ext(&mut project.extensions, k, v) {
             continue;
@@ -112,12 +112,11 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
         }
         match k.name.as_str() {
             "services" => {
+                // `x-*` names are services here (docker-compose runs them), unlike in
+                // the other top-level sections.
                 for (sk, sv) in read::map(&cx, v, "services")? {
-                    if read::is_ext(&sk.name) {
-                        continue;
-                    }
                     let s = services::service(&mut cx, sk, sv)?;
-                    all_services.insert(sk.name.clone(), s);
+                    all_services.push((sk.name.clone(), s));
                 }
             }
             "networks" => {
@@ -179,12 +178,24 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
     }
 
     let active = active_profiles(&profiles, &environment);
-    project.services = apply_profiles(&cx, all_services, &active, &explicit)?;
+    project.services = apply_profiles(&cx, sorted_map(all_services), &active, &explicit)?;
     project.active_profiles = active;
     add_default_network(&mut project, tree.span);
     project.files = cx.files;
     project.warnings = cx.warnings;
     Ok(project)
+}
+
+/// Builds the map with each (large) `Service` moved a fixed number of times: inserting
+/// unsorted keys one by one would shift whole services inside the tree's nodes.
+fn sorted_map(entries: Vec<(String, Service)>) -> BTreeMap<String, Service> {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|a, b| entries[*a].0.cmp(&entries[*b].0));
+    let mut slots: Vec<Option<(String, Service)>> = entries.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect()
 }
 
 /// Removes what a `!reset` tag left behind after the merge (a reset key is absent).

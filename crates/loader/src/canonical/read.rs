@@ -102,12 +102,23 @@ pub(crate) fn sub(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {
-        format!("{path}.{key}")
+        // Built by hand: this runs for every key of every service.
+        let mut s = String::with_capacity(path.len() + 1 + key.len());
+        s.push_str(path);
+        s.push('.');
+        s.push_str(key);
+        s
     }
 }
 
 pub(crate) fn idx(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(path.len() + 6);
+    s.push_str(path);
+    s.push('[');
+    let _ = write!(s, "{i}");
+    s.push(']');
+    s
 }
 
 /// The mapping entries of `node`, or "`path` must be a mapping".
