@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use transship_ir::{Project, Span};
 use transship_loader::LoadOptions;
-use transship_loader::render::{compose_json, compose_yaml};
+use transship_loader::render::{compose_json_text, compose_yaml};
 
 use crate::{ConfigArgs, EXIT_ERROR, EXIT_OK, ProjectArgs};
 
@@ -59,14 +59,7 @@ pub(crate) fn run(args: ConfigArgs) -> ExitCode {
         eprintln!("warning: {}{}", location(&project, w.span), w.value);
     }
     let text = if args.format == "json" {
-        // Two-space indentation, like docker-compose.
-        match serde_json::to_string_pretty(&compose_json(&project)) {
-            Ok(t) => t + "\n",
-            Err(e) => {
-                eprintln!("migrate: cannot write JSON: {e}");
-                return ExitCode::from(EXIT_ERROR);
-            }
-        }
+        compose_json_text(&project)
     } else {
         compose_yaml(&project)
     };

@@ -46,6 +46,27 @@ pub fn compose_json(project: &Project) -> Json {
     escape_dollars(render(project, Format::Json))
 }
 
+/// The text of `docker compose config --format json`: two-space indentation and Go's
+/// escapes of `<`, `>`, `&`, U+2028 and U+2029 (the same JSON value as [`compose_json`]).
+pub fn compose_json_text(project: &Project) -> String {
+    let value = compose_json(project);
+    let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
+    // These characters can only occur inside strings, where the escapes mean the same.
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out.push('\n');
+    out
+}
+
 /// The project as `docker compose config --format yaml` prints it.
 pub fn compose_yaml(project: &Project) -> String {
     yaml::emit(&escape_dollars(render(project, Format::Yaml)))
@@ -336,6 +357,10 @@ fn render(project: &Project, format: Format) -> Json {
     // Top-level extensions are kept by both encoders.
     for (k, v) in &project.extensions {
         top.put(k, extension_value(&v.value));
+    }
+    if format == Format::Json {
+        // docker-compose's JSON project is a Go map at the top: keys sorted.
+        top.map.sort_keys();
     }
     top.done()
 }

@@ -353,3 +353,19 @@ fn develop_watch_paths_become_absolute() {
         json!({"watch": [{"path": "/srv/demo/src", "action": "sync", "exec": {"command": null}, "ignore": ["x/"]}]})
     );
 }
+
+#[test]
+fn json_text_uses_go_escapes_and_sorted_top_level_keys() {
+    let mut s = service("app");
+    s.command = Some(sp(vec!["a && b <c> \u{2028}".into()]));
+    let text = super::compose_json_text(&project(vec![s]));
+    assert!(
+        text.contains(r#""a \u0026\u0026 b \u003cc\u003e \u2028""#),
+        "{text}"
+    );
+    let back: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(back["services"]["app"]["command"][0], "a && b <c> \u{2028}");
+    let keys: Vec<&String> = back.as_object().expect("object").keys().collect();
+    assert_eq!(keys, ["name", "networks", "services"]);
+    assert!(text.ends_with("}\n"));
+}

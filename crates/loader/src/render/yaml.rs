@@ -140,16 +140,24 @@ fn plain_syntax_ok(s: &str) -> bool {
     if s.starts_with([' ', '\t']) || s.ends_with([' ', '\t']) || s.ends_with(':') {
         return false;
     }
-    // Indicators that start something else than a plain scalar.
-    if "?:,[]{}#&*!|>'\"%@`<=".contains(first) {
+    // Indicators that start something else than a plain scalar; `-`, `?` and `:` may start
+    // one when a non-blank follows (`-c`, `::1`).
+    if "#,[]{}&*!|>'\"%@`<=".contains(first) {
         return false;
     }
-    if first == '-' && (s.len() == 1 || s.as_bytes()[1] == b' ' || s.starts_with("---")) {
+    if "-?:".contains(first) && s[1..].starts_with(|c: char| c != ' ' && c != '\t') {
+        return !s.starts_with("---") && plain_tail_ok(s);
+    }
+    if "-?:".contains(first) {
         return false;
     }
     if s.starts_with("...") {
         return false;
     }
+    plain_tail_ok(s)
+}
+
+fn plain_tail_ok(s: &str) -> bool {
     !(s.contains(": ") || s.contains(" #") || s.contains(":\t") || s.contains("\t#"))
 }
 
@@ -364,6 +372,13 @@ services:
             "+1",
             "0x1f",
             "22:22",
+            "1:20",
+            "190:20:30.15",
+            "-.5",
+            "+12",
+            "6.8523015e+5",
+            "0.",
+            "1_0.5",
             "1e3",
             "1_000",
             "2001-12-14",
@@ -410,8 +425,24 @@ services:
             "CMD-SHELL",
             "a,b",
             "é",
+            "5s",
+            "1m30s",
+            "10m",
+            "2g",
+            "127.0.0.1",
+            "02:42:ac:11:00:02",
+            ".env",
+            "1.2.3",
+            "v1.0",
+            "::1",
+            "?x",
+            ":x",
+            "9000-9002",
+            "1000:1000",
         ] {
-            assert_eq!(emit(&Value::String(s.to_owned())), format!("{s}\n"));
+            let text = emit(&Value::String(s.to_owned()));
+            assert_eq!(text, format!("{s}\n"));
+            assert_eq!(parse_back(&text), Value::String(s.to_owned()), "{text}");
         }
     }
 
