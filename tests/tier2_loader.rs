@@ -141,3 +141,54 @@ fn normalization_only_folds_equal_ulimit_pairs() {
     let other = serde_json::json!({"x": {"soft": 5, "hard": 5}});
     assert_eq!(normalize(other.clone()), other);
 }
+
+/// Beyond equal values: the text itself is docker-compose's, byte for byte (up to the final
+/// line break, which `migrate` adds), in both formats, on every fixture that no documented
+/// difference touches.
+#[test]
+fn migrate_config_text_is_docker_compose_text() {
+    let Some(dc) = support::require_tool(TIER, "docker-compose") else {
+        return;
+    };
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for fx in fixtures().iter().filter(|f| f.no_oracle.is_none()) {
+        let Ok(theirs_json) = docker_compose(&dc, fx, "json") else {
+            failures.push(format!("{}: docker-compose failed", fx.name));
+            continue;
+        };
+        let value = json(&theirs_json, "docker-compose output").unwrap();
+        if normalize(value.clone()) != value {
+            continue; // a documented difference applies: values are compared in other tests
+        }
+        compared += 1;
+        for format in ["json", "yaml"] {
+            let theirs = if format == "json" {
+                Ok(theirs_json.clone())
+            } else {
+                docker_compose(&dc, fx, format)
+            };
+            let ours = migrate(fx, format);
+            match (ours, theirs) {
+                (Ok(a), Ok(b)) if a.trim_end_matches('\n') == b.trim_end_matches('\n') => {}
+                (Ok(a), Ok(b)) => {
+                    let line = a
+                        .lines()
+                        .zip(b.lines())
+                        .position(|(x, y)| x != y)
+                        .unwrap_or_else(|| a.lines().count().min(b.lines().count()));
+                    failures.push(format!(
+                        "{} ({format}): first difference at line {}:\n  migrate:        {:?}\n  docker-compose: {:?}",
+                        fx.name,
+                        line + 1,
+                        a.lines().nth(line).unwrap_or(""),
+                        b.lines().nth(line).unwrap_or("")
+                    ));
+                }
+                (Err(e), _) | (_, Err(e)) => failures.push(format!("{} ({format}): {e}", fx.name)),
+            }
+        }
+    }
+    assert!(compared >= 100, "only {compared} fixtures compared");
+    report("migrate config text", compared, &failures);
+}
