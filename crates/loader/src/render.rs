@@ -153,9 +153,14 @@ impl Obj {
         }
     }
 
+    /// A Go `float32` with `omitempty` (`cpus`, `cpu_percent`, `max_failure_ratio`): printed
+    /// with float32 precision (`1.23456789` is `1.2345679`).
     fn nonzero_float(&mut self, key: &str, value: Option<&Spanned<f64>>) {
         if let Some(v) = value.filter(|v| v.value != 0.0) {
-            self.put(key, number(v.value));
+            #[allow(clippy::cast_possible_truncation)]
+            let single = v.value as f32;
+            let rounded = single.to_string().parse::<f64>().unwrap_or(v.value);
+            self.put(key, number(rounded));
         }
     }
 

@@ -369,3 +369,13 @@ fn json_text_uses_go_escapes_and_sorted_top_level_keys() {
     assert_eq!(keys, ["name", "networks", "services"]);
     assert!(text.ends_with("}\n"));
 }
+
+#[test]
+fn float32_fields_print_with_float32_precision() {
+    let mut s = service("app");
+    s.cpus = Some(sp(1.234_567_89));
+    s.cpu_percent = Some(sp(0.1));
+    let out = compose_json(&project(vec![s]));
+    assert_eq!(out["services"]["app"]["cpus"], json!(1.2345679));
+    assert_eq!(out["services"]["app"]["cpu_percent"], json!(0.1));
+}
