@@ -1,4 +1,4 @@
-//! Fixture handling shared by the loader's config tests (tier 1 `tier1_config_expected.rs`,
+//! Fixture handling shared by the loader's config tests (tier 1 `config_expected.rs`,
 //! tier 2 `tier2_loader.rs`): enumeration, hermetic runs of `migrate config`, the documented
 //! normalization (docs/compose-config-differences.md) and readable value diffs.
 //!
