@@ -115,17 +115,9 @@ fn read_files(
 pub(crate) fn fold_env_files(cx: &mut Cx<'_>, s: &mut Service, v: &Node, p: &str) -> R<()> {
     let files = env_file_list(cx, v, p)?;
     let mut env = read_files(cx, &files, p, SourceKind::EnvFile)?;
-    for (k, v) in std::mem::take(&mut s.environment) {
-        if v.value.is_none() && env.contains_key(&k) {
-            // A bare `KEY` does not remove what an env file set, unless the environment
-            // has a value for it.
-            if let Some(val) = cx.env.get(&k) {
-                env.insert(k, Spanned::new(Some(val.clone()), v.span));
-            }
-            continue;
-        }
-        env.insert(k, v);
-    }
+    // `environment:` wins over the files, a bare `KEY` included: it takes the project
+    // environment's value, or stays unset (docker-compose 2.26.1 prints `null`).
+    env.extend(std::mem::take(&mut s.environment));
     s.environment = env;
     s.env_file = files;
     Ok(())

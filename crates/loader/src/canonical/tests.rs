@@ -331,7 +331,7 @@ fn env_file_precedence_and_spans() {
     .unwrap();
     std::fs::write(dir.path().join("b.env"), "# comment\nA=fromfile2\nG=\n").unwrap();
     std::fs::write(dir.path().join("l.env"), "L1=x\nL2=y\n").unwrap();
-    let text = "services:\n  web:\n    image: x\n    env_file: [a.env, b.env, {path: missing.env, required: false}]\n    environment:\n      B: fromenv\n      C:\n      XV:\n      UNSET:\n    label_file: l.env\n    labels: {L2: z}\n";
+    let text = "services:\n  web:\n    image: x\n    env_file: [a.env, b.env, {path: missing.env, required: false}]\n    environment:\n      B: fromenv\n      C:\n      XV:\n      UNSET:\n      D:\n    label_file: l.env\n    labels: {L2: z}\n";
     let p = load_str_in(
         dir.path(),
         text,
@@ -349,7 +349,7 @@ fn env_file_precedence_and_spans() {
         ("A", Some("fromfile2")),
         ("B", Some("fromenv")),
         ("C", Some("cproc")),
-        ("D", Some("f1")),
+        ("D", None),
         ("E", Some("eproc")),
         ("F", Some("xv")),
         ("G", Some("")),
