@@ -252,17 +252,48 @@ pub fn interpolate_tree(
     key_path_prefix: &str,
     warnings: &mut Vec<Spanned<String>>,
 ) -> Result<(), LoadError> {
-    let mut path = key_path_prefix.to_owned();
-    walk(node, lookup, &mut path, warnings)
+    let mut path = Vec::new();
+    walk(node, lookup, key_path_prefix, &mut path, warnings)
 }
 
-fn walk(
-    node: &mut Node,
+/// One step of a key path, borrowed from the tree (the path is only formatted when a
+/// warning or an error needs it).
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn format_path(prefix: &str, path: &[Seg<'_>]) -> String {
+    let mut out = prefix.to_owned();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+fn walk<'a>(
+    node: &'a mut Node,
     lookup: &dyn Fn(&str) -> Option<String>,
-    path: &mut String,
+    prefix: &str,
+    path: &mut Vec<Seg<'a>>,
     warnings: &mut Vec<Spanned<String>>,
 ) -> Result<(), LoadError> {
-    match &mut node.value {
+    let Node { value, span, .. } = node;
+    let span = *span;
+    match value {
         NodeValue::String(s) => {
             if !s.as_bytes().contains(&b'$') {
                 return Ok(());
@@ -270,21 +301,24 @@ fn walk(
             match interpolate_str(s, lookup) {
                 Ok((v, unset)) => {
                     *s = v;
-                    for name in unset {
-                        let msg = if path.is_empty() {
-                            unset_warning(&name)
-                        } else {
-                            format!("{path}: {}", unset_warning(&name))
-                        };
-                        warnings.push(Spanned::new(msg, node.span));
+                    if !unset.is_empty() {
+                        let p = format_path(prefix, path);
+                        for name in unset {
+                            let msg = if p.is_empty() {
+                                unset_warning(&name)
+                            } else {
+                                format!("{p}: {}", unset_warning(&name))
+                            };
+                            warnings.push(Spanned::new(msg, span));
+                        }
                     }
                 }
                 Err(e) => {
                     return Err(LoadError {
                         file: None,
-                        line: node.span.line,
-                        column: node.span.column,
-                        key_path: path.clone(),
+                        line: span.line,
+                        column: span.column,
+                        key_path: format_path(prefix, path),
                         message: e.to_string(),
                         snippet: None,
                     });
@@ -293,23 +327,17 @@ fn walk(
         }
         NodeValue::Seq(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                let len = path.len();
-                path.push('[');
-                path.push_str(&i.to_string());
-                path.push(']');
-                walk(item, lookup, path, warnings)?;
-                path.truncate(len);
+                path.push(Seg::Index(i));
+                walk(item, lookup, prefix, path, warnings)?;
+                path.pop();
             }
         }
         NodeValue::Map(entries) => {
             for (k, v) in entries.iter_mut() {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(&k.name);
-                walk(v, lookup, path, warnings)?;
-                path.truncate(len);
+                let k: &'a crate::tree::Key = k;
+                path.push(Seg::Key(&k.name));
+                walk(v, lookup, prefix, path, warnings)?;
+                path.pop();
             }
         }
         NodeValue::Null | NodeValue::Bool(_) | NodeValue::Int(_) | NodeValue::Float(_) => {}

@@ -584,19 +584,29 @@ pub fn enforce_unicity(node: &mut Node) {
     unicity_at(node, &mut path);
 }
 
-fn unicity_at(node: &mut Node, path: &mut Vec<String>) {
+/// The longest pattern of [`UNIQUE`] has five segments: nothing deeper can match.
+const UNIQUE_DEPTH: usize = 5;
+
+fn unicity_at<'a>(node: &'a mut Node, path: &mut Vec<&'a str>) {
     match &mut node.value {
         NodeValue::Map(entries) => {
+            if path.len() >= UNIQUE_DEPTH {
+                return;
+            }
             for (k, v) in entries.iter_mut() {
-                path.push(k.name.clone());
+                let k: &'a Key = k;
+                path.push(&k.name);
                 unicity_at(v, path);
                 path.pop();
             }
         }
         NodeValue::Seq(items) => {
+            if items.len() < 2 {
+                return;
+            }
             let Some(ix) = UNIQUE
                 .iter()
-                .find(|(p, _)| matches(path, p))
+                .find(|(p, _)| matches_str(path, p))
                 .map(|(_, i)| *i)
             else {
                 return;
@@ -616,6 +626,17 @@ fn unicity_at(node: &mut Node, path: &mut Vec<String>) {
         }
         _ => {}
     }
+}
+
+fn matches_str(path: &[&str], pattern: &str) -> bool {
+    let mut n = 0;
+    for (i, seg) in pattern.split('.').enumerate() {
+        match path.get(i) {
+            Some(p) if seg == "*" || seg == *p => n += 1,
+            _ => return false,
+        }
+    }
+    n == path.len()
 }
 
 #[cfg(test)]

@@ -263,12 +263,16 @@ pub(crate) fn load_project(
     for raw in raws {
         let path = raw.path.clone();
         let id = raw.id;
+        // Only a file that writes a tag can hold `!reset`/`!override`.
+        let may_have_tags = raw.text.contains('!');
         let mut tree = ctx.interpolate(raw, &env)?;
         extends::apply(ctx, &mut tree, id, &path, &env)?;
         include::apply(ctx, &mut tree, &path, &project_dir, &env)?;
         merged = Some(match merged {
             None => {
-                merge::strip_tags(&mut tree);
+                if may_have_tags {
+                    merge::strip_tags(&mut tree);
+                }
                 tree
             }
             Some(base) => merge::merge(base, tree).map_err(|e| {

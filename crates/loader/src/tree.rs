@@ -45,7 +45,11 @@ pub struct Key {
 
 impl Node {
     pub const fn new(value: NodeValue, span: Span) -> Self {
-        Self { value, span, tag: None }
+        Self {
+            value,
+            span,
+            tag: None,
+        }
     }
 
     /// The value of `key` when this node is a mapping.
@@ -58,9 +62,10 @@ impl Node {
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
         match &mut self.value {
-            NodeValue::Map(entries) => {
-                entries.iter_mut().find(|(k, _)| k.name == key).map(|(_, v)| v)
-            }
+            NodeValue::Map(entries) => entries
+                .iter_mut()
+                .find(|(k, _)| k.name == key)
+                .map(|(_, v)| v),
             _ => None,
         }
     }

@@ -50,6 +50,15 @@ fn top_level(p: &Project) -> Result<(), LoadError> {
         }
     }
     for (key, s) in &p.secrets {
+        let external = s.external.as_ref().is_some_and(|e| e.value);
+        if !external && s.file.is_none() && s.environment.is_none() {
+            return Err(err(
+                p,
+                s.span,
+                &format!("secrets.{key}"),
+                format!("secrets.{key}: one of file|environment must be set"),
+            ));
+        }
         if s.file.is_some() && s.environment.is_some() {
             return Err(err(
                 p,
@@ -60,6 +69,15 @@ fn top_level(p: &Project) -> Result<(), LoadError> {
         }
     }
     for (key, c) in &p.configs {
+        let external = c.external.as_ref().is_some_and(|e| e.value);
+        if !external && c.file.is_none() && c.environment.is_none() && c.content.is_none() {
+            return Err(err(
+                p,
+                c.span,
+                &format!("configs.{key}"),
+                format!("configs.{key}: one of file|environment|content must be set"),
+            ));
+        }
         let sources = usize::from(c.file.is_some())
             + usize::from(c.environment.is_some())
             + usize::from(c.content.is_some());

@@ -418,11 +418,20 @@ impl Builder<'_> {
         if merges.is_empty() {
             return Ok(entries);
         }
-        let mut seen: HashSet<String> = entries.iter().map(|(k, _)| k.name.clone()).collect();
+        // Small mappings (the usual case) are searched linearly; big ones through a set.
+        let mut seen: Option<HashSet<String>> = (entries.len() > INDEX_FROM)
+            .then(|| entries.iter().map(|(k, _)| k.name.clone()).collect());
         let mut add = |source: Vec<(Key, Node)>, entries: &mut Vec<(Key, Node)>| {
             for (k, v) in source {
-                if seen.insert(k.name.clone()) {
+                let fresh = match &mut seen {
+                    Some(set) => set.insert(k.name.clone()),
+                    None => !entries.iter().any(|(e, _)| e.name == k.name),
+                };
+                if fresh {
                     entries.push((k, v));
+                    if seen.is_none() && entries.len() > INDEX_FROM {
+                        seen = Some(entries.iter().map(|(k, _)| k.name.clone()).collect());
+                    }
                 }
             }
         };

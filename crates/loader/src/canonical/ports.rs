@@ -89,11 +89,11 @@ fn protocol(s: &str) -> Result<Protocol, String> {
 }
 
 fn port_number(s: &str, what: &str) -> Result<u16, String> {
-    s.parse::<u16>().map_err(|_| format!("invalid {what}: {s}"))
+    s.parse::<u16>().map_err(|_| format!("Invalid {what}: {s}"))
 }
 
 fn parse_range(s: &str, what: &str) -> Result<(u16, u16), String> {
-    let bad = || format!("invalid {what}: {s}");
+    let bad = || format!("Invalid {what}: {s}");
     match s.split_once('-') {
         None => {
             let p = port_number(s, what)?;

@@ -97,7 +97,7 @@ pub(crate) fn service(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Service> {
             "privileged" => s.privileged = opt_bool(cx, v, p)?,
             "profiles" => s.profiles = string_list(cx, v, p, false)?,
             "provider" => s.provider = opt_value(v),
-            "pull_policy" => s.pull_policy = opt_string(cx, v, p)?,
+            "pull_policy" => s.pull_policy = pull_policy(cx, v, p)?,
             "pull_refresh_after" => s.pull_refresh_after = opt_string(cx, v, p)?,
             "read_only" => s.read_only = opt_bool(cx, v, p)?,
             "restart" => s.restart = restart(cx, v, p)?,
@@ -321,7 +321,9 @@ fn depends_on(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Spanned<
                         _ => return Err(unknown(cx, k2, &kp)),
                     }
                 }
-                let _ = has_condition;
+                if !has_condition {
+                    return Err(cx.err(n.span, &kp, format!("{kp} condition is required")));
+                }
                 dep.extensions = ext;
                 out.insert(k.name.clone(), Spanned::new(dep, k.span));
             }
@@ -683,5 +685,29 @@ fn implicit_dependencies(s: &mut Service) {
             extensions: BTreeMap::new(),
         };
         s.depends_on.insert(name, Spanned::new(dep, span));
+    }
+}
+
+/// `pull_policy`: docker-compose 2.26.1's five values, plus the refresh forms of the current
+/// specification (`daily`, `weekly`, `every_<duration>`).
+fn pull_policy(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<String>>> {
+    let Some(s) = opt_string(cx, v, p)? else {
+        return Ok(None);
+    };
+    let ok = matches!(
+        s.value.as_str(),
+        "always" | "never" | "if_not_present" | "build" | "missing" | "daily" | "weekly"
+    ) || s
+        .value
+        .strip_prefix("every_")
+        .is_some_and(|d| units::parse_duration(d).is_ok());
+    if ok {
+        Ok(Some(s))
+    } else {
+        Err(cx.err(
+            s.span,
+            p,
+            format!("{p} must be one of the following: \"always\", \"never\", \"if_not_present\", \"build\", \"missing\""),
+        ))
     }
 }
