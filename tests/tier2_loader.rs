@@ -23,17 +23,49 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use loader_fixtures::{
-    Fixture, PLACEHOLDER, compare, diff, fixtures, fixtures_root, hermetic, json, migrate,
-    normalize, run, yaml,
+    Fixture, PLACEHOLDER, compare, diff, fixtures, fixtures_root, hermetic, json, normalize, run,
+    yaml,
 };
 
 const TIER: &str = "tier 2";
+/// Outputs already computed in this test process, by (tool, fixture, format): the tests of
+/// this file run in parallel and share them, so each tool runs once per fixture and format.
+type Outputs = Mutex<HashMap<(&'static str, String, String), Result<String, String>>>;
+static OUTPUTS: OnceLock<Outputs> = OnceLock::new();
+
+fn cached(
+    tool: &'static str,
+    fx: &Fixture,
+    format: &str,
+    run_it: impl FnOnce() -> Result<String, String>,
+) -> Result<String, String> {
+    let key = (tool, fx.name.clone(), format.to_owned());
+    let cache = OUTPUTS.get_or_init(Outputs::default);
+    if let Some(hit) = cache.lock().unwrap().get(&key) {
+        return hit.clone();
+    }
+    let out = run_it();
+    cache.lock().unwrap().insert(key, out.clone());
+    out
+}
+
 fn docker_compose(dc: &Path, fx: &Fixture, format: &str) -> Result<String, String> {
-    let mut cmd = Command::new(dc);
-    hermetic(&mut cmd, fx);
-    cmd.args(&fx.args).args(["config", "--format", format]);
-    run(cmd)
+    cached("docker-compose", fx, format, || {
+        let mut cmd = Command::new(dc);
+        hermetic(&mut cmd, fx);
+        cmd.args(&fx.args).args(["config", "--format", format]);
+        run(cmd)
+    })
+}
+
+fn migrate(fx: &Fixture, format: &str) -> Result<String, String> {
+    cached("migrate", fx, format, || {
+        loader_fixtures::migrate(fx, format)
+    })
 }
 
 fn report(what: &str, total: usize, failures: &[String]) {
