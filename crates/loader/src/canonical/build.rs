@@ -52,7 +52,15 @@ pub(crate) fn build(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Buil
                     "context" => b.context = context(cx, string(cx, n, &kp)?),
                     "dockerfile" => b.dockerfile = opt_string(cx, n, &kp)?,
                     "dockerfile_inline" => b.dockerfile_inline = opt_string(cx, n, &kp)?,
-                    "args" => b.args = key_values(cx, n, &kp, '=')?,
+                    "args" => {
+                        // A bare `ARG` takes the project environment's value, as compose does.
+                        b.args = key_values(cx, n, &kp, '=')?;
+                        for (k, v) in &mut b.args {
+                            if v.value.is_none() {
+                                v.value = cx.env.get(k).cloned();
+                            }
+                        }
+                    }
                     "ssh" => {
                         b.ssh = match &n.value {
                             NodeValue::Map(_) => string_map(cx, n, &kp)?

@@ -179,19 +179,8 @@ pub(crate) fn scalar_text(node: &Node) -> Option<String> {
 }
 
 pub(crate) fn format_float(f: f64) -> String {
-    if f.is_infinite() {
-        if f > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        }
-    } else if f.is_nan() {
-        "NaN".into()
-    } else {
-        // Rust's shortest round-trip formatting matches Go's 'g'-like output for common values.
-        let s = format!("{f}");
-        s
-    }
+    // Go's `%v`, as compose-go stringifies numbers (`1e+20`, `1e-06`, `1.5`).
+    crate::yaml::go_format_float(f)
 }
 
 /// A string or number key (`cpuset`, `published`, env values).
@@ -487,4 +476,29 @@ pub(crate) fn object<'n>(
         }
     }
     Ok(out)
+}
+
+/// A file mode. A YAML number is taken as written (`0440` and `0o440` are octal there, 288);
+/// a string is read as a *decimal* number, as docker-compose 2.26.1 does (`"0440"` is 440).
+pub(crate) fn mode_number(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<u32>> {
+    match &n.value {
+        NodeValue::Null => Ok(None),
+        NodeValue::Int(i) => u32::try_from(*i).map(Some).map_err(|_| {
+            cx.err(
+                n.span,
+                p,
+                format!("{p} must be a file mode (0 to 4294967295)"),
+            )
+        }),
+        NodeValue::String(s) => s.parse::<u32>().map(Some).map_err(|_| {
+            cx.err(
+                n.span,
+                p,
+                format!(
+                    "failed to cast to expected type: strconv.Atoi: parsing {s:?}: invalid syntax"
+                ),
+            )
+        }),
+        _ => Err(cx.err(n.span, p, format!("{p} must be a number or a string"))),
+    }
 }

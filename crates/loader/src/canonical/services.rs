@@ -543,23 +543,7 @@ pub(crate) fn file_refs(
 
 /// A file mode: a number (YAML `0o440` / `0440` already decoded) or an octal string.
 fn file_mode(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<u32>> {
-    match &n.value {
-        NodeValue::Null => Ok(None),
-        NodeValue::Int(i) => u32::try_from(*i)
-            .map(Some)
-            .map_err(|_| cx.err(n.span, p, format!("{p} must be a file mode"))),
-        NodeValue::String(s) => {
-            let t = s.trim_start_matches("0o").trim_start_matches("0O");
-            u32::from_str_radix(t, 8).map(Some).map_err(|_| {
-                cx.err(
-                    n.span,
-                    p,
-                    format!("{p} must be an octal file mode, got {s:?}"),
-                )
-            })
-        }
-        _ => Err(cx.err(n.span, p, format!("{p} must be a number or a string"))),
-    }
+    mode_number(cx, n, p)
 }
 
 fn logging(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Logging>>> {

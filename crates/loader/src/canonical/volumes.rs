@@ -237,16 +237,7 @@ fn opt_bool_pure(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<bool>> {
 }
 
 fn octal(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<u32>> {
-    match &n.value {
-        NodeValue::Null => Ok(None),
-        NodeValue::Int(i) => u32::try_from(*i)
-            .map(Some)
-            .map_err(|_| cx.err(n.span, p, format!("{p} must be a file mode"))),
-        NodeValue::String(s) => u32::from_str_radix(s.trim_start_matches("0o"), 8)
-            .map(Some)
-            .map_err(|_| cx.err(n.span, p, format!("{p} must be an octal number, got {s:?}"))),
-        _ => Err(cx.err(n.span, p, format!("{p} must be a number or a string"))),
-    }
+    mode_number(cx, n, p)
 }
 
 /// Top-level `volumes.<key>`.
