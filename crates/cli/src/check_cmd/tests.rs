@@ -527,3 +527,117 @@ fn fail_on_threshold_and_selection() {
     );
     assert!(!rep.findings.is_empty(), "production findings expected");
 }
+
+fn run_cli(argv: &[&str]) -> ExitCode {
+    let mut full = vec!["migrate", "check"];
+    full.extend_from_slice(argv);
+    crate::run(Cli::try_parse_from(full).unwrap())
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let rule = transship_check::find_rule("RL001").unwrap();
+    let dir = fixture(rule, "trigger");
+    let compose = dir.join("compose.yaml");
+    let facts = dir.join("host-facts.json");
+    let (c, f) = (compose.to_str().unwrap(), facts.to_str().unwrap());
+    let base = [c, "--rootless", "--host-facts", f, "--select", "RL001"];
+    let with = |extra: &[&str]| {
+        let mut v = base.to_vec();
+        v.extend_from_slice(extra);
+        run_cli(&v)
+    };
+    assert_eq!(
+        with(&[]),
+        ExitCode::from(EXIT_FINDINGS),
+        "error finding, default --fail-on error"
+    );
+    assert_eq!(with(&["--fail-on", "never"]), ExitCode::from(EXIT_OK));
+    assert_eq!(with(&["--format", "sarif"]), ExitCode::from(EXIT_FINDINGS));
+    // The clean fixture passes even at --fail-on info.
+    let clean = fixture(rule, "clean").join("compose.yaml");
+    let clean_facts = fixture(rule, "clean").join("host-facts.json");
+    assert_eq!(
+        run_cli(&[
+            clean.to_str().unwrap(),
+            "--rootless",
+            "--host-facts",
+            clean_facts.to_str().unwrap(),
+            "--select",
+            "RL001",
+            "--fail-on",
+            "info"
+        ]),
+        ExitCode::from(EXIT_OK)
+    );
+    // A warning-only finding fails at --fail-on warning, not at the default.
+    let pr = transship_check::find_rule("PR002").unwrap();
+    let pc = fixture(pr, "trigger").join("compose.yaml");
+    let pc = pc.to_str().unwrap();
+    assert_eq!(
+        run_cli(&[pc, "--host-facts", "none", "--select", "PR002"]),
+        ExitCode::from(EXIT_OK)
+    );
+    assert_eq!(
+        run_cli(&[
+            pc,
+            "--host-facts",
+            "none",
+            "--select",
+            "PR002",
+            "--fail-on",
+            "warning"
+        ]),
+        ExitCode::from(EXIT_FINDINGS)
+    );
+}
+
+#[test]
+fn bad_input_is_exit_2_not_a_panic() {
+    assert_eq!(run_cli(&["--explain", "XX999"]), ExitCode::from(EXIT_ERROR));
+    assert_eq!(run_cli(&["--explain", "rl001"]), ExitCode::from(EXIT_OK));
+    assert_eq!(
+        run_cli(&["/nonexistent/compose.yaml"]),
+        ExitCode::from(EXIT_ERROR)
+    );
+    let rule = transship_check::find_rule("RL001").unwrap();
+    let c = fixture(rule, "trigger").join("compose.yaml");
+    let c = c.to_str().unwrap();
+    assert_eq!(
+        run_cli(&[c, "--host-facts", "/nonexistent/facts.json"]),
+        ExitCode::from(EXIT_ERROR)
+    );
+    let bad = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(bad.path(), "{\"ip_unprivileged_port_start\": \"low\"}").unwrap();
+    assert_eq!(
+        run_cli(&[c, "--host-facts", bad.path().to_str().unwrap()]),
+        ExitCode::from(EXIT_ERROR)
+    );
+    assert_eq!(
+        run_cli(&[c, "--to", "nerdctl", "--host-facts", "none"]),
+        ExitCode::from(EXIT_ERROR)
+    );
+}
+
+#[test]
+fn dump_host_facts_round_trips_through_host_facts_file() {
+    let facts = host::gather(
+        &host::NoPodman,
+        &["/dev/null".to_owned()],
+        &["/".to_owned()],
+    );
+    // On Linux these are always readable.
+    assert!(facts.ip_unprivileged_port_start.is_some());
+    assert!(facts.user.is_some() && facts.cgroup.is_some());
+    assert!(facts.rlimits.nofile.is_some());
+    assert_eq!(
+        facts
+            .devices
+            .get("/dev/null")
+            .map(|d| (d.exists, d.kind.as_str(), d.mode)),
+        Some((true, "char", 0o666))
+    );
+    assert!(facts.paths.get("/").is_some_and(|p| p.kind == "dir"));
+    let back = HostFacts::from_json(&facts.to_json()).unwrap();
+    assert_eq!(back, facts);
+}
