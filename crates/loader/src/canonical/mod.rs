@@ -115,6 +115,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
                 // `x-*` names are services here (docker-compose runs them), unlike in
                 // the other top-level sections.
                 for (sk, sv) in read::map(&cx, v, "services")? {
+                    check_name(&cx, sk, "services")?;
                     let s = services::service(&mut cx, sk, sv)?;
                     all_services.push((sk.name.clone(), s));
                 }
@@ -130,6 +131,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             "volumes" => {
                 for (vk, vv) in read::map(&cx, v, "volumes")? {
                     if !read::is_ext(&vk.name) {
+                        check_name(&cx, vk, "volumes")?;
                         let vol = volumes::volume(&mut cx, vk, vv)?;
                         project.volumes.insert(vk.name.clone(), vol);
                     }
@@ -138,6 +140,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             "secrets" => {
                 for (sk, sv) in read::map(&cx, v, "secrets")? {
                     if !read::is_ext(&sk.name) {
+                        check_name(&cx, sk, "secrets")?;
                         let s = resources::secret(&mut cx, sk, sv)?;
                         project.secrets.insert(sk.name.clone(), s);
                     }
@@ -146,6 +149,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             "configs" => {
                 for (ck, cv) in read::map(&cx, v, "configs")? {
                     if !read::is_ext(&ck.name) {
+                        check_name(&cx, ck, "configs")?;
                         let c = resources::config(&mut cx, ck, cv)?;
                         project.configs.insert(ck.name.clone(), c);
                     }
@@ -184,6 +188,21 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
     project.files = cx.files;
     project.warnings = cx.warnings;
     Ok(project)
+}
+
+/// Service, volume, secret and config names must match `^[a-zA-Z0-9._-]+$` (the schema's
+/// pattern; docker-compose reports other names as additional properties).
+fn check_name(cx: &Cx<'_>, key: &crate::tree::Key, section: &str) -> R<()> {
+    let ok = !key.name.is_empty()
+        && key
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(read::unknown(cx, key, section))
+    }
 }
 
 /// Builds the map with each (large) `Service` moved a fixed number of times: inserting

@@ -28,6 +28,9 @@ pub(crate) fn service(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Service> {
     let mut label_file_node = None;
     for (k, v, p) in entries {
         let p = p.as_str();
+        if UNIQUE_ITEMS.contains(&k.name.as_str()) {
+            unique_items(cx, v, p)?;
+        }
         match k.name.as_str() {
             "annotations" => s.annotations = string_map(cx, v, p)?,
             "attach" => s.attach = opt_bool(cx, v, p)?,
@@ -135,6 +138,41 @@ pub(crate) fn service(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Service> {
         envfile::fold_label_files(cx, &mut s, v, &p)?;
     }
     Ok(s)
+}
+
+/// Service lists the Compose schema declares `uniqueItems`, as far as docker-compose 2.26.1
+/// enforces it.
+const UNIQUE_ITEMS: &[&str] = &[
+    "depends_on",
+    "device_cgroup_rules",
+    "external_links",
+    "extra_hosts",
+    "group_add",
+    "security_opt",
+    "volumes_from",
+];
+
+/// `services.web.security_opt array items[0,1] must be unique`, located at the repetition.
+fn unique_items(cx: &Cx<'_>, v: &Node, p: &str) -> R<()> {
+    let NodeValue::Seq(items) = &v.value else {
+        return Ok(());
+    };
+    for (j, item) in items.iter().enumerate() {
+        let Some(text) = scalar_text(item) else {
+            continue;
+        };
+        if let Some(i) = items[..j]
+            .iter()
+            .position(|prev| scalar_text(prev).as_deref() == Some(text.as_str()))
+        {
+            return Err(cx.err(
+                item.span,
+                p,
+                format!("{p} array items[{i},{j}] must be unique"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn opt_value(v: &Node) -> Option<Spanned<transship_ir::Value>> {
