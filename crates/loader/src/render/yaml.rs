@@ -119,8 +119,13 @@ pub(crate) fn string(s: &str) -> String {
 }
 
 /// Characters every style can carry (no control characters, no Unicode line breaks).
+/// yaml.v3's rule: printable ASCII and the BMP outside the controls, surrogates, BOM and
+/// U+FFFE/U+FFFF; characters beyond the BMP are escaped too. U+2028/U+2029 (line breaks in
+/// YAML 1.1) are treated as not printable as well.
 fn printable(c: char) -> bool {
-    !(c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
+    let u = u32::from(c);
+    ((0x20..=0x7e).contains(&u) || (0xa0..=0xfffd).contains(&u))
+        && !matches!(u, 0xfeff | 0x2028 | 0x2029)
 }
 
 /// Null, booleans (YAML 1.1 ones too) and numbers: text that must be quoted to stay a string.
@@ -277,17 +282,27 @@ fn double_quoted(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
+            '\0' => out.push_str("\\0"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
             '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{b}' => out.push_str("\\v"),
+            '\u{c}' => out.push_str("\\f"),
             '\r' => out.push_str("\\r"),
+            '\u{1b}' => out.push_str("\\e"),
             '\u{85}' => out.push_str("\\N"),
-            '\u{a0}' => out.push_str("\\_"),
             '\u{2028}' => out.push_str("\\L"),
             '\u{2029}' => out.push_str("\\P"),
-            c if c.is_control() || c == '\u{feff}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+            c if printable(c) => out.push(c),
+            c => {
+                let u = u32::from(c);
+                let _ = match u {
+                    0..=0xff => write!(out, "\\x{u:02X}"),
+                    0x100..=0xffff => write!(out, "\\u{u:04X}"),
+                    _ => write!(out, "\\U{u:08X}"),
+                };
             }
-            c => out.push(c),
         }
     }
     out.push('"');
