@@ -1,0 +1,105 @@
+//! Benchmark (not a test): a synthetic Compose file of 2,000 services (about 812 KB) and
+//! one of 20,000, loaded (a) as a bare saphyr-parser event stream, (b) through `load_tree`
+//! (parse with spans, anchors, interpolation, merge), (c) through the full
+//! `transship_loader::load` (plus canonicalization and validation). Prints wall time (best
+//! of a few runs) and peak heap (a counting global allocator). Goal: full load ≤ 1.2× bare
+//! parse and ≤ 30 MiB at 2,000 services, linear up to 20,000. Run:
+//! `cargo bench -p transship-loader --features bench --bench load`.
+#![allow(clippy::print_stdout, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use peakmem_alloc::{INSTRUMENTED_SYSTEM, PeakMemAlloc, PeakMemAllocTrait};
+use saphyr_parser::Parser;
+use transship_loader::discovery::LoadOptions;
+
+#[global_allocator]
+static GLOBAL: &PeakMemAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
+
+/// The shared synthetic project (`transship_loader::synthetic`, feature `bench`), also
+/// used by the end-to-end conversion benchmark (`crates/cli/benches/convert.rs`).
+fn generate(services: usize) -> String {
+    transship_loader::synthetic::compose_file(services)
+}
+
+struct Figure {
+    time: Duration,
+    peak: usize,
+}
+
+fn measure(runs: usize, mut f: impl FnMut()) -> Figure {
+    let mut best = Duration::MAX;
+    let mut peak = 0;
+    for _ in 0..runs {
+        GLOBAL.reset_peak_memory();
+        let before = GLOBAL.get_peak_memory();
+        let t = Instant::now();
+        f();
+        best = best.min(t.elapsed());
+        peak = peak.max(GLOBAL.get_peak_memory().saturating_sub(before));
+    }
+    Figure { time: best, peak }
+}
+
+fn mib(b: usize) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let v = b as f64 / (1024.0 * 1024.0);
+    v
+}
+
+fn run(services: usize, runs: usize) {
+    let text = generate(services);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, &text).unwrap();
+    let opts = LoadOptions {
+        files: vec![path.clone()],
+        cwd: dir.path().to_path_buf(),
+        environment: BTreeMap::from([("TAG".to_owned(), "2.0".to_owned())]),
+        ..LoadOptions::default()
+    };
+    let bare = measure(runs, || {
+        let bytes = std::fs::read_to_string(Path::new(&path)).unwrap();
+        let mut events = 0usize;
+        for ev in Parser::new_from_str(&bytes) {
+            ev.unwrap();
+            events += 1;
+        }
+        std::hint::black_box(events);
+    });
+    let tree = measure(runs, || {
+        let loaded = transship_loader::pipeline::load_tree(&opts).unwrap();
+        std::hint::black_box(loaded);
+    });
+    let full = measure(runs, || match transship_loader::load(&opts) {
+        Ok(p) => {
+            std::hint::black_box(p);
+        }
+        Err(e) => panic!("full load failed: {e}"),
+    });
+    println!(
+        "{services:>6} services, {:>7.1} KB: bare parse {:>8.1?} {:>6.1} MiB | load_tree {:>8.1?} {:>6.1} MiB ({:.2}x) | full load {:>8.1?} {:>6.1} MiB ({:.2}x)",
+        text.len() as f64 / 1000.0,
+        bare.time,
+        mib(bare.peak),
+        tree.time,
+        mib(tree.peak),
+        tree.time.as_secs_f64() / bare.time.as_secs_f64(),
+        full.time,
+        mib(full.peak),
+        full.time.as_secs_f64() / bare.time.as_secs_f64(),
+    );
+}
+
+fn main() {
+    // `cargo test --benches` runs bench targets with `--bench` absent: keep that quick.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    if quick {
+        run(50, 1);
+        return;
+    }
+    run(2_000, 5);
+    run(20_000, 2);
+}
