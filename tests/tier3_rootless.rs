@@ -41,7 +41,7 @@ const IMAGE: &str = "localhost/transship-busybox:1";
 /// The rules exercised here (each has `fixtures/check/oracle/<CODE>-{trigger,clean}`).
 const CODES: &[&str] = &[
     "RL001", "RL003", "RL004", "RL006", "RL007", "RL009", "RL010", "RL011", "RL013", "RL014",
-    "RL019", "RL022", "RL025", "RL026",
+    "RL018", "RL019", "RL022", "RL025", "RL026",
 ];
 
 struct Rootless {
@@ -345,7 +345,9 @@ fn run_case(rl: &Rootless, code: &str, kind: &str) -> Result<CaseResult, String>
         .collect();
     // Facts were gathered live: nothing may be left to chance.
     if let Some(f) = findings.iter().find(|f| f["conditional"] != false) {
-        return Err(format!("{case}: conditional finding with live host facts: {f}"));
+        return Err(format!(
+            "{case}: conditional finding with live host facts: {f}"
+        ));
     }
     let predicted = if findings.is_empty() {
         Outcome::Works
@@ -392,15 +394,29 @@ fn run_case(rl: &Rootless, code: &str, kind: &str) -> Result<CaseResult, String>
     let argv = sdexec::exec_start_argv(text, name).map_err(|e| format!("{case}: {e}"))?;
     let cname = format!("ts-check-{case}-{}", std::process::id());
     rl.containers.borrow_mut().push(cname.clone());
-    let args = adapt_run_argv(&argv, &cname);
+    let mut args = adapt_run_argv(&argv, &cname);
+    // RL018 is about healthchecks, observable only on a running container: run it detached
+    // and read the health status after the check had time to pass several times.
+    let detached = code == "RL018";
+    if detached {
+        args.insert(1, "-d".into());
+    }
     let run = support::run_with_timeout(rl.podman().args(&args), 120);
-    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    let mut stderr = String::from_utf8_lossy(&run.stderr).into_owned();
     let ignored = stderr.contains("Resource limits are not supported and ignored");
-    let observed = if run.status.success() && !ignored {
-        Outcome::Works
-    } else {
-        Outcome::Breaks
-    };
+    let mut ok = run.status.success() && !ignored;
+    if detached && ok {
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        let health = support::run_with_timeout(
+            rl.podman()
+                .args(["inspect", &cname, "--format", "{{.State.Health.Status}}"]),
+            60,
+        );
+        let status = String::from_utf8_lossy(&health.stdout).trim().to_owned();
+        stderr = format!("health status: {status:?}");
+        ok = health.status.success() && (status == "healthy" || status.is_empty());
+    }
+    let observed = if ok { Outcome::Works } else { Outcome::Breaks };
     let _ = support::run_with_timeout(
         rl.podman()
             .args(["rm", "-f", "-t", "0", "--ignore", &cname]),
