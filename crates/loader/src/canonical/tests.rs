@@ -389,6 +389,107 @@ fn reset_tags_left_by_the_merge_mean_absent() {
 }
 
 #[test]
+fn healthcheck_forms() {
+    let p = load(
+        "services:\n  a:\n    image: x\n    healthcheck: {test: [\"CMD\", \"curl\", \"-f\", \"http://x\"], start_period: 15s, start_interval: 5s}\n  b:\n    image: x\n    healthcheck: {test: [\"NONE\"]}\n  c:\n    image: x\n    healthcheck: {disable: true}\n  d:\n    image: x\n    healthcheck: {test: [\"CMD-SHELL\", \"pg_isready\"]}\n",
+    );
+    let h = |n: &str| svc(&p, n).healthcheck.as_ref().unwrap().value.clone();
+    assert_eq!(
+        h("a").test.unwrap().value,
+        HealthTest::Cmd(vec!["curl".into(), "-f".into(), "http://x".into()])
+    );
+    assert_eq!(h("a").start_period.unwrap().value, Duration::from_secs(15));
+    assert_eq!(h("a").start_interval.unwrap().value, Duration::from_secs(5));
+    assert_eq!(h("b").test.unwrap().value, HealthTest::None);
+    assert!(h("b").disable.unwrap().value, "NONE disables");
+    assert!(h("c").test.is_none());
+    assert!(h("c").disable.unwrap().value);
+    assert_eq!(
+        h("d").test.unwrap().value,
+        HealthTest::CmdShell("pg_isready".into())
+    );
+}
+
+#[test]
+fn build_forms() {
+    let p = load(
+        "services:\n  a:\n    build: ./app\n  b:\n    build:\n      context: https://github.com/x/y.git#main\n      dockerfile: docker/Dockerfile\n      args: [A=1, B]\n      secrets: [npm]\n  c:\n    build: {dockerfile_inline: \"FROM scratch\"}\nsecrets:\n  npm: {file: ./npmrc}\n",
+    );
+    let b = |n: &str| svc(&p, n).build.as_ref().unwrap().value.clone();
+    assert_eq!(b("a").context.value, "/proj/app");
+    assert_eq!(b("b").context.value, "https://github.com/x/y.git#main");
+    assert_eq!(
+        b("b").dockerfile.unwrap().value,
+        "docker/Dockerfile",
+        "relative to the context"
+    );
+    assert_eq!(b("b").args["A"].value.as_deref(), Some("1"));
+    assert_eq!(b("b").args["B"].value, None, "unset bare arg");
+    assert_eq!(
+        b("b").secrets[0].value.target,
+        None,
+        "build secrets keep their target"
+    );
+    assert_eq!(
+        b("c").context.value,
+        "/proj",
+        "default context is the project directory"
+    );
+    assert!(b("c").context.span.is_synthetic());
+}
+
+#[test]
+fn deploy_and_gpus() {
+    let p = load(
+        "services:\n  a:\n    image: x\n    gpus: all\n    deploy:\n      replicas: \"2\"\n      resources:\n        limits: {cpus: \"0.5\", memory: 50M, pids: 10}\n        reservations:\n          devices: [{capabilities: [gpu], count: all, driver: nvidia}]\n      restart_policy: {condition: on-failure, delay: 5s, max_attempts: 3, window: 2m}\n      update_config: {parallelism: 2, delay: 10s, order: start-first}\n      placement: {constraints: [node.role==manager], preferences: [{spread: node.labels.az}]}\n",
+    );
+    let s = svc(&p, "a");
+    assert_eq!(s.gpus[0].value.count, Some(-1));
+    let d = &s.deploy.as_ref().unwrap().value;
+    assert_eq!(d.replicas.as_ref().unwrap().value, 2);
+    let r = &d.resources.as_ref().unwrap().value;
+    let l = &r.limits.as_ref().unwrap().value;
+    assert_eq!(l.cpus.as_ref().unwrap().value, 0.5);
+    assert_eq!(l.memory.as_ref().unwrap().value, ByteSize(50 << 20));
+    assert_eq!(l.pids.as_ref().unwrap().value, 10);
+    let dev = &r.reservations.as_ref().unwrap().value.devices[0].value;
+    assert_eq!(
+        (dev.count, dev.driver.as_deref()),
+        (Some(-1), Some("nvidia"))
+    );
+    let rp = &d.restart_policy.as_ref().unwrap().value;
+    assert_eq!(rp.window.as_ref().unwrap().value, Duration::from_secs(120));
+    assert_eq!(
+        d.placement.as_ref().unwrap().value.preferences[0].value,
+        "node.labels.az"
+    );
+}
+
+#[test]
+fn implied_dependencies_and_extensions() {
+    let p = load(
+        "services:\n  web:\n    image: x\n    links: [\"db:database\"]\n    volumes_from: [\"data:ro\"]\n    network_mode: \"service:vpn\"\n    x-team: core\n    depends_on:\n      db: {condition: service_healthy, x-why: schema}\n  db: {image: x}\n  data: {image: x}\n  vpn: {image: x}\nx-top: 1\nvolumes: {}\n",
+    );
+    let s = svc(&p, "web");
+    assert_eq!(
+        s.depends_on["db"].value.condition.value,
+        DependsCondition::ServiceHealthy,
+        "explicit entry kept"
+    );
+    assert!(s.depends_on["db"].value.extensions.contains_key("x-why"));
+    assert_eq!(s.depends_on["data"].value.restart, None);
+    assert!(s.depends_on["vpn"].value.restart.as_ref().unwrap().value);
+    assert_eq!(s.extensions["x-team"].value, Value::String("core".into()));
+    assert!(p.extensions.contains_key("x-top"));
+}
+
+#[test]
+fn x_names_under_services_are_services() {
+    let p = load("services:\n  x-job:\n    image: x\n");
+    assert!(p.services.contains_key("x-job"));
+}
+
+#[test]
 fn missing_required_env_file_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let e = load_str_in(
