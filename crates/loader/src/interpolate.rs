@@ -190,27 +190,25 @@ fn braced(
         }
         return Ok(());
     }
-    let (op, arg) = if let Some(arg) = rest.strip_prefix(':') {
-        let Some(op) = arg.as_bytes().first() else {
-            return Err(invalid());
-        };
-        ((b':', *op), &arg[1..])
-    } else {
-        ((0, rest.as_bytes()[0]), &rest[1..])
+    // The operator is ASCII: check it before slicing past it (the text may be any UTF-8).
+    let (colon, ops) = match rest.strip_prefix(':') {
+        Some(after) => (true, after),
+        None => (false, rest),
     };
-    if !matches!(op.1, b'-' | b'?' | b'+') {
-        return Err(invalid());
-    }
+    let op = match ops.as_bytes().first() {
+        Some(&c @ (b'-' | b'?' | b'+')) => c,
+        _ => return Err(invalid()),
+    };
+    let arg = &ops[1..];
     // Compose evaluates the argument before looking at the variable.
     let mut arg_value = String::new();
     subst(arg, lookup, &mut arg_value, unset, depth + 1)?;
     let value = lookup(name);
-    let colon = op.0 == b':';
     let present = match &value {
         Some(v) => !colon || !v.is_empty(),
         None => false,
     };
-    match op.1 {
+    match op {
         b'-' => out.push_str(if present {
             value.as_deref().unwrap_or_default()
         } else {
@@ -436,6 +434,20 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_after_a_name_is_invalid_not_a_panic() {
+        // Found by the fuzzer: `${TƓ}` sliced inside a multi-byte character.
+        for bad in ["${TƓ}", "${T:Ɠ}", "${T:}", "${Té-x}"] {
+            assert!(
+                matches!(
+                    interpolate_str(bad, &env),
+                    Err(InterpolationError::InvalidFormat { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn deep_nesting_is_bounded() {
         let s = format!("{}x{}", "${A:-".repeat(10_000), "}".repeat(10_000));
         assert_eq!(interpolate_str(&s, &env), Err(InterpolationError::TooDeep));
@@ -489,7 +501,7 @@ mod tests {
         }
 
         #[test]
-        fn never_panics(s in "[a-z${}:?+\\-!]{0,40}") {
+        fn never_panics(s in "[a-z${}:?+\\-!éƓ]{0,40}") {
             let _ = interpolate_str(&s, &env);
         }
     }
