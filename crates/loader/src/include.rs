@@ -126,13 +126,18 @@ pub(crate) fn apply(
                 ));
             }
         }
+        // The included project reads its own `.env` (or the entry's env files), never the
+        // including project's COMPOSE_ENV_FILES.
+        let mut inc_env = env.clone();
+        inc_env.remove("COMPOSE_ENV_FILES");
+        inc_env.remove("COMPOSE_DISABLE_ENV_FILE");
         let opts = LoadOptions {
             files: files.clone(),
             project_name: None,
             project_directory: Some(inc_dir.clone()),
             env_files: env_files.iter().map(PathBuf::from).collect(),
             profiles: Vec::new(),
-            environment: env.clone(),
+            environment: inc_env,
             cwd: project_dir.to_path_buf(),
             limits: Some(ctx.limits),
         };

@@ -188,9 +188,88 @@ fn empty_and_non_mapping_files_like_compose() {
     assert_eq!(e.file.as_deref(), Some(d.join("compose.yaml").as_path()));
     write(d, "compose.yaml", "services:\n  a:\n    image: x\n---\n");
     let e = load_tree(&opts(d)).unwrap_err();
-    assert!(e.message.starts_with("Top-level object must be a mapping"), "{e}");
+    assert!(
+        e.message.starts_with("Top-level object must be a mapping"),
+        "{e}"
+    );
     write(d, "compose.yaml", "- a\n");
     let e = load_tree(&opts(d)).unwrap_err();
-    assert!(e.message.starts_with("Top-level object must be a mapping"), "{e}");
+    assert!(
+        e.message.starts_with("Top-level object must be a mapping"),
+        "{e}"
+    );
     assert_eq!((e.line, e.column), (1, 1));
+}
+
+#[test]
+fn include_cycles_and_long_form() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(
+        d,
+        "a/compose.yaml",
+        "include:\n  - ../compose.yaml\nservices:\n  a:\n    image: a\n",
+    );
+    write(
+        d,
+        "compose.yaml",
+        "include:\n  - a/compose.yaml\nservices:\n  top:\n    image: t\n",
+    );
+    let e = load_tree(&opts(d)).unwrap_err();
+    assert!(e.message.contains("include cycle"), "{e}");
+    assert_eq!(e.file.as_deref(), Some(d.join("a/compose.yaml").as_path()));
+    assert_eq!((e.line, e.column), (2, 5));
+
+    // Long form: several files merged, a project directory and env files of its own;
+    // the including project's environment wins over the included env file.
+    write(
+        d,
+        "lib/one.yaml",
+        "services:\n  s:\n    image: \"s:${V}\"\n    labels: [\"w=${W}\"]\n",
+    );
+    write(d, "lib/two.yaml", "services:\n  s:\n    command: run\n");
+    write(d, "lib/inc.env", "V=fromfile\nW=fromfile\n");
+    write(
+        d,
+        "compose.yaml",
+        "include:\n  - path: [lib/one.yaml, lib/two.yaml]\n    project_directory: lib\n    env_file: lib/inc.env\nservices:\n  top:\n    image: t\n",
+    );
+    let mut o = opts(d);
+    o.environment.insert("W".into(), "process".into());
+    let l = load_tree(&o).unwrap();
+    assert_eq!(
+        to_json(&l.tree)["services"]["s"],
+        json!({"image": "s:fromfile", "labels": ["w=process"], "command": "run"})
+    );
+    assert!(l.files.iter().any(|f| f.path == d.join("lib/two.yaml")));
+}
+
+#[test]
+fn project_name_and_env_file_options() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(
+        d,
+        "compose.yaml",
+        "services:\n  s:\n    image: \"i:${A}\"\n",
+    );
+    write(d, "x.env", "A=x\n");
+    write(d, "y.env", "A=y\n");
+    let mut o = opts(d);
+    o.project_name = Some("My.App".into());
+    let e = load_tree(&o).unwrap_err();
+    assert!(
+        e.message.starts_with("invalid project name \"My.App\""),
+        "{e}"
+    );
+    o.project_name = Some("ok".into());
+    o.environment
+        .insert("COMPOSE_ENV_FILES".into(), "x.env,y.env".into());
+    let l = load_tree(&o).unwrap();
+    assert_eq!(l.project_name.value, "ok");
+    assert_eq!(to_json(&l.tree)["services"]["s"]["image"], json!("i:y"));
+    o.env_files = vec!["x.env".into()];
+    let l = load_tree(&o).unwrap();
+    assert_eq!(to_json(&l.tree)["services"]["s"]["image"], json!("i:x"));
+    assert_eq!(l.environment["COMPOSE_PROJECT_NAME"], "ok");
 }
