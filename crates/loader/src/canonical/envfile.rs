@@ -70,18 +70,25 @@ fn env_file_list(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<EnvFile>>>
 /// Reads the files in order; returns `KEY -> value` with the span of the line in its file.
 fn read_files(
     cx: &mut Cx<'_>,
-    files: &[Spanned<EnvFile>],
+    files: &mut Vec<Spanned<EnvFile>>,
     p: &str,
     kind: SourceKind,
 ) -> R<BTreeMap<String, Spanned<Option<String>>>> {
     let mut out: BTreeMap<String, Spanned<Option<String>>> = BTreeMap::new();
-    for f in files {
+    let what_file = if kind == SourceKind::LabelFile {
+        "label file"
+    } else {
+        "env file"
+    };
+    // Only the files that were read stay listed (a missing optional file is skipped).
+    let mut read = Vec::with_capacity(files.len());
+    for f in std::mem::take(files) {
         let text = match std::fs::read_to_string(&f.value.path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !f.value.required => continue,
             Err(e) => {
                 let what = if e.kind() == std::io::ErrorKind::NotFound {
-                    format!("env file {} not found: {e}", f.value.path.display())
+                    format!("{what_file} {} not found: {e}", f.value.path.display())
                 } else {
                     format!("cannot read {}: {e}", f.value.path.display())
                 };
@@ -108,13 +115,15 @@ fn read_files(
             };
             out.insert(e.key, Spanned::new(value, Span::new(id, e.line, e.column)));
         }
+        read.push(f);
     }
+    *files = read;
     Ok(out)
 }
 
 pub(crate) fn fold_env_files(cx: &mut Cx<'_>, s: &mut Service, v: &Node, p: &str) -> R<()> {
-    let files = env_file_list(cx, v, p)?;
-    let mut env = read_files(cx, &files, p, SourceKind::EnvFile)?;
+    let mut files = env_file_list(cx, v, p)?;
+    let mut env = read_files(cx, &mut files, p, SourceKind::EnvFile)?;
     // `environment:` wins over the files, a bare `KEY` included: it takes the project
     // environment's value, or stays unset (docker-compose 2.26.1 prints `null`).
     env.extend(std::mem::take(&mut s.environment));
@@ -140,7 +149,7 @@ pub(crate) fn fold_label_files(cx: &mut Cx<'_>, s: &mut Service, v: &Node, p: &s
         NodeValue::Null => Vec::new(),
         _ => return Err(cx.err(v.span, p, format!("{p} must be a string or a list"))),
     };
-    let files: Vec<Spanned<EnvFile>> = paths
+    let mut files: Vec<Spanned<EnvFile>> = paths
         .iter()
         .map(|s| {
             Spanned::new(
@@ -153,7 +162,7 @@ pub(crate) fn fold_label_files(cx: &mut Cx<'_>, s: &mut Service, v: &Node, p: &s
             )
         })
         .collect();
-    let labels = read_files(cx, &files, p, SourceKind::LabelFile)?;
+    let labels = read_files(cx, &mut files, p, SourceKind::LabelFile)?;
     let mut merged: BTreeMap<String, Spanned<String>> = labels
         .into_iter()
         .map(|(k, v)| (k, v.map(Option::unwrap_or_default)))

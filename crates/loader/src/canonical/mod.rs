@@ -18,7 +18,7 @@ pub mod units;
 mod volumes;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use transship_ir::{
     Network, Project, Service, ServiceNetwork, SourceFile, Span, Spanned, VolumeType,
@@ -367,11 +367,6 @@ pub fn prune_unused(project: &mut Project) {
     project.volumes.retain(|k, _| vols.contains(k));
     project.secrets.retain(|k, _| secrets.contains(k));
     project.configs.retain(|k, _| configs.contains(k));
-}
-
-/// Absolute `p` against `base` (for callers outside the canonical stage).
-pub fn absolute(base: &Path, p: &str) -> PathBuf {
-    read::clean(&base.join(p))
 }
 
 #[cfg(test)]
