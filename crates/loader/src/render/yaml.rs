@@ -36,10 +36,22 @@ fn indent(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
 }
 
+/// YAML allows at most 1024 characters for an implicit key; longer keys are written in the
+/// explicit form (`? key` / `: value`).
+const MAX_IMPLICIT_KEY: usize = 1000;
+
 fn write_map(out: &mut String, map: &Map<String, Value>, level: usize) {
     for (k, v) in map {
+        let key = string(k);
         indent(out, level);
-        out.push_str(&string(k));
+        if key.chars().count() > MAX_IMPLICIT_KEY {
+            out.push_str("? ");
+            out.push_str(&key);
+            out.push('\n');
+            indent(out, level);
+        } else {
+            out.push_str(&key);
+        }
         out.push(':');
         write_after_key(out, v, level);
     }
@@ -459,6 +471,19 @@ services:
             assert_eq!(text, format!("{s}\n"));
             assert_eq!(parse_back(&text), Value::String(s.to_owned()), "{text}");
         }
+    }
+
+    #[test]
+    fn long_keys_use_the_explicit_form() {
+        let long = "k".repeat(1500);
+        let v = json!({
+            "labels": {&long: "v", "short": "s"},
+            "nested": {&long: {"a": [1, {&long: null}]}},
+            "list": [{&long: "x"}]
+        });
+        let text = emit(&v);
+        assert!(text.contains(&format!("  ? {long}\n  : v\n")), "{text}");
+        assert_eq!(parse_back(&text), v);
     }
 
     #[test]
