@@ -63,12 +63,14 @@ fn resolve(
     let key_path = format!("services.{name}");
     let Some(service) = tree.get("services").and_then(|s| s.get(name)) else {
         let span = tree.get("services").map_or(tree.span, |s| s.span);
+        // Compose's wording: the extending service, its file, then the missing one.
+        let extender = stack.last().map_or(name, |(_, n)| n.as_str());
         return Err(locate(
             &ctx.files,
             span,
             &key_path,
             format!(
-                "cannot extend service {name:?}: no such service in {}",
+                "cannot extend service {extender:?} in {}: service {name:?} not found",
                 path.display()
             ),
         ));

@@ -218,7 +218,9 @@ fn import_resources(
                         item.span,
                         &format!("{}.{}", section_key.name, k.name),
                         format!(
-                            "imported compose file {} defines conflicting {kind} {}",
+                            "{}.{} conflicts with imported resource: {} defines another {kind} {}",
+                            section_key.name,
+                            k.name,
                             file.display(),
                             k.name
                         ),

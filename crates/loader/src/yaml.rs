@@ -175,6 +175,13 @@ impl Builder<'_> {
                 "nesting is too deep: flow collections nested more than 255 levels",
             );
         }
+        if e.info() == "while parsing node, found unknown anchor" {
+            return self.err(
+                span,
+                "invalid YAML: alias to an unknown anchor (anchors must be defined earlier in \
+                 the same document)",
+            );
+        }
         self.err(span, format!("invalid YAML: {}", e.info()))
     }
 
@@ -369,12 +376,13 @@ impl Builder<'_> {
                             } else {
                                 format!("Non-string key in {path}: {repr}")
                             };
+                            // The message already names the path, as Compose's does.
                             return Err(locate_in(
                                 self.path,
                                 self.text,
                                 span.line,
                                 span.column,
-                                &path,
+                                "",
                                 message,
                             ));
                         }

@@ -145,7 +145,7 @@ fn include_loads_its_own_project() {
         "include:\n  - sub/compose.yaml\nservices:\n  db:\n    image: other\n",
     );
     let e = load_tree(&opts(d)).unwrap_err();
-    assert!(e.message.contains("conflicting service db"), "{e}");
+    assert!(e.message.contains("conflicts with imported resource"), "{e}");
 }
 
 #[test]
