@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use serde_json::{Value as Json, json};
+use serde::Serialize;
 use transship_ir::Project;
 use transship_loader::LoadOptions;
 use transship_quadlet::{PodmanVersion, QuadletTranslator};
@@ -201,10 +201,8 @@ fn finish(
         }
         ReportFormat::Json => {
             let doc = json_document(args, project, ctx, output, written.as_deref());
-            let text = format!(
-                "{}\n",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            );
+            let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            text.push('\n');
             if args.output.is_some() {
                 if !out(&text) {
                     return ExitCode::from(EXIT_ERROR);
@@ -260,64 +258,98 @@ pub fn render_written(dir: &Path, written: &[Written]) -> String {
     s
 }
 
+/// One generated file in the `--report json` document.
+#[derive(Debug, Serialize)]
+pub struct FileJson {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written_to: Option<String>,
+    pub mode: String,
+    pub secret: bool,
+    pub action: &'static str,
+}
+
+/// A loader warning in the `--report json` document.
+#[derive(Debug, Serialize)]
+pub struct WarningJson<'a> {
+    pub file: Option<&'a str>,
+    pub line: u32,
+    pub column: u32,
+    pub message: &'a str,
+}
+
+/// The `--report json` document (see docs/user-guide.md, "Converting").
+#[derive(Debug, Serialize)]
+pub struct ConvertReport<'a> {
+    pub project: &'a str,
+    pub target: &'a str,
+    pub podman_version: String,
+    pub rootless: bool,
+    pub pod: bool,
+    pub summary: report::CountsJson,
+    pub warnings: Vec<WarningJson<'a>>,
+    pub files: Vec<FileJson>,
+    pub entries: Vec<report::EntryJson<'a>>,
+}
+
 /// The `--report json` document.
-pub fn json_document(
+pub fn json_document<'a>(
     args: &ConvertArgs,
-    project: &Project,
-    ctx: &ReportContext,
-    output: &Output,
+    project: &'a Project,
+    ctx: &'a ReportContext,
+    output: &'a Output,
     written: Option<&[Written]>,
-) -> Json {
+) -> ConvertReport<'a> {
     let ledger = report::ledger_json(&output.ledger, ctx);
-    let files: Vec<Json> = match written {
+    let files: Vec<FileJson> = match written {
         Some(w) => w
             .iter()
-            .map(|w| {
-                json!({
-                    "path": w.rel.display().to_string(),
-                    "written_to": w.path.display().to_string(),
-                    "mode": format!("{:04o}", w.mode),
-                    "secret": w.secret,
-                    "action": w.action.label(),
-                })
+            .map(|w| FileJson {
+                path: w.rel.display().to_string(),
+                written_to: Some(w.path.display().to_string()),
+                mode: format!("{:04o}", w.mode),
+                secret: w.secret,
+                action: w.action.label(),
             })
             .collect(),
         None => output
             .artifacts
             .iter()
-            .map(|a| {
-                json!({
-                    "path": a.path.display().to_string(),
-                    "mode": format!("{:04o}", write::mode_of(a)),
-                    "secret": a.secret,
-                    "action": "printed",
-                })
+            .map(|a| FileJson {
+                path: a.path.display().to_string(),
+                written_to: None,
+                mode: format!("{:04o}", write::mode_of(a)),
+                secret: a.secret,
+                action: "printed",
             })
             .collect(),
     };
-    let warnings: Vec<Json> = project
+    let warnings = project
         .warnings
         .iter()
-        .map(|w| {
-            json!({
-                "file": ctx.files.get(w.span.file.0 as usize),
-                "line": w.span.line,
-                "column": w.span.column,
-                "message": w.value,
-            })
+        .map(|w| WarningJson {
+            file: ctx.files.get(w.span.file.0 as usize).map(String::as_str),
+            line: w.span.line,
+            column: w.span.column,
+            message: &w.value,
         })
         .collect();
-    json!({
-        "project": project.name.value,
-        "target": ledger["target"],
-        "podman_version": args.podman_version.clone().unwrap_or_else(|| PodmanVersion::DEFAULT.to_string()),
-        "rootless": args.user,
-        "pod": args.pod,
-        "summary": ledger["summary"],
-        "warnings": warnings,
-        "files": files,
-        "entries": ledger["entries"],
-    })
+    ConvertReport {
+        project: &project.name.value,
+        target: ledger.target,
+        podman_version: args
+            .podman_version
+            .as_deref()
+            .and_then(|v| v.parse::<PodmanVersion>().ok())
+            .unwrap_or(PodmanVersion::DEFAULT)
+            .to_string(),
+        rootless: args.user,
+        pod: args.pod,
+        summary: ledger.summary,
+        warnings,
+        files,
+        entries: ledger.entries,
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde_json::{Value as Json, json};
+use serde::Serialize;
 use transship_ir::{Project, Span};
 use transship_translate::{Ledger, LedgerEntry, Outcome};
 
@@ -109,11 +109,7 @@ impl ReportContext {
             }
             let name = match best {
                 Some(n) => n.to_owned(),
-                None => rest
-                    .split(['.', '['])
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned(),
+                None => rest.split(['.', '[']).next().unwrap_or_default().to_owned(),
             };
             if !name.is_empty() {
                 return (singular, name);
@@ -276,41 +272,76 @@ fn one_line(s: &str) -> String {
     out
 }
 
-/// The whole ledger as JSON: `{target, summary, entries: [...]}`, entries in ledger order,
-/// every entry (translated ones too) with its group, location, outcome, reason and detail.
-pub fn ledger_json(ledger: &Ledger, ctx: &ReportContext) -> Json {
-    let total = Counts::of(&ledger.entries);
-    let entries: Vec<Json> = ledger
+/// The ledger as JSON (`serde::Serialize`, streamed, no intermediate tree):
+/// `{target, summary, entries: [...]}`, entries in ledger order, every entry (translated ones
+/// too) with its group, location, outcome, reason and detail.
+#[derive(Debug, Serialize)]
+pub struct LedgerJson<'a> {
+    pub target: &'a str,
+    pub summary: CountsJson,
+    pub entries: Vec<EntryJson<'a>>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct CountsJson {
+    pub total: usize,
+    pub translated: usize,
+    pub approximated: usize,
+    pub unsupported: usize,
+}
+
+impl From<Counts> for CountsJson {
+    fn from(c: Counts) -> Self {
+        Self {
+            total: c.total(),
+            translated: c.translated,
+            approximated: c.approximated,
+            unsupported: c.unsupported,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupJson {
+    pub kind: &'static str,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntryJson<'a> {
+    pub key_path: &'a str,
+    pub group: GroupJson,
+    pub file: Option<&'a str>,
+    pub line: u32,
+    pub column: u32,
+    pub outcome: &'static str,
+    pub reason: Option<&'a str>,
+    pub detail: Option<&'a str>,
+}
+
+pub fn ledger_json<'a>(ledger: &'a Ledger, ctx: &'a ReportContext) -> LedgerJson<'a> {
+    let entries = ledger
         .entries
         .iter()
         .map(|e| {
             let (kind, name) = ctx.group_of(&e.key_path);
-            json!({
-                "key_path": e.key_path,
-                "group": { "kind": kind, "name": name },
-                "file": ctx.files.get(e.span.file.0 as usize),
-                "line": e.span.line,
-                "column": e.span.column,
-                "outcome": e.outcome.label(),
-                "reason": e.outcome.reason(),
-                "detail": e.detail,
-            })
+            EntryJson {
+                key_path: &e.key_path,
+                group: GroupJson { kind, name },
+                file: ctx.files.get(e.span.file.0 as usize).map(String::as_str),
+                line: e.span.line,
+                column: e.span.column,
+                outcome: e.outcome.label(),
+                reason: e.outcome.reason(),
+                detail: e.detail.as_deref(),
+            }
         })
         .collect();
-    json!({
-        "target": ledger.target,
-        "summary": counts_json(total),
-        "entries": entries,
-    })
-}
-
-pub fn counts_json(c: Counts) -> Json {
-    json!({
-        "total": c.total(),
-        "translated": c.translated,
-        "approximated": c.approximated,
-        "unsupported": c.unsupported,
-    })
+    LedgerJson {
+        target: &ledger.target,
+        summary: Counts::of(&ledger.entries).into(),
+        entries,
+    }
 }
 
 #[cfg(test)]
@@ -485,7 +516,8 @@ project: 1 key: 1 translated
     #[test]
     fn json_has_every_entry_with_location_and_outcome() {
         let ctx = ReportContext::from_project(&project(), Some(Path::new("/srv/app")));
-        let j = ledger_json(&ledger(), &ctx);
+        let l = ledger();
+        let j = serde_json::to_value(ledger_json(&l, &ctx)).unwrap();
         assert_eq!(j["target"], "podman");
         assert_eq!(j["summary"]["total"], 6);
         assert_eq!(j["summary"]["approximated"], 1);
@@ -501,6 +533,6 @@ project: 1 key: 1 translated
         assert_eq!(restart["outcome"], "approximated");
         assert_eq!(restart["detail"], "Restart=on-failure");
         assert!(restart["reason"].as_str().unwrap().contains('\n'));
-        assert_eq!(entries[0]["reason"], Json::Null);
+        assert_eq!(entries[0]["reason"], serde_json::Value::Null);
     }
 }

@@ -1,0 +1,343 @@
+//! Tier 1: `migrate [FILE]... --to podman` end to end through the real binary (no tools
+//! needed): where files, reports and errors go, exit codes, writing rules.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const COMPOSE: &str = "\
+name: shop
+services:
+  web:
+    image: docker.io/library/nginx:1.27
+    ports: [\"8080:80\"]
+    domainname: example.com
+    secrets: [token]
+secrets:
+  token:
+    environment: SHOP_TOKEN
+";
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("compose.yaml"), COMPOSE).unwrap();
+    dir
+}
+
+fn migrate(cwd: &Path, args: &[&str]) -> Output {
+    support::run_with_timeout(
+        Command::new(support::migrate_bin())
+            .current_dir(cwd)
+            .env("SHOP_TOKEN", "very-secret-value")
+            .args(args),
+        60,
+    )
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn without_output_dir_files_go_to_stdout_and_the_report_to_stderr() {
+    let p = project();
+    let o = migrate(p.path(), &["compose.yaml", "--to", "podman"]);
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(out.contains("# ==> shop-web.container <=="), "{out}");
+    assert!(out.contains("PublishPort=8080:80"), "{out}");
+    assert!(
+        !out.contains("very-secret-value"),
+        "a secret value reached stdout:\n{out}"
+    );
+    assert!(
+        !err.contains("very-secret-value"),
+        "a secret value reached stderr"
+    );
+    // The ledger: grouped by service, with file:line for what was not translated.
+    assert!(err.contains("ledger for podman 5.4"), "{err}");
+    assert!(err.contains("service web (compose.yaml:3:3)"), "{err}");
+    assert!(
+        err.contains("compose.yaml:6:17: services.web.domainname: unsupported"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("services.web.image"),
+        "translated keys are only counted:\n{err}"
+    );
+}
+
+#[test]
+fn secret_bearing_files_are_withheld_on_stdout_and_written_0600() {
+    let p = project();
+    let o = migrate(p.path(), &["compose.yaml", "--to", "podman"]);
+    let out = text(&o.stdout);
+    let secret_files: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("# ==> ") && l.contains("secret) <=="))
+        .collect();
+    let o = migrate(
+        p.path(),
+        &[
+            "compose.yaml",
+            "--to",
+            "podman",
+            "-o",
+            "out",
+            "--report",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files = doc["files"].as_array().unwrap();
+    let secrets: Vec<&serde_json::Value> = files.iter().filter(|f| f["secret"] == true).collect();
+    assert_eq!(secrets.len(), secret_files.len(), "{out}\n{doc:#}");
+    for f in secrets {
+        assert_eq!(f["mode"], "0600");
+        let path = p.path().join("out").join(f["path"].as_str().unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", path.display());
+    }
+}
+
+#[test]
+fn json_report_goes_to_the_stream_the_files_do_not_use() {
+    let p = project();
+    // Files on stdout, JSON on stderr.
+    let o = migrate(
+        p.path(),
+        &["compose.yaml", "--to", "podman", "--report", "json"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).contains("# ==> shop-web.container <=="));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stderr).unwrap_or_else(|e| {
+        panic!(
+            "stderr is not one JSON document ({e}):\n{}",
+            text(&o.stderr)
+        )
+    });
+    assert_eq!(doc["project"], "shop");
+    assert_eq!(doc["podman_version"], "5.4");
+    assert!(doc["summary"]["unsupported"].as_u64().unwrap() >= 1);
+    let entries = doc["entries"].as_array().unwrap();
+    let dn = entries
+        .iter()
+        .find(|e| e["key_path"] == "services.web.domainname")
+        .unwrap();
+    assert_eq!(dn["outcome"], "unsupported");
+    assert_eq!(dn["line"], 6);
+    assert!(
+        entries.iter().any(|e| e["outcome"] == "translated"),
+        "translated entries are included"
+    );
+    assert!(
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["action"] == "printed")
+    );
+    // With -o: JSON on stdout, nothing on stderr.
+    let o = migrate(
+        p.path(),
+        &[
+            "compose.yaml",
+            "--to",
+            "podman",
+            "-o",
+            "out",
+            "--report",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stderr.is_empty(), "stderr: {}", text(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["action"] == "created")
+    );
+}
+
+#[test]
+fn output_dir_is_written_then_left_alone_then_protected() {
+    let p = project();
+    let o = migrate(
+        p.path(),
+        &["compose.yaml", "--to", "podman", "-o", "out/quadlets"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(o.stdout.is_empty(), "nothing on stdout with -o");
+    let unit = p.path().join("out/quadlets/shop-web.container");
+    assert!(
+        std::fs::read_to_string(&unit)
+            .unwrap()
+            .contains("PublishPort=8080:80")
+    );
+    assert!(text(&o.stderr).contains("created"), "{}", text(&o.stderr));
+
+    // Same input again: nothing changes.
+    let o = migrate(
+        p.path(),
+        &["compose.yaml", "--to", "podman", "-o", "out/quadlets"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stderr).contains("unchanged"), "{}", text(&o.stderr));
+
+    // A hand edit is protected: exit 2, the file named, nothing written.
+    std::fs::write(&unit, "# edited by hand\n").unwrap();
+    std::fs::write(p.path().join("out/quadlets/mine.txt"), "keep me").unwrap();
+    let o = migrate(
+        p.path(),
+        &["compose.yaml", "--to", "podman", "-o", "out/quadlets"],
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("shop-web.container") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&unit).unwrap(),
+        "# edited by hand\n"
+    );
+
+    // --force replaces it and leaves unrelated files alone.
+    let o = migrate(
+        p.path(),
+        &[
+            "compose.yaml",
+            "--to",
+            "podman",
+            "-o",
+            "out/quadlets",
+            "--force",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        std::fs::read_to_string(&unit)
+            .unwrap()
+            .contains("PublishPort=8080:80")
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.path().join("out/quadlets/mine.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn strict_exits_1_when_something_was_not_translated() {
+    let p = project();
+    let o = migrate(p.path(), &["compose.yaml", "--to", "podman", "--strict"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("# ==> shop-web.container <=="),
+        "files are still printed"
+    );
+    assert!(text(&o.stderr).contains("--strict"));
+    // A project that translates cleanly passes --strict.
+    let clean = tempfile::tempdir().unwrap();
+    std::fs::write(
+        clean.path().join("compose.yaml"),
+        "name: clean\nservices:\n  web:\n    image: docker.io/library/nginx:1.27\n",
+    )
+    .unwrap();
+    let o = migrate(
+        clean.path(),
+        &["compose.yaml", "--to", "podman", "--strict"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn load_errors_are_located_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: x\n    ports: [\"80a:80\"]\n",
+    )
+    .unwrap();
+    let o = migrate(dir.path(), &["compose.yaml", "--to", "podman"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("compose.yaml:4:"), "no file:line in {err}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn other_targets_and_bad_versions_exit_2() {
+    let p = project();
+    for t in ["systemd", "kube", "buildah", "nerdctl", "containerd"] {
+        let o = migrate(p.path(), &["compose.yaml", "--to", t]);
+        assert_eq!(o.status.code(), Some(2), "--to {t}");
+        assert!(
+            text(&o.stderr).contains("not implemented yet"),
+            "--to {t}: {}",
+            text(&o.stderr)
+        );
+    }
+    for v in ["4.3", "6.0", "five"] {
+        let o = migrate(
+            p.path(),
+            &["compose.yaml", "--to", "podman", "--podman-version", v],
+        );
+        assert_eq!(o.status.code(), Some(2), "--podman-version {v}");
+        assert!(
+            text(&o.stderr).contains("--podman-version"),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn podman_version_changes_the_keys_used() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "name: wd\nservices:\n  web:\n    image: docker.io/library/nginx:1.27\n    working_dir: /app\n",
+    )
+    .unwrap();
+    let new = text(&migrate(dir.path(), &["compose.yaml", "--to", "podman"]).stdout);
+    let old = text(
+        &migrate(
+            dir.path(),
+            &["compose.yaml", "--to", "podman", "--podman-version", "4.4"],
+        )
+        .stdout,
+    );
+    assert!(new.contains("WorkingDir=/app"), "{new}");
+    assert!(
+        !old.contains("WorkingDir="),
+        "4.4 has no WorkingDir=:\n{old}"
+    );
+    assert!(old.contains("--workdir"), "{old}");
+}
+
+#[test]
+fn dash_f_files_are_merged_after_positional_ones() {
+    let p = project();
+    std::fs::write(
+        p.path().join("override.yaml"),
+        "services:\n  web:\n    ports: !override [\"9090:80\"]\n",
+    )
+    .unwrap();
+    let o = migrate(
+        p.path(),
+        &["compose.yaml", "-f", "override.yaml", "--to", "podman"],
+    );
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        out.contains("PublishPort=9090:80") && !out.contains("8080:80"),
+        "{out}"
+    );
+}
