@@ -215,7 +215,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
             }
             None => {
                 eprintln!(
-                    "migrate check: no rule `{code}`; `migrate check --select XX --help` lists none, see docs/checks.md"
+                    "migrate check: no rule `{code}`; the rules are listed in docs/checks.md"
                 );
                 ExitCode::from(EXIT_ERROR)
             }

@@ -641,3 +641,27 @@ fn dump_host_facts_round_trips_through_host_facts_file() {
     let back = HostFacts::from_json(&facts.to_json()).unwrap();
     assert_eq!(back, facts);
 }
+
+#[test]
+fn require_digests_reports_tags_without_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  a:\n    image: localhost/redis:7.4.1\n  b:\n    image: localhost/redis:7.4.1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+    )
+    .unwrap();
+    let count = |extra: &[&str]| {
+        let args = args_for(dir.path(), &["PR002"], extra);
+        let project = load(&args.inputs, &args.project).unwrap();
+        let rep = check_project(&args, project).unwrap();
+        rep.findings
+            .iter()
+            .map(|f| f.key_path.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(count(&[]).is_empty());
+    assert_eq!(
+        count(&["--require-digests"]),
+        vec!["services.a.image".to_owned()]
+    );
+}
