@@ -541,7 +541,18 @@ fn index_key(ix: Indexer, n: &Node) -> String {
             NodeValue::String(s) => s.split_once('=').map_or(s.as_str(), |(k, _)| k).to_owned(),
             other => go_string(other).unwrap_or_default(),
         },
-        Indexer::Volume | Indexer::Device => match &n.value {
+        // A short volume is read like compose-go's `ParseVolume` (Windows drives, and a spec of
+        // one or two bytes is the target itself).
+        Indexer::Volume => match &n.value {
+            NodeValue::Map(_) => scalar(n.get("target")).unwrap_or_default(),
+            NodeValue::String(s) if s.len() <= 2 => s.clone(),
+            NodeValue::String(s) => {
+                let parts = crate::canonical::split_volume_spec(s);
+                parts.get(1).unwrap_or(&parts[0]).to_string()
+            }
+            _ => String::new(),
+        },
+        Indexer::Device => match &n.value {
             NodeValue::Map(_) => scalar(n.get("target")).unwrap_or_default(),
             NodeValue::String(s) => {
                 let parts: Vec<&str> = s.split(':').collect();
@@ -708,13 +719,25 @@ mod tests {
     #[test]
     fn ports_and_volumes_are_unique() {
         let v = m(
-            "services:\n  web:\n    ports: ['80:80', {target: 81, published: '81'}]\n    volumes: ['a:/data', '/x']\n",
-            "services:\n  web:\n    ports: ['80:80', {target: 81, published: '81', protocol: tcp}]\n    volumes: ['b:/data:ro']\n",
+            "services:\n  web:\n    ports: ['80:80', {target: 81, published: '81'}]\n    volumes: ['aa:/data', '/x']\n",
+            "services:\n  web:\n    ports: ['80:80', {target: 81, published: '81', protocol: tcp}]\n    volumes: ['bb:/data:ro']\n",
         );
         assert_eq!(
             v["services"]["web"]["ports"],
             json!(["80:80", {"target": 81, "published": "81", "protocol": "tcp"}])
         );
-        assert_eq!(v["services"]["web"]["volumes"], json!(["b:/data:ro", "/x"]));
+        assert_eq!(
+            v["services"]["web"]["volumes"],
+            json!(["bb:/data:ro", "/x"])
+        );
+        // `a:/data` is one field (a Windows drive) for compose-go: no clash with `/data`.
+        let v = m(
+            "services:\n  web:\n    volumes: ['a:/data', '/x']\n",
+            "services:\n  web:\n    volumes: ['b:/data:ro']\n",
+        );
+        assert_eq!(
+            v["services"]["web"]["volumes"],
+            json!(["a:/data", "/x", "b:/data:ro"])
+        );
     }
 }

@@ -29,6 +29,7 @@ use crate::tree::{Node, NodeValue};
 use read::{Cx, R};
 
 pub use ports::parse_short as parse_port_spec;
+pub use volumes::split_spec as split_volume_spec;
 
 /// What canonicalization takes: the output of the front stages plus the profile selection.
 #[derive(Debug, Clone)]

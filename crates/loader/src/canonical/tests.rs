@@ -203,10 +203,11 @@ fn implicit_default_network_and_pruning() {
 #[test]
 fn external_resources_keep_their_name() {
     let p = load(
-        "services:\n  a:\n    image: x\n    networks: [ext]\n    volumes: [v:/v]\nnetworks:\n  ext: {external: true}\nvolumes:\n  v: {external: true, name: real}\n",
+        // (`v:/v` would be a Windows-drive path for compose-go: the volume needs a longer name)
+        "services:\n  a:\n    image: x\n    networks: [ext]\n    volumes: [vol:/v]\nnetworks:\n  ext: {external: true}\nvolumes:\n  vol: {external: true, name: real}\n",
     );
     assert_eq!(p.networks["ext"].name.value, "ext");
-    assert_eq!(p.volumes["v"].name.value, "real");
+    assert_eq!(p.volumes["vol"].name.value, "real");
 }
 
 #[test]

@@ -32,11 +32,49 @@ pub(crate) fn service_volumes(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<S
 
 /// A source that names a host path rather than a volume.
 fn is_path(source: &str) -> bool {
-    source.starts_with('.') || source.starts_with('/') || source.starts_with('~')
+    source.starts_with('.')
+        || source.starts_with('/')
+        || source.starts_with('~')
+        || is_windows_path(source)
+}
+
+/// `c:/x` or `c:\x`: compose-go takes these as absolute (Windows) paths, kept as written.
+fn is_windows_path(source: &str) -> bool {
+    let b = source.as_bytes();
+    b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'/' | b'\\')
+}
+
+/// Splits a short volume spec on `:` like compose-go: a `:` right after a single letter that
+/// starts a field is a Windows drive (`c:/x`), not a separator, so `v:/data` is one field.
+pub fn split_spec(spec: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in spec.char_indices() {
+        if c == ':' {
+            let mut field = spec[start..i].chars();
+            let drive =
+                matches!((field.next(), field.next()), (Some(l), None) if l.is_alphabetic());
+            if !drive {
+                parts.push(&spec[start..i]);
+                start = i + 1;
+            }
+        }
+    }
+    parts.push(&spec[start..]);
+    parts
 }
 
 fn short(cx: &Cx<'_>, spec: &str, item: &Node, ip: &str) -> R<ServiceVolume> {
-    let parts: Vec<&str> = spec.split(':').collect();
+    // compose-go takes a spec of one or two bytes (`/x`) as a bare target, without the
+    // `volume: {}` options every other anonymous or named volume gets.
+    if (1..=2).contains(&spec.len()) {
+        return Ok(ServiceVolume {
+            kind: VolumeType::Volume,
+            target: spec.to_owned(),
+            ..ServiceVolume::default()
+        });
+    }
+    let parts: Vec<&str> = split_spec(spec);
     let (source, target, opts) = match parts.as_slice() {
         [t] => ("", *t, ""),
         [s, t] => (*s, *t, ""),
@@ -65,11 +103,13 @@ fn short(cx: &Cx<'_>, spec: &str, item: &Node, ip: &str) -> R<ServiceVolume> {
         vol.volume = Some(VolumeOptions::default());
     } else if is_path(source) {
         vol.kind = VolumeType::Bind;
-        vol.source = Some(
+        vol.source = Some(if is_windows_path(source) {
+            source.to_owned()
+        } else {
             cx.abs_path(item.span, source)
                 .to_string_lossy()
-                .into_owned(),
-        );
+                .into_owned()
+        });
         vol.bind = Some(BindOptions {
             create_host_path: Some(true),
             ..BindOptions::default()
