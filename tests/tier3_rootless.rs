@@ -355,6 +355,49 @@ fn run_case(rl: &Rootless, code: &str, kind: &str) -> Result<CaseResult, String>
         Outcome::Breaks
     };
 
+    // 1b. The review-elsewhere path: the same facts dumped as the rootless user and loaded
+    // from the file by another user (root here) give the same findings.
+    let dump = support::run_with_timeout(
+        rl.as_user(bin.to_str().unwrap())
+            .args(["check", "--dump-host-facts"])
+            .arg(&compose),
+        120,
+    );
+    if !dump.status.success() {
+        return Err(support::describe_failure(
+            &format!("--dump-host-facts {case}"),
+            &dump,
+        ));
+    }
+    let facts_file = dir.join("host-facts.json");
+    std::fs::write(&facts_file, &dump.stdout).map_err(|e| e.to_string())?;
+    let from_file = support::run_with_timeout(
+        Command::new(support::migrate_bin())
+            .args(["check", "--rootless", "--select", code, "--host-facts"])
+            .arg(&facts_file)
+            .args(["--format", "json", "--fail-on", "never"])
+            .arg(&compose)
+            .env("XDG_RUNTIME_DIR", rl.xdg()),
+        120,
+    );
+    let file_report: serde_json::Value = serde_json::from_slice(&from_file.stdout)
+        .map_err(|e| format!("{case}: --host-facts FILE: {e}"))?;
+    let keys = |r: &serde_json::Value| -> Vec<(String, String)> {
+        r["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| (f["key_path"].to_string(), f["host_fact"].to_string()))
+            .collect()
+    };
+    if keys(&file_report) != keys(&report) {
+        return Err(format!(
+            "{case}: findings differ between live facts and the dumped file:\n  live: {:?}\n  file: {:?}",
+            keys(&report),
+            keys(&file_report)
+        ));
+    }
+
     // 2. Translate and let quadlet generate the units.
     let qdir = dir.join("quadlets");
     let out = support::run_with_timeout(
