@@ -379,3 +379,56 @@ fn float32_fields_print_with_float32_precision() {
     assert_eq!(out["services"]["app"]["cpus"], json!(1.2345679));
     assert_eq!(out["services"]["app"]["cpu_percent"], json!(0.1));
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn escaped(s: &str) -> String {
+        s.replace('$', "$$")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any text in keys and values comes out with every `$` doubled and nothing else
+        /// changed (JSON), and the YAML document reads back to the same strings.
+        #[test]
+        fn arbitrary_text_survives_both_formats(
+            key in "[a-zA-Z0-9_.$-]{1,12}",
+            value in any::<String>(),
+            word in "\\PC{0,16}",
+        ) {
+            let mut s = service("app");
+            s.labels.insert(key.clone(), sp(value.clone()));
+            s.environment.insert(key.clone(), sp(Some(value.clone())));
+            s.command = Some(sp(vec![word.clone(), value.clone()]));
+            s.image = Some(sp(word.clone()));
+            let p = project(vec![s]);
+
+            let json = compose_json(&p);
+            let app = &json["services"]["app"];
+            prop_assert_eq!(&app["labels"][escaped(&key)], &json!(escaped(&value)));
+            prop_assert_eq!(&app["environment"][escaped(&key)], &json!(escaped(&value)));
+            prop_assert_eq!(&app["command"], &json!([escaped(&word), escaped(&value)]));
+
+            let text = compose_yaml(&p);
+            let docs = crate::yaml::parse(
+                &text,
+                FileId(0),
+                std::path::Path::new("out.yaml"),
+                &crate::yaml::Limits::default(),
+            );
+            let docs = match docs {
+                Ok(d) => d,
+                Err(e) => return Err(TestCaseError::fail(format!("{e}\n{text}"))),
+            };
+            let back = crate::yaml::to_json(&docs[0]);
+            let app = &back["services"]["app"];
+            prop_assert_eq!(&app["labels"][escaped(&key)], &json!(escaped(&value)));
+            prop_assert_eq!(&app["command"], &json!([escaped(&word), escaped(&value)]));
+            prop_assert_eq!(&app["image"], &json!(escaped(&word)));
+        }
+    }
+}
