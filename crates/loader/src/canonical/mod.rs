@@ -103,7 +103,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             ));
         }
     };
-    let mut all_services: Vec<(String, Service)> = Vec::new();
+    let mut all_services: BTreeMap<String, Service> = BTreeMap::new();
     for (k, v) in root {
         if read::take_ext(&mut project.extensions, k, v) {
             continue;
@@ -115,10 +115,17 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             "services" => {
                 // `x-*` names are services here (docker-compose runs them), unlike in
                 // the other top-level sections.
-                for (sk, sv) in read::map(&cx, v, "services")? {
+                let entries = read::map(&cx, v, "services")?;
+                for (sk, _) in entries {
                     check_name(&cx, sk, "services")?;
+                }
+                // In name order, so that each (large) `Service` is appended at the right
+                // edge of the map instead of shifting its neighbours inside the nodes.
+                let mut sorted: Vec<&(crate::tree::Key, Node)> = entries.iter().collect();
+                sorted.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+                for (sk, sv) in sorted {
                     let s = services::service(&mut cx, sk, sv)?;
-                    all_services.push((sk.name.clone(), s));
+                    all_services.insert(sk.name.clone(), s);
                 }
             }
             "networks" => {
@@ -183,7 +190,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
     }
 
     let active = active_profiles(&profiles, &environment);
-    project.services = apply_profiles(&cx, sorted_map(all_services), &active, &explicit)?;
+    project.services = apply_profiles(&cx, all_services, &active, &explicit)?;
     project.active_profiles = active;
     add_default_network(&mut project, tree.span);
     project.files = cx.files;
@@ -204,18 +211,6 @@ fn check_name(cx: &Cx<'_>, key: &crate::tree::Key, section: &str) -> R<()> {
     } else {
         Err(read::unknown(cx, key, section))
     }
-}
-
-/// Builds the map with each (large) `Service` moved a fixed number of times: inserting
-/// unsorted keys one by one would shift whole services inside the tree's nodes.
-fn sorted_map(entries: Vec<(String, Service)>) -> BTreeMap<String, Service> {
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by(|a, b| entries[*a].0.cmp(&entries[*b].0));
-    let mut slots: Vec<Option<(String, Service)>> = entries.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-        .collect()
 }
 
 /// Removes what a `!reset` tag left behind after the merge (a reset key is absent).
@@ -261,7 +256,7 @@ fn active_profiles(profiles: &[String], env: &BTreeMap<String, String>) -> Vec<S
 /// unknown service is an error unless it is `required: false`.
 fn apply_profiles(
     cx: &Cx<'_>,
-    all: BTreeMap<String, Service>,
+    mut all: BTreeMap<String, Service>,
     active: &[String],
     explicit: &[String],
 ) -> R<BTreeMap<String, Service>> {
@@ -308,10 +303,8 @@ fn apply_profiles(
             }
         }
     }
-    Ok(all
-        .into_iter()
-        .filter(|(k, _)| enabled.contains(k))
-        .collect())
+    all.retain(|k, _| enabled.contains(k));
+    Ok(all)
 }
 
 /// A service with neither `networks` nor `network_mode` joins `default`, which Compose
