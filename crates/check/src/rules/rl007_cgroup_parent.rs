@@ -15,7 +15,7 @@ pub const DOC: &str = r#"## What it checks
 `cgroup_parent:` on a service.
 
 ## Why it breaks
-A rootless user cannot create cgroups outside the subtree delegated to it (none at all on cgroup v1): `unable to apply cgroup configuration: mkdir /sys/fs/cgroup/cpuset/foo: permission denied`. The container does not start.
+A rootless user cannot create cgroups outside the subtree delegated to it (none at all on cgroup v1): `unable to apply cgroup configuration: mkdir /sys/fs/cgroup/cpuset/foo: permission denied`; a systemd slice as parent with the cgroupfs manager fails earlier with `systemd slice received as cgroup parent when using cgroupfs: invalid argument`. The container does not start.
 
 ## Example
 ```yaml
@@ -29,7 +29,7 @@ services:
 Remove `cgroup_parent`. With quadlets, place the unit in a slice of the user manager instead (`[Service] Slice=batch.slice` in the `.container` file). A mechanical patch removes the line.
 
 ## References
-- Catalogue row A.11 (verified on Podman 4.3.1, cgroup v1).
+- Catalogue row A.11 (verified on Podman 4.3.1, cgroup v1); the slice error is seen by `tests/tier3_rootless.rs`.
 "#;
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
