@@ -211,7 +211,7 @@ pub fn known_image_user(image: &str) -> Option<u64> {
     if name.contains("bitnami/") {
         return Some(1001);
     }
-    if name.contains("jupyter/") || name.starts_with("quay.io/jupyter") {
+    if name.contains("jupyter/") {
         return Some(1000);
     }
     match base {
@@ -252,7 +252,10 @@ mod tests {
             image_parts("redis@sha256:ab"),
             ("redis", None, Some("sha256:ab"))
         );
-        assert_eq!(image_basename("docker.io/bitnami/redis:7"), "redis");
+        assert_eq!(
+            image_basename("registry.example:5000/bitnami/redis:7"),
+            "redis"
+        );
     }
 
     #[test]
