@@ -151,8 +151,15 @@ impl Section {
 
     /// Drop entries that repeat an earlier `(key, value)` exactly (the first one stays).
     pub fn dedup(&mut self) {
-        let mut seen = std::collections::HashSet::new();
-        self.entries.retain(|e| seen.insert(e.clone()));
+        let keep: Vec<bool> = {
+            let mut seen = std::collections::HashSet::with_capacity(self.entries.len());
+            self.entries.iter().map(|e| seen.insert(e)).collect()
+        };
+        let mut i = 0;
+        self.entries.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
     }
 
     /// The escaped values of `key`, in order.
@@ -184,7 +191,20 @@ impl UnitFile {
     /// The text of the unit: header comments, then each non-empty section separated by a blank
     /// line, `\n` line ends, ending with a newline.
     pub fn render(&self) -> String {
-        let mut out = String::new();
+        let size: usize = self.header.iter().map(|l| l.len() + 3).sum::<usize>()
+            + self
+                .sections
+                .iter()
+                .map(|s| {
+                    s.name.len()
+                        + 4
+                        + s.entries
+                            .iter()
+                            .map(|(k, v)| k.len() + v.len() + 2)
+                            .sum::<usize>()
+                })
+                .sum::<usize>();
+        let mut out = String::with_capacity(size);
         for line in &self.header {
             out.push('#');
             if !line.is_empty() {

@@ -326,9 +326,13 @@ pub const UNIT_TYPES: &[(&str, PodmanVersion)] = &[
 
 /// The first release where `section`/`key` exists, if any.
 pub fn key_since(section: &str, key: &str) -> Option<PodmanVersion> {
-    KEYS.iter()
-        .find(|(s, k, _)| *s == section && *k == key)
-        .map(|(_, _, v)| *v)
+    static INDEX: std::sync::OnceLock<
+        std::collections::HashMap<(&'static str, &'static str), PodmanVersion>,
+    > = std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| KEYS.iter().map(|(s, k, v)| ((*s, *k), *v)).collect())
+        .get(&(section, key))
+        .copied()
 }
 
 /// True when the quadlet of `version` accepts `section`/`key`.
