@@ -489,6 +489,26 @@ fn implied_dependencies_and_extensions() {
 }
 
 #[test]
+fn short_volume_options_like_compose_go() {
+    let p = load(
+        "services:\n  web:\n    image: x\n    volumes: [\"/a:/b:foo,ro\", \"/c:/d:cached\", \"vol:/e:z\"]\nvolumes: {vol: {}}\n",
+    );
+    let v = &svc(&p, "web").volumes;
+    assert_eq!(
+        v[0].value.read_only,
+        Some(true),
+        "unknown options are ignored"
+    );
+    assert_eq!(v[1].value.consistency, None);
+    assert_eq!(v[2].value.kind, VolumeType::Volume);
+    assert_eq!(
+        v[2].value.bind.as_ref().unwrap().selinux.as_deref(),
+        Some("z"),
+        "SELinux label kept on a named volume"
+    );
+}
+
+#[test]
 fn x_names_under_services_are_services() {
     let p = load("services:\n  x-job:\n    image: x\n");
     assert!(p.services.contains_key("x-job"));

@@ -123,26 +123,18 @@ fn short(cx: &Cx<'_>, spec: &str, item: &Node, ip: &str) -> R<ServiceVolume> {
         match opt {
             "ro" => vol.read_only = Some(true),
             "rw" => vol.read_only = Some(false),
+            // On a named volume too (docker-compose keeps `bind: {selinux}` there, and podman
+            // relabels the volume).
             "z" | "Z" => {
-                if let Some(b) = vol.bind.as_mut() {
-                    b.selinux = Some(opt.to_owned());
-                }
+                vol.bind.get_or_insert_with(BindOptions::default).selinux = Some(opt.to_owned());
             }
             "nocopy" => vol.volume.get_or_insert_with(VolumeOptions::default).nocopy = Some(true),
             "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" => {
-                if let Some(b) = vol.bind.as_mut() {
-                    b.propagation = Some(opt.to_owned());
-                }
+                vol.bind.get_or_insert_with(BindOptions::default).propagation =
+                    Some(opt.to_owned());
             }
-            // Accepted and ignored by Compose (Docker Desktop for Mac only).
-            "cached" | "delegated" | "consistent" => {}
-            other => {
-                return Err(cx.err(
-                    item.span,
-                    ip,
-                    format!("invalid spec: {spec}: unknown option {other:?}"),
-                ));
-            }
+            // Anything else (`cached`, `delegated`, typos) is ignored, as compose-go does.
+            _ => {}
         }
     }
     Ok(vol)
