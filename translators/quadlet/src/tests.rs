@@ -1025,3 +1025,270 @@ fn security_opts_use_keys_where_the_version_has_them() {
     );
     assert_eq!(values(c, "Container", "SeccompProfile"), ["unconfined"]);
 }
+
+#[test]
+fn healthcheck_forms() {
+    let hc = |test: HealthTest, disable: Option<bool>| {
+        let mut s = service("web");
+        s.healthcheck = Some(sp(
+            Healthcheck {
+                test: Some(sp(test, 300)),
+                retries: Some(sp(5, 301)),
+                start_interval: Some(sp(Duration::from_secs(1), 302)),
+                disable: disable.map(|d| sp(d, 303)),
+                ..Healthcheck::default()
+            },
+            300,
+        ));
+        let out = run(&project(vec![s]), "5.4");
+        let c = file(&out, "demo-web.container").to_owned();
+        assert!(matches!(
+            outcome(&out, "services.web.healthcheck.start_interval"),
+            Outcome::Unsupported(_)
+        ));
+        c
+    };
+    let c = hc(HealthTest::CmdShell("curl -f localhost".into()), None);
+    assert_eq!(values(&c, "Container", "HealthCmd"), ["curl -f localhost"]);
+    assert_eq!(values(&c, "Container", "HealthRetries"), ["5"]);
+    // the exec form goes through PodmanArgs as JSON (quadlet < 5.8.2 mangles `"` in HealthCmd=)
+    let c = hc(
+        HealthTest::Cmd(vec!["curl".into(), "-f".into(), "a b".into()]),
+        None,
+    );
+    assert!(values(&c, "Container", "HealthCmd").is_empty());
+    let pa = values(&c, "Container", "PodmanArgs");
+    assert_eq!(
+        split_words(&pa[0], Ctx::Exec).unwrap(),
+        ["--health-cmd=[\"curl\",\"-f\",\"a b\"]"]
+    );
+    let c = hc(HealthTest::None, None);
+    assert_eq!(values(&c, "Container", "HealthCmd"), ["none"]);
+    let c = hc(HealthTest::CmdShell("true".into()), Some(true));
+    assert_eq!(values(&c, "Container", "HealthCmd"), ["none"]);
+}
+
+#[test]
+fn restart_policies() {
+    let cases = [
+        (RestartPolicy::No, "no", false),
+        (RestartPolicy::Always, "always", false),
+        (RestartPolicy::UnlessStopped, "always", true),
+        (RestartPolicy::OnFailure(None), "on-failure", false),
+        (RestartPolicy::OnFailure(Some(2)), "on-failure", true),
+    ];
+    for (policy, want, approximated) in cases {
+        let mut s = service("web");
+        s.restart = Some(sp(policy, 310));
+        let out = run(&project(vec![s]), "5.4");
+        let c = file(&out, "demo-web.container");
+        assert_eq!(values(c, "Service", "Restart"), [want], "{policy:?}");
+        assert_eq!(
+            matches!(
+                outcome(&out, "services.web.restart"),
+                Outcome::Approximated(_)
+            ),
+            approximated,
+            "{policy:?}"
+        );
+        if policy == RestartPolicy::OnFailure(Some(2)) {
+            assert_eq!(values(c, "Unit", "StartLimitBurst"), ["3"]);
+        }
+    }
+}
+
+#[test]
+fn port_forms() {
+    let mut s = service("web");
+    let port = |target, published: Option<&str>, ip: Option<&str>, protocol| {
+        sp(
+            Port {
+                target,
+                published: published.map(Into::into),
+                host_ip: ip.map(Into::into),
+                protocol,
+                ..Port::default()
+            },
+            320,
+        )
+    };
+    s.ports.push(port(80, None, None, Protocol::Tcp));
+    s.ports.push(port(53, Some("5353"), None, Protocol::Udp));
+    s.ports
+        .push(port(443, Some("8443"), Some("::1"), Protocol::Tcp));
+    s.ports
+        .push(port(22, None, Some("127.0.0.1"), Protocol::Tcp));
+    let out = run(&project(vec![s]), "5.4");
+    assert_eq!(
+        values(file(&out, "demo-web.container"), "Container", "PublishPort"),
+        ["80", "5353:53/udp", "[::1]:8443:443", "127.0.0.1::22"]
+    );
+}
+
+#[test]
+fn networks_aliases_addresses_and_external() {
+    let mut s = service("web");
+    s.networks.insert(
+        "back".into(),
+        sp(
+            ServiceNetwork {
+                aliases: vec![sp("api".into(), 330), sp("web".into(), 331)],
+                ipv4_address: Some(sp("10.1.0.5".into(), 332)),
+                ipv6_address: Some(sp("fd00::5".into(), 333)),
+                link_local_ips: vec![sp("169.254.1.1".into(), 334)],
+                ..ServiceNetwork::default()
+            },
+            330,
+        ),
+    );
+    s.networks
+        .insert("shared".into(), sp(ServiceNetwork::default(), 335));
+    let mut p = project(vec![s]);
+    p.networks.insert(
+        "back".into(),
+        Network {
+            name: sp("demo_back".into(), 340),
+            internal: Some(sp(true, 341)),
+            ..Network::default()
+        },
+    );
+    p.networks.insert(
+        "shared".into(),
+        Network {
+            name: sp("proxy".into(), 342),
+            external: Some(sp(true, 342)),
+            ..Network::default()
+        },
+    );
+    let out = run(&p, "5.4");
+    let c = file(&out, "demo-web.container");
+    assert_eq!(
+        values(c, "Container", "Network"),
+        [
+            "demo-back.network:alias=web,alias=api,ip=10.1.0.5,ip6=fd00::5",
+            "proxy:alias=web"
+        ]
+    );
+    let n = file(&out, "demo-back.network");
+    assert_eq!(values(n, "Network", "Internal"), ["true"]);
+    assert!(
+        !out.artifacts
+            .iter()
+            .any(|a| a.path.to_str() == Some("demo-shared.network"))
+    );
+    assert!(matches!(
+        outcome(&out, "services.web.networks.back.link_local_ips[0]"),
+        Outcome::Unsupported(_)
+    ));
+    // before 4.7 the network cannot be named: approximated
+    let out = run(&p, "4.6");
+    assert!(values(file(&out, "demo-back.network"), "Network", "NetworkName").is_empty());
+    assert!(matches!(
+        outcome(&out, "networks.back"),
+        Outcome::Approximated(_)
+    ));
+}
+
+#[test]
+fn version_gated_value_shapes() {
+    let mut s = service("web");
+    s.user = Some(sp("app".into(), 350));
+    s.ulimits
+        .insert("nofile".into(), sp(Ulimit { soft: 10, hard: 20 }, 351));
+    s.ulimits
+        .insert("nproc".into(), sp(Ulimit { soft: 5, hard: 5 }, 352));
+    s.group_add.push(sp("a".into(), 353));
+    s.group_add.push(sp("b".into(), 354));
+    let p = project(vec![s]);
+    // 4.7: user names must go through --user; one Ulimit= only, so both via PodmanArgs
+    let out = run(&p, "4.7");
+    let c = file(&out, "demo-web.container");
+    assert!(values(c, "Container", "User").is_empty());
+    assert!(values(c, "Container", "Ulimit").is_empty());
+    let pa = values(c, "Container", "PodmanArgs");
+    for w in [
+        "--user=app",
+        "--ulimit=nofile=10:20",
+        "--ulimit=nproc=5",
+        "--group-add=a",
+        "--group-add=b",
+    ] {
+        assert!(pa.contains(&w.to_owned()), "{w} not in {pa:?}");
+    }
+    // 5.1: GroupAdd= exists but takes one value
+    let out = run(&p, "5.1");
+    let c = file(&out, "demo-web.container");
+    assert_eq!(values(c, "Container", "User"), ["app"]);
+    assert_eq!(
+        values(c, "Container", "Ulimit"),
+        ["nofile=10:20", "nproc=5"]
+    );
+    assert!(values(c, "Container", "GroupAdd").is_empty());
+    let out = run(&p, "5.2");
+    assert_eq!(
+        values(file(&out, "demo-web.container"), "Container", "GroupAdd"),
+        ["a", "b"]
+    );
+}
+
+#[test]
+fn network_mode_service_before_and_after_5_3() {
+    let mut side = service("side");
+    side.network_mode = Some(sp("service:web".into(), 360));
+    let p = project(vec![service("web"), side]);
+    let out = run(&p, "5.3");
+    assert_eq!(
+        values(file(&out, "demo-side.container"), "Container", "Network"),
+        ["demo-web.container"]
+    );
+    let out = run(&p, "5.2");
+    let c = file(&out, "demo-side.container");
+    assert_eq!(values(c, "Container", "Network"), ["container:demo-web-1"]);
+    assert_eq!(values(c, "Unit", "Requires"), ["demo-web.service"]);
+}
+
+#[test]
+fn values_that_cannot_be_plain_go_through_podman_args() {
+    let mut s = service("web");
+    s.hostname = Some(sp("\"quoted\"".into(), 370));
+    s.working_dir = Some(sp("/dir with trailing space ".into(), 371));
+    let out = run(&project(vec![s]), "5.4");
+    let c = file(&out, "demo-web.container");
+    assert!(values(c, "Container", "HostName").is_empty());
+    let pa: Vec<Vec<String>> = values(c, "Container", "PodmanArgs")
+        .iter()
+        .map(|v| split_words(v, Ctx::Exec).unwrap())
+        .collect();
+    assert!(
+        pa.contains(&vec!["--workdir=/dir with trailing space ".to_owned()]),
+        "{pa:?}"
+    );
+    assert!(
+        pa.contains(&vec!["--hostname=\"quoted\"".to_owned()]),
+        "{pa:?}"
+    );
+}
+
+#[test]
+fn command_with_empty_or_semicolon_words() {
+    let mut s = service("web");
+    s.command = Some(sp(vec!["a".into(), String::new(), ";".into()], 380));
+    let p = project(vec![s.clone()]);
+    let out = run(&p, "5.4");
+    let c = file(&out, "demo-web.container");
+    assert!(values(c, "Container", "Exec").is_empty());
+    assert!(matches!(
+        outcome(&out, "services.web.command"),
+        Outcome::Unsupported(_)
+    ));
+    s.entrypoint = Some(sp(vec!["/bin/sh".into(), "-c".into()], 381));
+    let out = run(&project(vec![s]), "5.4");
+    let c = file(&out, "demo-web.container");
+    assert!(values(c, "Container", "Exec").is_empty());
+    let pa = values(c, "Container", "PodmanArgs");
+    assert_eq!(
+        split_words(&pa[0], Ctx::Exec).unwrap(),
+        ["--entrypoint=[\"/bin/sh\",\"-c\",\"a\",\"\",\";\"]"]
+    );
+    assert_eq!(outcome(&out, "services.web.command"), &Outcome::Translated);
+}
