@@ -83,6 +83,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
         project_dir: &project_dir,
         project_name: project_name.value.clone(),
         warnings,
+        ports_expanded: std::cell::Cell::new(0),
     };
     let mut project = Project {
         name: project_name.clone(),

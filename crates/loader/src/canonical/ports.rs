@@ -7,6 +7,10 @@ use transship_ir::{Port, Protocol, Spanned};
 use super::read::*;
 use crate::tree::{Node, NodeValue};
 
+/// Bound on the port entries that short-syntax ranges may produce in one project (a hostile
+/// file could otherwise ask for millions: `1-65535:1-65535`, many times).
+pub(crate) const MAX_EXPANDED_PORTS: usize = 262_144;
+
 pub(crate) fn ports(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Port>>> {
     let mut out = Vec::new();
     for (i, item) in seq(cx, v, p)?.iter().enumerate() {
@@ -15,6 +19,15 @@ pub(crate) fn ports(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Port>>> {
             NodeValue::String(_) | NodeValue::Int(_) => {
                 let text = scalar_text(item).unwrap_or_default();
                 let parsed = parse_short(&text).map_err(|e| cx.err(item.span, &ip, e))?;
+                let total = cx.ports_expanded.get() + parsed.len();
+                if total > MAX_EXPANDED_PORTS {
+                    return Err(cx.err(
+                        item.span,
+                        &ip,
+                        format!("too many ports: port ranges expand to more than {MAX_EXPANDED_PORTS} entries in this project"),
+                    ));
+                }
+                cx.ports_expanded.set(total);
                 out.extend(parsed.into_iter().map(|port| Spanned::new(port, item.span)));
             }
             NodeValue::Map(_) => out.push(Spanned::new(long(cx, item, &ip)?, item.span)),

@@ -18,6 +18,8 @@ pub(crate) struct Cx<'a> {
     pub project_dir: &'a Path,
     pub project_name: String,
     pub warnings: Vec<Spanned<String>>,
+    /// Port entries produced so far (ranges expand to one entry per port; bounded).
+    pub ports_expanded: std::cell::Cell<usize>,
 }
 
 impl Cx<'_> {

@@ -509,6 +509,20 @@ fn short_volume_options_like_compose_go() {
 }
 
 #[test]
+fn port_range_expansion_is_bounded() {
+    let mut text = String::from("services:\n  web:\n    image: x\n    ports:\n");
+    for _ in 0..5 {
+        text.push_str("      - \"1-65535:1-65535\"\n");
+    }
+    let e = load_err(&text);
+    assert!(e.contains("too many ports"), "{e}");
+    assert!(
+        e.contains("compose.yaml:9:9"),
+        "located at the entry that crosses the bound: {e}"
+    );
+}
+
+#[test]
 fn x_names_under_services_are_services() {
     let p = load("services:\n  x-job:\n    image: x\n");
     assert!(p.services.contains_key("x-job"));

@@ -130,8 +130,9 @@ fn short(cx: &Cx<'_>, spec: &str, item: &Node, ip: &str) -> R<ServiceVolume> {
             }
             "nocopy" => vol.volume.get_or_insert_with(VolumeOptions::default).nocopy = Some(true),
             "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" => {
-                vol.bind.get_or_insert_with(BindOptions::default).propagation =
-                    Some(opt.to_owned());
+                vol.bind
+                    .get_or_insert_with(BindOptions::default)
+                    .propagation = Some(opt.to_owned());
             }
             // Anything else (`cached`, `delegated`, typos) is ignored, as compose-go does.
             _ => {}
