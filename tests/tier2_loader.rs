@@ -20,7 +20,7 @@ mod loader_fixtures;
 mod support;
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use std::collections::HashMap;
@@ -223,4 +223,82 @@ fn migrate_config_text_is_docker_compose_text() {
     }
     assert!(compared >= 100, "only {compared} fixtures compared");
     report("migrate config text", compared, &failures);
+}
+
+fn override_corpus() -> Option<PathBuf> {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    [
+        repo.join("../shared/corpus/compose-go-override"),
+        PathBuf::from("/work/shared/corpus/compose-go-override"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir())
+}
+
+/// compose-go's merge test inputs (`base.yaml` + `override.yaml`, next to the repository) as
+/// whole projects: wherever docker-compose loads one, `migrate config` prints the same value;
+/// `migrate` may accept more only for keys newer than 2.26.1.
+#[test]
+fn compose_go_override_corpus_through_migrate_config() {
+    let Some(dc) = support::require_tool(TIER, "docker-compose") else {
+        return;
+    };
+    let Some(corpus) = override_corpus() else {
+        assert!(
+            !support::in_ci(),
+            "the compose-go override corpus (../shared/corpus) is required in CI"
+        );
+        eprintln!("{TIER}: compose-go override corpus not found next to the repository; not run");
+        return;
+    };
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .expect("corpus readable")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("base.yaml").is_file() && p.join("override.yaml").is_file())
+        .collect();
+    dirs.sort();
+    let (mut equal, mut failures) = (0, Vec::new());
+    for dir in &dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let tmp = tempfile::tempdir().unwrap();
+        for f in ["base.yaml", "override.yaml"] {
+            std::fs::copy(dir.join(f), tmp.path().join(f)).unwrap();
+        }
+        let fx = Fixture {
+            name: name.clone(),
+            dir: tmp.path().to_path_buf(),
+            args: ["-f", "base.yaml", "-f", "override.yaml"]
+                .map(String::from)
+                .to_vec(),
+            env: Vec::new(),
+            no_oracle: None,
+        };
+        let mut cmd = Command::new(&dc);
+        hermetic(&mut cmd, &fx);
+        cmd.args(&fx.args).args(["config", "--format", "json"]);
+        let theirs = run(cmd);
+        let ours = loader_fixtures::migrate(&fx, "json");
+        match (ours, theirs) {
+            (Ok(a), Ok(b)) => {
+                let (a, b) = (
+                    json(&a, "migrate").unwrap(),
+                    json(&b, "docker-compose").unwrap(),
+                );
+                if normalize(a.clone()) == normalize(b.clone()) {
+                    equal += 1;
+                } else {
+                    let mut lines = Vec::new();
+                    diff(&normalize(a), &normalize(b), "", &mut lines, 8);
+                    failures.push(format!("{name}:\n{}", lines.join("\n")));
+                }
+            }
+            (Err(e), Ok(_)) => failures.push(format!("{name}: only migrate fails: {e}")),
+            (Ok(_), Err(e)) if !e.contains("Additional property models") => {
+                failures.push(format!("{name}: only docker-compose fails: {e}"));
+            }
+            _ => {}
+        }
+    }
+    assert!(equal >= 30, "only {equal} corpus projects compared equal");
+    report("compose-go override corpus", equal, &failures);
 }
