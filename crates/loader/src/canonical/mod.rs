@@ -311,37 +311,28 @@ fn apply_profiles(
 /// A service with neither `networks` nor `network_mode` joins `default`, which Compose
 /// creates when the file does not define it.
 fn add_default_network(project: &mut Project, root: Span) {
-    // The span of the first service (in file order) that uses it: "the first use".
-    let mut first_use: Option<Span> = None;
+    let mut needs_default = false;
     for s in project.services.values_mut() {
-        let uses = if s.networks.is_empty() && s.network_mode.is_none() {
+        needs_default |= s.networks.contains_key("default");
+        if s.networks.is_empty() && s.network_mode.is_none() {
             s.networks.insert(
                 "default".to_owned(),
                 Spanned::new(ServiceNetwork::default(), Span::synthetic(s.span.file)),
             );
-            true
-        } else {
-            s.networks.contains_key("default")
-        };
-        if uses && first_use.is_none_or(|f| s.span < f) {
-            first_use = Some(s.span);
+            needs_default = true;
         }
     }
-    if let Some(span) = first_use {
-        if !project.networks.contains_key("default") {
-            project.networks.insert(
-                "default".to_owned(),
-                Network {
-                    span,
-                    name: Spanned::new(
-                        format!("{}_default", project.name.value),
-                        Span::synthetic(root.file),
-                    ),
-                    implicit: true,
-                    ..Network::default()
-                },
-            );
-        }
+    if needs_default && !project.networks.contains_key("default") {
+        let span = Span::synthetic(root.file);
+        project.networks.insert(
+            "default".to_owned(),
+            Network {
+                span,
+                name: Spanned::new(format!("{}_default", project.name.value), span),
+                implicit: true,
+                ..Network::default()
+            },
+        );
     }
 }
 
