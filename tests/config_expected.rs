@@ -174,3 +174,25 @@ fn yaml_is_the_default_format_and_reads_back_to_the_json_output() {
         "{yaml_text}"
     );
 }
+
+#[test]
+fn quiet_only_validates() {
+    let good = fixtures_root().join("project-webapp");
+    let out = migrate_in(&good, &["-q"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: x\n    restart: sometimes\n",
+    )
+    .unwrap();
+    let out = migrate_in(dir.path(), &["--quiet"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("compose.yaml:4:"));
+}

@@ -58,6 +58,9 @@ pub(crate) fn run(args: ConfigArgs) -> ExitCode {
     for w in &project.warnings {
         eprintln!("warning: {}{}", location(&project, w.span), w.value);
     }
+    if args.quiet {
+        return ExitCode::from(EXIT_OK);
+    }
     let text = if args.format == "json" {
         compose_json_text(&project)
     } else {

@@ -151,6 +151,9 @@ pub struct ConfigArgs {
     /// Output format.
     #[arg(long, value_parser = ["json", "yaml"], default_value = "yaml")]
     pub format: String,
+    /// Only check that the project loads (print nothing but warnings and errors).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Args)]
