@@ -41,7 +41,7 @@ const IMAGE: &str = "localhost/transship-busybox:1";
 /// The rules exercised here (each has `fixtures/check/oracle/<CODE>-{trigger,clean}`).
 const CODES: &[&str] = &[
     "RL001", "RL003", "RL004", "RL006", "RL007", "RL009", "RL010", "RL011", "RL013", "RL014",
-    "RL018", "RL019", "RL022", "RL025", "RL026",
+    "RL018", "RL019", "RL022", "RL025", "RL026", "RL028",
 ];
 
 struct Rootless {

@@ -57,6 +57,8 @@ pub struct HostFacts {
     pub podman: Option<PodmanFacts>,
     /// Filesystem type under podman's storage (`ext4`, `nfs`, ...).
     pub storage_fs: Option<String>,
+    /// An mqueue filesystem is mounted at `/dev/mqueue` (needed by `ipc: host`).
+    pub dev_mqueue: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -358,6 +360,11 @@ pub fn gather(podman: &dyn PodmanQuery, devices: &[String], paths: &[String]) ->
             Some(format!("{home}/.local/share/containers/storage"))
         });
     facts.storage_fs = graph_root.and_then(|g| fs_type_of(&mountinfo, &g));
+    facts.dev_mqueue = (!mountinfo.is_empty()).then(|| {
+        mountinfo
+            .lines()
+            .any(|l| l.split(' ').nth(4) == Some("/dev/mqueue"))
+    });
     facts.user = user;
     facts
 }
@@ -560,6 +567,7 @@ mod tests {
                 ..PodmanFacts::default()
             }),
             storage_fs: Some("nfs4".into()),
+            dev_mqueue: Some(false),
             ..HostFacts::default()
         };
         f.devices.insert(
