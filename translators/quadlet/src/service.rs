@@ -1161,6 +1161,16 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
                 ("on-failure", Outcome::Approximated(format!("at most {n} restarts via StartLimitBurst={} (counted since boot, not since the container was created)", n + 1)))
             }
         };
+        let (val, outcome) = if needs.completed && val == "always" {
+            (
+                "on-failure",
+                Outcome::Approximated(format!(
+                    "{name} runs to completion for a dependent (service_completed_successfully → Type=oneshot), and systemd allows only Restart=on-failure there"
+                )),
+            )
+        } else {
+            (val, outcome)
+        };
         restart_set = Some(val);
         let superseded = deploy
             .as_ref()
