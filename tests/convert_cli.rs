@@ -5,7 +5,7 @@
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const COMPOSE: &str = "\
@@ -340,4 +340,62 @@ fn dash_f_files_are_merged_after_positional_ones() {
         out.contains("PublishPort=9090:80") && !out.contains("8080:80"),
         "{out}"
     );
+}
+
+/// Every invalid-input fixture of the loader (`fixtures/compose-errors/*`: `compose.yaml`,
+/// optional `args` and `env`, and `expected-error.txt`, the message Compose itself gives)
+/// fails `migrate --to podman` with exit 2, that message on stderr, nothing on stdout, and
+/// no panic.
+#[test]
+fn every_invalid_fixture_fails_conversion_with_a_located_error() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/compose-errors");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|d| d.join("expected-error.txt").is_file())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty(), "no fixtures in {}", root.display());
+    let lines = |p: PathBuf| -> Vec<String> {
+        std::fs::read_to_string(p)
+            .map(|s| {
+                s.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut problems = Vec::new();
+    for d in &dirs {
+        let expected = std::fs::read_to_string(d.join("expected-error.txt")).unwrap();
+        let expected = expected.trim();
+        let args = lines(d.join("args"));
+        let mut cmd = Command::new(support::migrate_bin());
+        cmd.current_dir(d).env_clear();
+        if let Some(p) = std::env::var_os("PATH") {
+            cmd.env("PATH", p);
+        }
+        for l in lines(d.join("env")) {
+            if let Some((k, v)) = l.split_once('=') {
+                cmd.env(k, v);
+            }
+        }
+        if d.join("compose.yaml").is_file() && !args.iter().any(|a| a == "-f" || a == "--file") {
+            cmd.arg("compose.yaml");
+        }
+        cmd.args(&args).args(["--to", "podman"]);
+        let o = support::run_with_timeout(&mut cmd, 60);
+        let err = text(&o.stderr);
+        let name = d.file_name().unwrap().to_string_lossy().into_owned();
+        if o.status.code() != Some(2) {
+            problems.push(format!("{name}: exit {:?}, stderr: {err}", o.status.code()));
+        } else if !err.contains(expected) {
+            problems.push(format!("{name}: stderr lacks {expected:?}: {err}"));
+        } else if err.contains("panicked") || !o.stdout.is_empty() {
+            problems.push(format!("{name}: panic or output on stdout: {err}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

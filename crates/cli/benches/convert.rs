@@ -27,25 +27,53 @@ static GLOBAL: &PeakMemAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
 
 #[derive(Clone, Copy)]
 struct Figure {
+    /// Best wall-clock time of the runs.
     time: Duration,
+    /// Mean CPU time (user + system, all threads) per run: unlike wall time, it hardly
+    /// moves when other processes compete for the machine's two cores.
+    cpu: Duration,
     peak: usize,
+}
+
+/// CPU time (user + system) of this process so far, from `/proc/self/stat` (fields 14 and
+/// 15, in clock ticks of 1/100 s, Linux's `USER_HZ` on x86-64).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The command name (field 2) is parenthesised and may hold spaces: split after it.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // After ")": field 3 is index 0, so utime (14) is index 11 and stime (15) index 12.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
 /// Best time and peak heap of `f` over `runs` runs; what `f` returns is dropped after the
 /// clock stops (so removing a run's output directory is not timed).
 fn measure<T>(runs: usize, mut f: impl FnMut() -> T) -> Figure {
     let mut best = Duration::MAX;
+    let mut cpu = Duration::ZERO;
     let mut peak = 0;
     for _ in 0..runs {
         GLOBAL.reset_peak_memory();
         let before = GLOBAL.get_peak_memory();
+        let c = cpu_time();
         let t = Instant::now();
         let result = f();
         best = best.min(t.elapsed());
+        cpu += cpu_time().saturating_sub(c);
         peak = peak.max(GLOBAL.get_peak_memory().saturating_sub(before));
         drop(result);
     }
-    Figure { time: best, peak }
+    Figure {
+        time: best,
+        cpu: cpu / u32::try_from(runs.max(1)).unwrap_or(1),
+        peak,
+    }
 }
 
 #[allow(clippy::cast_precision_loss)]
@@ -181,22 +209,32 @@ fn print(r: &Row) {
         "{:>6} services ({kb:.0} KB, {} files, {} ledger entries)",
         r.services, r.files, r.entries
     );
+    let cpu_ratio = |f: Figure| f.cpu.as_secs_f64() / r.bare.cpu.as_secs_f64().max(1e-3);
     println!(
-        "  bare YAML parse (saphyr events)      {:>9.1} ms {:>7.1} MiB",
+        "  {:<37}{:>12} {:>12} {:>10}",
+        "", "wall (best)", "cpu (mean)", "peak heap"
+    );
+    println!(
+        "  bare YAML parse (saphyr events)      {:>9.1} ms {:>9.0} ms {:>6.1} MiB",
         ms(r.bare.time),
+        ms(r.bare.cpu),
         mib(r.bare.peak)
     );
     println!(
-        "  convert end to end (with -o write)   {:>9.1} ms {:>7.1} MiB  {:>5.2}x bare parse",
+        "  convert end to end (with -o write)   {:>9.1} ms {:>9.0} ms {:>6.1} MiB  {:>5.2}x bare parse (cpu {:.2}x)",
         ms(r.convert.time),
+        ms(r.convert.cpu),
         mib(r.convert.peak),
-        ratio(r.convert)
+        ratio(r.convert),
+        cpu_ratio(r.convert)
     );
     println!(
-        "  convert without the write            {:>9.1} ms {:>7.1} MiB  {:>5.2}x bare parse",
+        "  convert without the write            {:>9.1} ms {:>9.0} ms {:>6.1} MiB  {:>5.2}x bare parse (cpu {:.2}x)",
         ms(r.convert_no_write.time),
+        ms(r.convert_no_write.cpu),
         mib(r.convert_no_write.peak),
-        ratio(r.convert_no_write)
+        ratio(r.convert_no_write),
+        cpu_ratio(r.convert_no_write)
     );
     for (name, f) in [
         ("load", r.load),
@@ -206,8 +244,9 @@ fn print(r: &Row) {
         ("write (tmp + fsync + rename)", r.write),
     ] {
         println!(
-            "    {name:<33}{:>9.1} ms {:>7.1} MiB",
+            "    {name:<33}{:>9.1} ms {:>9.0} ms {:>6.1} MiB",
             ms(f.time),
+            ms(f.cpu),
             mib(f.peak)
         );
     }
@@ -225,11 +264,21 @@ fn main() {
     let large = run(20_000, 2);
     print(&large);
     let scale = |a: Figure, b: Figure| b.time.as_secs_f64() / a.time.as_secs_f64();
+    let cpu_scale = |a: Figure, b: Figure| b.cpu.as_secs_f64() / a.cpu.as_secs_f64().max(1e-3);
     println!(
-        "scaling 2,000 -> 20,000 services (10x): convert {:.1}x (without write {:.1}x), bare parse {:.1}x",
+        "scaling 2,000 -> 20,000 services (10x), wall: convert {:.1}x (without write {:.1}x), bare parse {:.1}x",
         scale(small.convert, large.convert),
         scale(small.convert_no_write, large.convert_no_write),
         scale(small.bare, large.bare)
+    );
+    println!(
+        "scaling, cpu: convert {:.1}x (without write {:.1}x), load {:.1}x, translate {:.1}x, text report {:.1}x, bare parse {:.1}x",
+        cpu_scale(small.convert, large.convert),
+        cpu_scale(small.convert_no_write, large.convert_no_write),
+        cpu_scale(small.load, large.load),
+        cpu_scale(small.translate, large.translate),
+        cpu_scale(small.ledger, large.ledger),
+        cpu_scale(small.bare, large.bare)
     );
     println!(
         "goal at 2,000 services: <= 1.5x bare parse -> {:.2}x without the write, {:.2}x with it; <= 40 MiB -> {:.1} MiB peak",

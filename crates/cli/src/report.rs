@@ -83,6 +83,12 @@ impl ReportContext {
 
     /// The group of a key path: `("service", "web")`, or `("project", "")`.
     pub fn group_of(&self, key_path: &str) -> (&'static str, String) {
+        let (kind, name) = self.group_ref(key_path);
+        (kind, name.to_owned())
+    }
+
+    /// [`ReportContext::group_of`] without allocating: the name is a slice of `key_path`.
+    pub fn group_ref<'k>(&self, key_path: &'k str) -> (&'static str, &'k str) {
         for (kind, singular) in KINDS {
             let Some(rest) = key_path
                 .strip_prefix(kind)
@@ -108,14 +114,14 @@ impl ReportContext {
                 }
             }
             let name = match best {
-                Some(n) => n.to_owned(),
-                None => rest.split(['.', '[']).next().unwrap_or_default().to_owned(),
+                Some(n) => n,
+                None => rest.split(['.', '[']).next().unwrap_or_default(),
             };
             if !name.is_empty() {
                 return (singular, name);
             }
         }
-        ("project", String::new())
+        ("project", "")
     }
 }
 
@@ -172,7 +178,7 @@ impl Counts {
 
 struct Group<'a> {
     kind: &'static str,
-    name: String,
+    name: &'a str,
     entries: Vec<&'a LedgerEntry>,
 }
 
@@ -180,13 +186,13 @@ struct Group<'a> {
 /// kind, in the order the ledger first mentions them.
 fn groups<'a>(ledger: &'a Ledger, ctx: &ReportContext) -> Vec<Group<'a>> {
     let mut out: Vec<Group<'a>> = Vec::new();
-    let mut index: HashMap<(&'static str, String), usize> = HashMap::new();
+    let mut index: HashMap<(&'static str, &'a str), usize> = HashMap::new();
     for e in &ledger.entries {
-        let key = ctx.group_of(&e.key_path);
+        let key = ctx.group_ref(&e.key_path);
         match index.get(&key) {
             Some(&i) => out[i].entries.push(e),
             None => {
-                index.insert(key.clone(), out.len());
+                index.insert(key, out.len());
                 out.push(Group {
                     kind: key.0,
                     name: key.1,
@@ -219,7 +225,7 @@ pub fn render_text(ledger: &Ledger, ctx: &ReportContext, title: &str) -> String 
         };
         let at = if g.kind == "service" {
             ctx.service_spans
-                .get(&g.name)
+                .get(g.name)
                 .map(|sp| format!(" ({})", ctx.location(*sp)))
                 .unwrap_or_default()
         } else {
