@@ -333,7 +333,7 @@ fn apply_special(
     match s {
         Special::Override => Ok(overlay),
         Special::ToSequence => {
-            // `KEY: !reset null` in the override removes KEY from the base list.
+            // `KEY: !reset null` in the override removes KEY from a base mapping.
             let reset: Vec<String> = overlay
                 .as_map()
                 .map(|m| {
@@ -349,8 +349,12 @@ fn apply_special(
             {
                 entries.retain(|(_, v)| v.tag != Some(Tag::Reset));
             }
+            // compose-go removes a reset key from the base by its path, before merging: a
+            // base written as a mapping loses it, a base written as a list keeps it (checked
+            // with docker-compose 2.26.1; fixture `project-override-reset-forms`).
+            let base_is_map = matches!(base.value, NodeValue::Map(_));
             let mut right = into_sequence(base);
-            if !reset.is_empty() {
+            if !reset.is_empty() && base_is_map {
                 right.retain(|n| {
                     let k = n.as_str().map(|s| s.split_once('=').map_or(s, |(k, _)| k));
                     !k.is_some_and(|k| reset.iter().any(|r| r == k))
