@@ -97,7 +97,17 @@ impl Translator for QuadletTranslator {
         );
         resources::plan(&mut cx);
         for svc in project.services.values() {
-            service::translate_service(&mut cx, svc);
+            service::translate_service(&mut cx, svc, 1);
+            let n = service::replica_count(svc);
+            if n > 1 && service::replicas_possible(&cx, svc).is_ok() {
+                // Extra replicas: same keys, so their ledger entries would repeat the first
+                // one's; they go to a scratch ledger.
+                let ledger = std::mem::replace(&mut cx.ledger, Ledger::new("podman"));
+                for i in 2..=n {
+                    service::translate_service(&mut cx, svc, i);
+                }
+                cx.ledger = ledger;
+            }
         }
         resources::emit(&mut cx);
         for (k, m) in &project.models {

@@ -367,7 +367,7 @@ pub(crate) fn service_volume(
 /// A service's reference to a secret (`secret = true`) or config.
 pub(crate) fn file_ref(
     cx: &mut Cx<'_>,
-    s: &Service,
+    unit_base: &str,
     c: &mut Quad,
     svc: &mut Section,
     r: &FileRef,
@@ -482,12 +482,7 @@ pub(crate) fn file_ref(
     let dir = format!("{}-{}s", names::pod_base(cx.p), kind);
     let rel = format!("{dir}/{}", names::unit_safe(source));
     cx.add_file(rel.clone(), text, 0o600, secret);
-    let pname = format!(
-        "{}-{}-{kind}-{}",
-        cx.p.name.value,
-        s.name,
-        names::unit_safe(source)
-    );
+    let pname = format!("{unit_base}-{kind}-{}", names::unit_safe(source));
     let host_path = format!("{}/{rel}", cx.t.install_dir_spec());
     svc.words(
         "ExecStartPre",
@@ -829,6 +824,7 @@ pub(crate) fn build(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn deploy(
     cx: &mut Cx<'_>,
+    svc_def: &Service,
     c: &mut Quad,
     unit: &mut Section,
     svc: &mut Section,
@@ -869,14 +865,14 @@ pub(crate) fn deploy(
         );
     }
     if let Some(x) = replicas {
-        if x.value == 1 {
-            cx.ok(format!("{dp}.replicas"), x.span, "one container");
-        } else {
-            cx.unsup(
+        if svc_def.scale.is_some() {
+            cx.ok(
                 format!("{dp}.replicas"),
                 x.span,
-                format!("{} replicas: one .container runs one container", x.value),
+                "scale decides the number of containers",
             );
+        } else {
+            crate::service::replicas_entry(cx, svc_def, format!("{dp}.replicas"), x.span, x.value);
         }
     }
     for (k, x) in labels {

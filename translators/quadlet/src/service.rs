@@ -217,7 +217,66 @@ fn port_text(port: &Port) -> String {
 }
 
 #[allow(clippy::too_many_lines)]
-pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
+/// More replicas than this are refused (one unit file each).
+const MAX_REPLICAS: i64 = 64;
+
+/// How many containers Compose runs for `s` (`scale`, else `deploy.replicas`, else 1).
+pub(crate) fn replica_count(s: &Service) -> i64 {
+    s.scale
+        .as_ref()
+        .map(|x| x.value)
+        .or_else(|| {
+            s.deploy
+                .as_ref()
+                .and_then(|d| d.value.replicas.as_ref())
+                .map(|x| x.value)
+        })
+        .unwrap_or(1)
+}
+
+/// Whether extra replicas can be written as extra units: `Err(reason)` when not.
+pub(crate) fn replicas_possible(cx: &Cx<'_>, s: &Service) -> Result<(), String> {
+    if cx.t.pod {
+        return Err("with --pod every replica would share the pod's network namespace and ports; one container is written".into());
+    }
+    if replica_count(s) > MAX_REPLICAS {
+        return Err(format!(
+            "more than {MAX_REPLICAS} replicas are not written out as units; one container is written"
+        ));
+    }
+    if s.container_name.is_some() {
+        return Err("a fixed container_name allows one container (Compose refuses to scale it too); one container is written".into());
+    }
+    Ok(())
+}
+
+/// The ledger entry of `scale` / `deploy.replicas`.
+pub(crate) fn replicas_entry(cx: &mut Cx<'_>, s: &Service, path: String, span: Span, n: i64) {
+    if n == 1 {
+        cx.ok(path, span, "one container");
+        return;
+    }
+    if n < 1 {
+        cx.approx(path, span, "zero replicas: Compose creates no container, but the unit is still written (disable it to match)", "");
+        return;
+    }
+    match replicas_possible(cx, s) {
+        Ok(()) => {
+            let base = names::service_base(cx.p, &s.name);
+            cx.approx(
+                path,
+                span,
+                format!("{n} replicas become {n} units ({base}.service, {base}-2.service, …); dependents wait for the first one only, and a fixed published host port makes the extra replicas fail, as in Compose"),
+                format!("{base}.container .. {base}-{n}.container"),
+            );
+        }
+        Err(reason) => cx.unsup(path, span, reason),
+    }
+}
+
+/// One service → its `.container` unit; `replica` > 1 writes the extra replicas of a scaled
+/// service (`<project>-<service>-<n>.container`, container `<project>-<service>-<n>`).
+pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     let Service {
         name,
         span: sspan,
@@ -319,7 +378,14 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
     let p = format!("services.{name}");
     let mark = cx.ledger.entries.len();
     let base = names::service_base(cx.p, name);
-    let cname = names::container_name(cx.p, s);
+    let (unit_base, cname) = if replica > 1 {
+        (
+            format!("{base}-{replica}"),
+            format!("{}-{name}-{replica}", cx.p.name.value),
+        )
+    } else {
+        (base.clone(), names::container_name(cx.p, s))
+    };
     let needs = cx
         .dep_needs
         .get(name)
@@ -333,7 +399,14 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
     let mut install = Section::new("Install");
     let _ = unit.plain(
         "Description",
-        &format!("Compose service {name} of project {}", cx.p.name.value),
+        &if replica > 1 {
+            format!(
+                "Compose service {name} of project {} (replica {replica})",
+                cx.p.name.value
+            )
+        } else {
+            format!("Compose service {name} of project {}", cx.p.name.value)
+        },
         Ctx::Setting,
     );
 
@@ -577,13 +650,13 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
     // ---- secrets / configs ----
     for (i, r) in secrets.iter().enumerate() {
         let path = format!("{p}.secrets[{i}]");
-        let (o, d) = crate::resources::file_ref(cx, s, &mut c, &mut svc, &r.value, true);
+        let (o, d) = crate::resources::file_ref(cx, &unit_base, &mut c, &mut svc, &r.value, true);
         cx.push(path.clone(), r.span, o, d);
         ext_unsupported(cx, &path, &r.value.extensions, r.span);
     }
     for (i, r) in configs.iter().enumerate() {
         let path = format!("{p}.configs[{i}]");
-        let (o, d) = crate::resources::file_ref(cx, s, &mut c, &mut svc, &r.value, false);
+        let (o, d) = crate::resources::file_ref(cx, &unit_base, &mut c, &mut svc, &r.value, false);
         cx.push(path.clone(), r.span, o, d);
         ext_unsupported(cx, &path, &r.value.extensions, r.span);
     }
@@ -1083,11 +1156,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
         cx.unsup(format!("{p}.pull_refresh_after"), x.span, "periodic refresh has no podman equivalent; use podman auto-update (AutoUpdate=registry)");
     }
     if let Some(x) = scale {
-        if x.value == 1 {
-            cx.ok(format!("{p}.scale"), x.span, "one container");
-        } else {
-            cx.unsup(format!("{p}.scale"), x.span, format!("{} replicas: one .container runs one container; copy the unit (or use a template unit) for more", x.value));
-        }
+        replicas_entry(cx, s, format!("{p}.scale"), x.span, x.value);
     }
     if let Some(x) = use_api_socket {
         if x.value {
@@ -1192,7 +1261,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
         }
     }
     if let Some(d) = deploy {
-        crate::resources::deploy(cx, &mut c, &mut unit, &mut svc, &p, d, &mut restart_set);
+        crate::resources::deploy(cx, s, &mut c, &mut unit, &mut svc, &p, d, &mut restart_set);
     }
     let oneshot = needs.completed;
     if let Some(r) = restart_set {
@@ -1296,7 +1365,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service) {
     uf.sections.push(c.finish());
     uf.sections.push(svc);
     uf.sections.push(install);
-    cx.add_file(format!("{base}.container"), uf.render(), 0o644, false);
+    cx.add_file(format!("{unit_base}.container"), uf.render(), 0o644, false);
 }
 
 fn healthcheck_keys(cx: &mut Cx<'_>, c: &mut Quad, p: &str, h: &Spanned<Healthcheck>) {

@@ -1292,3 +1292,74 @@ fn command_with_empty_or_semicolon_words() {
     );
     assert_eq!(outcome(&out, "services.web.command"), &Outcome::Translated);
 }
+
+#[test]
+fn replicas_become_extra_units() {
+    let mut s = service("worker");
+    s.scale = Some(sp(3, 390));
+    s.secrets.push(sp(
+        FileRef {
+            source: "tok".into(),
+            target: Some("/run/secrets/tok".into()),
+            ..FileRef::default()
+        },
+        391,
+    ));
+    let mut p = project(vec![s.clone()]);
+    p.secrets.insert(
+        "tok".into(),
+        Secret {
+            name: sp("demo_tok".into(), 392),
+            environment: Some(sp("T".into(), 392)),
+            environment_value: Some("v".into()),
+            ..Secret::default()
+        },
+    );
+    let out = run(&p, "5.4");
+    for (file_name, cname) in [
+        ("demo-worker.container", "demo-worker-1"),
+        ("demo-worker-2.container", "demo-worker-2"),
+        ("demo-worker-3.container", "demo-worker-3"),
+    ] {
+        let c = file(&out, file_name);
+        assert_eq!(values(c, "Container", "ContainerName"), [cname]);
+        assert_eq!(
+            values(c, "Container", "Network"),
+            ["demo-default.network:alias=worker"]
+        );
+        // each replica loads its own podman secret
+        let sec = values(c, "Container", "Secret");
+        assert!(
+            sec[0].starts_with(&format!(
+                "{}-secret-tok,",
+                file_name.trim_end_matches(".container")
+            )),
+            "{sec:?}"
+        );
+    }
+    assert!(
+        !out.artifacts
+            .iter()
+            .any(|a| a.path.to_str() == Some("demo-worker-4.container"))
+    );
+    assert!(matches!(
+        outcome(&out, "services.worker.scale"),
+        Outcome::Approximated(_)
+    ));
+    // the ledger is not repeated per replica
+    assert_eq!(out.ledger.entries.len(), out.ledger.key_paths().len());
+    // container_name or --pod: one container, unsupported
+    s.container_name = Some(sp("fixed".into(), 393));
+    let out = run(&project(vec![s]), "5.4");
+    assert!(matches!(
+        outcome(&out, "services.worker.scale"),
+        Outcome::Unsupported(_)
+    ));
+    assert_eq!(
+        out.artifacts
+            .iter()
+            .filter(|a| a.path.to_string_lossy().ends_with(".container"))
+            .count(),
+        1
+    );
+}
