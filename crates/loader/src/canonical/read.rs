@@ -114,11 +114,24 @@ pub(crate) fn sub(path: &str, key: &str) -> String {
 }
 
 pub(crate) fn idx(path: &str, i: usize) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(path.len() + 6);
+    // Built by hand (no formatting machinery): this runs for every list item.
+    let mut digits = [0u8; 20];
+    let mut n = i;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut s = String::with_capacity(path.len() + 2 + digits.len() - at);
     s.push_str(path);
     s.push('[');
-    let _ = write!(s, "{i}");
+    for d in &digits[at..] {
+        s.push(char::from(*d));
+    }
     s.push(']');
     s
 }

@@ -524,6 +524,15 @@ fn port_range_expansion_is_bounded() {
 }
 
 #[test]
+fn key_paths() {
+    use super::read::{idx, sub};
+    assert_eq!(idx("services.web.ports", 0), "services.web.ports[0]");
+    assert_eq!(idx("a", 1234567), "a[1234567]");
+    assert_eq!(sub("", "services"), "services");
+    assert_eq!(sub("services", "web"), "services.web");
+}
+
+#[test]
 fn x_names_under_services_are_services() {
     let p = load("services:\n  x-job:\n    image: x\n");
     assert!(p.services.contains_key("x-job"));
