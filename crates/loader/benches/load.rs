@@ -26,21 +26,38 @@ fn generate(services: usize) -> String {
 
 struct Figure {
     time: Duration,
+    /// On-CPU time of this thread (from `/proc/thread-self/schedstat`): steadier than wall
+    /// time on a busy machine.
+    cpu: Duration,
     peak: usize,
+}
+
+fn thread_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .map_or(Duration::ZERO, Duration::from_nanos)
 }
 
 fn measure(runs: usize, mut f: impl FnMut()) -> Figure {
     let mut best = Duration::MAX;
+    let mut best_cpu = Duration::MAX;
     let mut peak = 0;
     for _ in 0..runs {
         GLOBAL.reset_peak_memory();
         let before = GLOBAL.get_peak_memory();
+        let c = thread_cpu();
         let t = Instant::now();
         f();
         best = best.min(t.elapsed());
+        best_cpu = best_cpu.min(thread_cpu().saturating_sub(c));
         peak = peak.max(GLOBAL.get_peak_memory().saturating_sub(before));
     }
-    Figure { time: best, peak }
+    Figure {
+        time: best,
+        cpu: best_cpu,
+        peak,
+    }
 }
 
 fn mib(b: usize) -> f64 {
@@ -79,17 +96,21 @@ fn run(services: usize, runs: usize) {
         }
         Err(e) => panic!("full load failed: {e}"),
     });
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     println!(
-        "{services:>6} services, {:>7.1} KB: bare parse {:>8.1?} {:>6.1} MiB | load_tree {:>8.1?} {:>6.1} MiB ({:.2}x) | full load {:>8.1?} {:>6.1} MiB ({:.2}x)",
+        "{services:>6} services, {:>7.1} KB (wall / cpu / peak heap)\n  bare parse  {:>8.1?} / {:>8.1?} / {:>6.1} MiB\n  load_tree   {:>8.1?} / {:>8.1?} / {:>6.1} MiB   cpu {:.2}x bare\n  full load   {:>8.1?} / {:>8.1?} / {:>6.1} MiB   cpu {:.2}x bare",
         text.len() as f64 / 1000.0,
         bare.time,
+        bare.cpu,
         mib(bare.peak),
         tree.time,
+        tree.cpu,
         mib(tree.peak),
-        tree.time.as_secs_f64() / bare.time.as_secs_f64(),
+        ratio(tree.cpu, bare.cpu),
         full.time,
+        full.cpu,
         mib(full.peak),
-        full.time.as_secs_f64() / bare.time.as_secs_f64(),
+        ratio(full.cpu, bare.cpu),
     );
 }
 

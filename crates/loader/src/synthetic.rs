@@ -21,7 +21,7 @@ pub fn compose_file(services: usize) -> String {
         };
         let _ = write!(
             s,
-            "  svc-{i}:\n    <<: *defaults\n    image: \"registry.example.com/team/app-{i}:${{TAG:-1.0.{i}}}\"\n    ports:\n      - \"{}:80\"\n    environment:\n      APP_ID: \"{i}\"\n      LOG_LEVEL: info\n      DB_URL: postgres://db-{i}:5432/app\n      FEATURE: ${{FEATURE:-on}}\n    volumes:\n      - data-{i}:/var/lib/app\n      - ./conf/{i}:/etc/app:ro\n    depends_on: {deps}\n    healthcheck:\n      test: [\"CMD\", \"wget\", \"-q\", \"http://localhost/health\"]\n      interval: 30s\n      retries: 3\n    labels:\n      - com.example.team=t{}\n",
+            "  svc-{i}:\n    <<: *defaults\n    image: \"example.com/app-{i}:${{TAG:-1.0.{i}}}\"\n    ports:\n      - \"{}:80\"\n    environment:\n      APP_ID: \"{i}\"\n      FEATURE: ${{FEATURE:-on}}\n    volumes:\n      - data-{i}:/var/lib/app\n      - ./conf/{i}:/etc/app:ro\n    depends_on: {deps}\n    healthcheck:\n      test: [\"CMD\", \"wget\", \"-q\", \"localhost\"]\n      interval: 30s\n    labels:\n      - team=t{}\n",
             10_000 + i % 50_000,
             i % 7
         );

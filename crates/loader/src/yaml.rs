@@ -262,7 +262,11 @@ impl Builder<'_> {
                     return Err(self.err(span, "invalid YAML: unbalanced collection end"));
                 };
                 let value = match frame.kind {
-                    FrameKind::Seq(items) => NodeValue::Seq(items),
+                    FrameKind::Seq(mut items) => {
+                        // Growth slack is a third of a tree's memory: give it back.
+                        items.shrink_to_fit();
+                        NodeValue::Seq(items)
+                    }
                     FrameKind::Map(m) => NodeValue::Map(self.finish_map(m)?),
                 };
                 let node = Node {
@@ -424,6 +428,7 @@ impl Builder<'_> {
             ..
         } = m;
         if merges.is_empty() {
+            entries.shrink_to_fit();
             return Ok(entries);
         }
         // Small mappings (the usual case) are searched linearly; big ones through a set.
@@ -460,6 +465,7 @@ impl Builder<'_> {
                 _ => return Err(self.merge_error(at)),
             }
         }
+        entries.shrink_to_fit();
         Ok(entries)
     }
 
@@ -520,23 +526,23 @@ fn resolve_scalar(
     let plain = style == ScalarStyle::Plain;
     let Some(t) = tag else {
         let v = if plain {
-            resolve_plain(&value).unwrap_or_else(|| NodeValue::String(value.into_owned()))
+            resolve_plain(&value).unwrap_or_else(|| NodeValue::String(owned(value)))
         } else {
-            NodeValue::String(value.into_owned())
+            NodeValue::String(owned(value))
         };
         return Ok((v, None));
     };
     if let Some(ct) = compose_tag(Some(t)) {
         let v = if plain {
-            resolve_plain(&value).unwrap_or_else(|| NodeValue::String(value.into_owned()))
+            resolve_plain(&value).unwrap_or_else(|| NodeValue::String(owned(value)))
         } else {
-            NodeValue::String(value.into_owned())
+            NodeValue::String(owned(value))
         };
         return Ok((v, Some(ct)));
     }
     if t.handle != CORE {
         // yaml.v3 does not resolve scalars with an unknown tag: they stay strings.
-        return Ok((NodeValue::String(value.into_owned()), None));
+        return Ok((NodeValue::String(owned(value)), None));
     }
     let resolved = resolve_plain(&value);
     let mismatch = || format!("cannot decode !!str `{value}` as a !!{}", t.suffix);
@@ -568,9 +574,18 @@ fn resolve_scalar(
             Some(s) => NodeValue::String(s),
             None => return Err(mismatch()),
         },
-        _ => NodeValue::String(value.into_owned()),
+        _ => NodeValue::String(owned(value)),
     };
     Ok((v, None))
+}
+
+/// The scalar's text as an owned string without the parser's growth slack.
+fn owned(value: Cow<'_, str>) -> String {
+    let mut s = value.into_owned();
+    if s.capacity() > s.len() + 8 {
+        s.shrink_to_fit();
+    }
+    s
 }
 
 /// Resolves a plain scalar the way yaml.v3 does; `None` means "a string".
