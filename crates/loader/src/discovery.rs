@@ -174,40 +174,63 @@ pub fn config_files(
     opts: &LoadOptions,
     environment: &BTreeMap<String, String>,
 ) -> Result<Vec<PathBuf>, LoadError> {
+    config_files_with_warnings(opts, environment).map(|(files, _)| files)
+}
+
+/// [`config_files`], plus Compose's warnings when discovery found several candidates
+/// (`Found multiple config files with supported names: ...`, then `Using ...`).
+pub fn config_files_with_warnings(
+    opts: &LoadOptions,
+    environment: &BTreeMap<String, String>,
+) -> Result<(Vec<PathBuf>, Vec<String>), LoadError> {
     if !opts.files.is_empty() {
-        return Ok(opts.files.iter().map(|f| absolute(&opts.cwd, f)).collect());
+        return Ok((
+            opts.files.iter().map(|f| absolute(&opts.cwd, f)).collect(),
+            Vec::new(),
+        ));
     }
     if let Some(list) = environment.get("COMPOSE_FILE").filter(|s| !s.is_empty()) {
         let sep = environment
             .get("COMPOSE_PATH_SEPARATOR")
             .filter(|s| !s.is_empty())
             .map_or(":", String::as_str);
-        return Ok(list
-            .split(sep)
-            .filter(|s| !s.is_empty())
-            .map(|f| absolute(&opts.cwd, Path::new(f)))
-            .collect());
+        return Ok((
+            list.split(sep)
+                .filter(|s| !s.is_empty())
+                .map(|f| absolute(&opts.cwd, Path::new(f)))
+                .collect(),
+            Vec::new(),
+        ));
     }
     let start = opts
         .project_directory
         .as_ref()
         .map_or_else(|| opts.cwd.clone(), |d| absolute(&opts.cwd, d));
     let mut dir = Some(start.as_path());
-    while let Some(d) = dir {
-        if let Some(main) = DEFAULT_FILE_NAMES
+    let mut warnings = Vec::new();
+    let mut pick = |names: &[&str], d: &Path, what: &str| -> Option<PathBuf> {
+        let found: Vec<PathBuf> = names
             .iter()
             .map(|n| d.join(n))
-            .find(|p| p.is_file())
-        {
+            .filter(|p| p.is_file())
+            .collect();
+        if found.len() > 1 {
+            let list: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
+            warnings.push(format!(
+                "Found multiple {what} files with supported names: {}",
+                list.join(", ")
+            ));
+            warnings.push(format!("Using {}", found[0].display()));
+        }
+        found.into_iter().next()
+    };
+    while let Some(d) = dir {
+        if let Some(main) = pick(&DEFAULT_FILE_NAMES, d, "config") {
             let mut out = vec![main];
-            if let Some(o) = DEFAULT_OVERRIDE_NAMES
-                .iter()
-                .map(|n| d.join(n))
-                .find(|p| p.is_file())
-            {
+            if let Some(o) = pick(&DEFAULT_OVERRIDE_NAMES, d, "override") {
                 out.push(o);
             }
-            return Ok(out);
+            return Ok((out, warnings));
         }
         dir = d.parent();
     }
@@ -259,12 +282,24 @@ mod tests {
             cwd: sub,
             ..LoadOptions::default()
         };
-        let files = config_files(&opts, &BTreeMap::new()).unwrap();
+        let (files, warnings) = config_files_with_warnings(&opts, &BTreeMap::new()).unwrap();
         assert_eq!(
             files,
             vec![
                 root.join("compose.yml"),
                 root.join("docker-compose.override.yaml")
+            ]
+        );
+        // As docker-compose 2.26.1 warns when it has to choose.
+        assert_eq!(
+            warnings,
+            vec![
+                format!(
+                    "Found multiple config files with supported names: {}, {}",
+                    root.join("compose.yml").display(),
+                    root.join("docker-compose.yml").display()
+                ),
+                format!("Using {}", root.join("compose.yml").display()),
             ]
         );
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use transship_ir::{FileId, SourceFile, SourceKind, Span, Spanned};
 
 use crate::discovery::{
-    LoadOptions, absolute, check_project_name, config_files, normalize_project_name,
+    LoadOptions, absolute, check_project_name, config_files_with_warnings, normalize_project_name,
     project_environment,
 };
 use crate::error::LoadError;
@@ -197,7 +197,10 @@ pub(crate) fn load_project(
         |d| absolute(cwd, d),
     );
     let (mut env, _env_files) = project_environment(opts, &env_base)?;
-    let files = config_files(opts, &env)?;
+    let (files, discovery_warnings) = config_files_with_warnings(opts, &env)?;
+    for w in discovery_warnings {
+        ctx.warnings.push(Spanned::new(w, Span::default()));
+    }
     let project_dir = opts.project_directory.as_ref().map_or_else(
         || {
             files
