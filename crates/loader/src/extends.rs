@@ -16,6 +16,9 @@ use crate::merge;
 use crate::pipeline::Ctx;
 use crate::tree::{Key, Node, NodeValue};
 
+/// Longest `extends` chain followed (hostile input: each link is a recursion).
+const MAX_CHAIN: usize = 64;
+
 /// Resolves every `extends` of the services of `tree` (the file `path`, `file`).
 pub(crate) fn apply(
     ctx: &mut Ctx,
@@ -75,6 +78,14 @@ fn resolve(
             ),
         ));
     };
+    if stack.len() >= MAX_CHAIN {
+        return Err(locate(
+            &ctx.files,
+            service.span,
+            &key_path,
+            format!("extends chain longer than {MAX_CHAIN} services"),
+        ));
+    }
     if stack.iter().any(|(p, n)| p == path && n == name) {
         let mut chain: Vec<String> = stack
             .iter()

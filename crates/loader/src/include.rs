@@ -17,6 +17,9 @@ use crate::pipeline::{Ctx, load_project};
 use crate::tree::{Node, NodeValue};
 use crate::yaml::to_json;
 
+/// Deepest chain of nested includes followed (each level is a recursion).
+const MAX_NESTING: usize = 32;
+
 const RESOURCES: [&str; 6] = [
     "services", "networks", "volumes", "secrets", "configs", "models",
 ];
@@ -58,6 +61,14 @@ pub(crate) fn apply(
             ));
         }
     };
+    if ctx.include_stack.len() >= MAX_NESTING {
+        return Err(locate(
+            &ctx.files,
+            include.span,
+            "include",
+            format!("includes nested more than {MAX_NESTING} levels deep"),
+        ));
+    }
     ctx.include_stack.push(path.to_path_buf());
     for (i, item) in items.into_iter().enumerate() {
         let key_path = format!("include[{i}]");

@@ -145,7 +145,10 @@ fn include_loads_its_own_project() {
         "include:\n  - sub/compose.yaml\nservices:\n  db:\n    image: other\n",
     );
     let e = load_tree(&opts(d)).unwrap_err();
-    assert!(e.message.contains("conflicts with imported resource"), "{e}");
+    assert!(
+        e.message.contains("conflicts with imported resource"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -272,4 +275,29 @@ fn project_name_and_env_file_options() {
     let l = load_tree(&o).unwrap();
     assert_eq!(to_json(&l.tree)["services"]["s"]["image"], json!("i:x"));
     assert_eq!(l.environment["COMPOSE_PROJECT_NAME"], "ok");
+}
+
+#[test]
+fn long_extends_chains_are_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // s0 extends s1 extends s2 ... : resolving s0 follows the whole chain.
+    let chain = |n: usize| {
+        let mut text = String::from("services:\n");
+        for i in 0..n - 1 {
+            text.push_str(&format!("  s{i}:\n    extends: s{}\n", i + 1));
+        }
+        text.push_str(&format!("  s{}:\n    image: x\n", n - 1));
+        text
+    };
+    write(d, "compose.yaml", &chain(5_000));
+    let Err(e) = load_tree(&opts(d)) else {
+        panic!("a 5,000-long extends chain loaded");
+    };
+    assert!(e.message.contains("extends chain longer than"), "{e}");
+    assert!(e.line > 0);
+    // A realistic chain is fine.
+    write(d, "compose.yaml", &chain(20));
+    let l = load_tree(&opts(d)).unwrap();
+    assert_eq!(to_json(&l.tree)["services"]["s0"]["image"], json!("x"));
 }
