@@ -330,6 +330,24 @@ pub fn quote_word(word: &str, ctx: Ctx) -> String {
     out
 }
 
+/// Quote one word made of a trusted prefix that may use systemd specifiers on purpose (such
+/// as `%h`, written as is) followed by data (`rest`, escaped like [`quote_word`]). The prefix
+/// must not contain whitespace, quotes, backslashes or control characters.
+pub fn quote_word_with_specifier_prefix(prefix: &str, rest: &str, ctx: Ctx) -> String {
+    debug_assert!(
+        prefix
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !matches!(c, '"' | '\'' | '\\')),
+        "unsafe specifier prefix {prefix:?}"
+    );
+    let quoted = quote_word(rest, ctx);
+    match quoted.strip_prefix('"') {
+        Some(inner) => format!("\"{prefix}{inner}"),
+        None if rest.is_empty() => prefix.to_owned(),
+        None => format!("{prefix}{quoted}"),
+    }
+}
+
 /// Quote every word and join them with single spaces.
 pub fn quote_words<S: AsRef<str>>(words: &[S], ctx: Ctx) -> String {
     let mut out = String::new();
@@ -586,6 +604,19 @@ mod tests {
         for ctx in [Ctx::Exec, Ctx::Setting] {
             assert_eq!(round_trip(cases, ctx), cases.to_vec(), "{ctx:?}");
         }
+    }
+
+    #[test]
+    fn specifier_prefix_stays_a_specifier() {
+        assert_eq!(
+            quote_word_with_specifier_prefix("%h", "/a b/100%", Ctx::Exec),
+            "\"%h/a b/100%%\""
+        );
+        assert_eq!(
+            quote_word_with_specifier_prefix("%h", "/x", Ctx::Exec),
+            "%h/x"
+        );
+        assert_eq!(quote_word_with_specifier_prefix("", "/x", Ctx::Exec), "/x");
     }
 
     #[test]

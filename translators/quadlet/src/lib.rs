@@ -55,12 +55,13 @@ impl QuadletTranslator {
         }
     }
 
-    /// The same directory as systemd sees it in unit settings (`%h` is the user's home).
-    pub(crate) fn install_dir_spec(&self) -> &'static str {
+    /// The same directory as systemd sees it in unit settings: a specifier prefix (`%h`, the
+    /// user's home, for rootless) and the literal rest.
+    pub(crate) fn install_dir_spec(&self) -> (&'static str, &'static str) {
         if self.user {
-            "%h/.config/containers/systemd"
+            ("%h", "/.config/containers/systemd")
         } else {
-            "/etc/containers/systemd"
+            ("", "/etc/containers/systemd")
         }
     }
 

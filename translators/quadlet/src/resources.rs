@@ -2,7 +2,9 @@
 
 use transship_ir::*;
 use transship_translate::Outcome;
-use transship_translate::unit::{Ctx, Section, UnitFile};
+use transship_translate::unit::{
+    Ctx, Section, UnitFile, quote_word_with_specifier_prefix, quote_words,
+};
 
 use crate::Cx;
 use crate::names;
@@ -483,22 +485,22 @@ pub(crate) fn file_ref(
     let rel = format!("{dir}/{}", names::unit_safe(source));
     cx.add_file(rel.clone(), text, 0o600, secret);
     let pname = format!("{unit_base}-{kind}-{}", names::unit_safe(source));
-    let host_path = format!("{}/{rel}", cx.t.install_dir_spec());
+    let (spec, dir) = cx.t.install_dir_spec();
+    let host_path = quote_word_with_specifier_prefix(spec, &format!("{dir}/{rel}"), Ctx::Exec);
     svc.words(
         "ExecStartPre",
         &["-/usr/bin/podman", "secret", "rm", pname.as_str()],
         Ctx::Exec,
     );
-    svc.words(
+    svc.raw(
         "ExecStartPre",
-        &[
-            "/usr/bin/podman",
-            "secret",
-            "create",
-            pname.as_str(),
-            host_path.as_str(),
-        ],
-        Ctx::Exec,
+        format!(
+            "{} {host_path}",
+            quote_words(
+                &["/usr/bin/podman", "secret", "create", pname.as_str()],
+                Ctx::Exec
+            )
+        ),
     );
     let put = c.word(
         "Secret",

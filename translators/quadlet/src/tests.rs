@@ -432,6 +432,18 @@ fn secrets_file_and_environment() {
             "/etc/containers/systemd/demo-secrets/tok"
         ]
     );
+    // rootless: %h stays a specifier (systemd expands it to the user's home)
+    let t = QuadletTranslator {
+        version: PodmanVersion::DEFAULT,
+        user: true,
+        pod: false,
+    };
+    let out = t.translate(&p).unwrap();
+    let pre = values(file(&out, "demo-web.container"), "Service", "ExecStartPre");
+    assert_eq!(
+        pre[1],
+        "/usr/bin/podman secret create demo-web-secret-tok %h/.config/containers/systemd/demo-secrets/tok"
+    );
 }
 
 #[test]
