@@ -309,10 +309,12 @@ fn depends_on(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Spanned<
         NodeValue::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
                 let name = string(cx, item, &idx(p, i))?;
+                // Defaults that were not written carry a synthetic span (line 0).
+                let default = Span::synthetic(item.span.file);
                 let dep = Dependency {
-                    condition: Spanned::new(DependsCondition::ServiceStarted, item.span),
+                    condition: Spanned::new(DependsCondition::ServiceStarted, default),
                     restart: None,
-                    required: Spanned::new(true, item.span),
+                    required: Spanned::new(true, default),
                     extensions: BTreeMap::new(),
                 };
                 out.insert(name.value, Spanned::new(dep, item.span));
@@ -321,10 +323,11 @@ fn depends_on(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Spanned<
         NodeValue::Map(entries) => {
             for (k, n) in entries {
                 let kp = sub(p, &k.name);
+                let default = Span::synthetic(k.span.file);
                 let mut dep = Dependency {
-                    condition: Spanned::new(DependsCondition::ServiceStarted, k.span),
+                    condition: Spanned::new(DependsCondition::ServiceStarted, default),
                     restart: None,
-                    required: Spanned::new(true, k.span),
+                    required: Spanned::new(true, default),
                     extensions: BTreeMap::new(),
                 };
                 let mut ext = BTreeMap::new();
@@ -700,10 +703,12 @@ fn implicit_dependencies(s: &mut Service) {
         if name.is_empty() || s.depends_on.contains_key(&name) {
             continue;
         }
+        // Implied by another key: the entry points at that key, its values are defaults.
+        let default = Span::synthetic(span.file);
         let dep = Dependency {
-            condition: Spanned::new(DependsCondition::ServiceStarted, span),
-            restart: restart.then(|| Spanned::new(true, span)),
-            required: Spanned::new(true, span),
+            condition: Spanned::new(DependsCondition::ServiceStarted, default),
+            restart: restart.then(|| Spanned::new(true, default)),
+            required: Spanned::new(true, default),
             extensions: BTreeMap::new(),
         };
         s.depends_on.insert(name, Spanned::new(dep, span));
