@@ -14,7 +14,8 @@ pub fn fixtures_root(kind: &str) -> PathBuf {
         .join(kind)
 }
 
-/// Every fixture directory under `fixtures/<kind>`, sorted, canonical paths.
+/// Every fixture directory under `fixtures/<kind>` (one with a Compose file of a default name,
+/// or an `args` file), sorted, canonical paths.
 pub fn fixture_dirs(kind: &str) -> Vec<PathBuf> {
     let root = fixtures_root(kind)
         .canonicalize()
@@ -22,7 +23,13 @@ pub fn fixture_dirs(kind: &str) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
         .expect("read fixtures")
         .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.join("compose.yaml").is_file())
+        .filter(|p| {
+            p.is_dir()
+                && (p.join("args").is_file()
+                    || transship_loader::discovery::DEFAULT_FILE_NAMES
+                        .iter()
+                        .any(|n| p.join(n).is_file()))
+        })
         .collect();
     dirs.sort();
     dirs
