@@ -524,6 +524,33 @@ fn port_range_expansion_is_bounded() {
 }
 
 #[test]
+fn services_named_explicitly_are_enabled_with_their_dependencies() {
+    let text = "services:\n  web:\n    image: x\n  dbg:\n    image: x\n    profiles: [debug]\n    depends_on: [helper]\n  helper:\n    image: x\n    profiles: [tools]\n  other:\n    image: x\n    profiles: [never]\n";
+    let path = Path::new("/proj/compose.yaml");
+    let tree = crate::yaml::parse(text, FileId(0), path, &crate::yaml::Limits::default())
+        .unwrap()
+        .remove(0);
+    let p = canonicalize(Input {
+        tree,
+        files: vec![SourceFile {
+            path: path.to_path_buf(),
+            kind: SourceKind::Compose,
+        }],
+        environment: BTreeMap::new(),
+        project_name: Spanned::new("proj".into(), Span::synthetic(FileId(0))),
+        project_dir: PathBuf::from("/proj"),
+        warnings: Vec::new(),
+        profiles: Vec::new(),
+        services: vec!["dbg".into()],
+    })
+    .unwrap();
+    assert_eq!(
+        p.services.keys().collect::<Vec<_>>(),
+        vec!["dbg", "helper", "web"]
+    );
+}
+
+#[test]
 fn key_paths() {
     use super::read::{idx, sub};
     assert_eq!(idx("services.web.ports", 0), "services.web.ports[0]");
