@@ -233,9 +233,7 @@ fn every_service_key_is_filled_by_the_all_keys_fixture() {
         all_fields,
         SERVICE_KEYS.iter().copied().collect::<BTreeSet<_>>()
     );
-    // `extends` is resolved by the front stage, which drops the key from the tree, so the
-    // provenance field stays empty; check instead that the base service's values arrived.
-    // (The canonical stage fills `Service::extends` whenever the tree still carries the key.)
+    // `extends` was resolved (the base's values arrived) and kept for provenance.
     assert_eq!(
         project.services["all"].environment["FROM_BASE"]
             .value
@@ -243,10 +241,13 @@ fn every_service_key_is_filled_by_the_all_keys_fixture() {
         Some("yes"),
         "extends merged the base service"
     );
-    let missing: Vec<_> = all_fields
-        .difference(&covered)
-        .filter(|k| **k != "extends")
-        .collect();
+    let ext = project.services["all"]
+        .extends
+        .as_ref()
+        .expect("extends kept");
+    assert_eq!(ext.value.service, "base");
+    assert!(ext.span.line > 0, "extends points at its text");
+    let missing: Vec<_> = all_fields.difference(&covered).collect();
     assert!(
         missing.is_empty(),
         "service keys that stayed empty: {missing:?}"

@@ -11,6 +11,7 @@ mod envfile;
 mod healthcheck;
 mod networks;
 mod ports;
+mod provenance;
 pub(crate) mod read;
 mod resources;
 mod services;
@@ -190,6 +191,16 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
         }
     }
 
+    // `extends` provenance, when the front stage resolved it away.
+    if all_services.values().any(|s| s.extends.is_none()) {
+        let found =
+            provenance::extends_by_service(&cx.files, environment.get("HOME").map(String::as_str));
+        for (name, e) in found {
+            if let Some(s) = all_services.get_mut(&name) {
+                s.extends.get_or_insert(e);
+            }
+        }
+    }
     let active = active_profiles(&profiles, &environment);
     project.services = apply_profiles(&cx, all_services, &active, &explicit)?;
     project.active_profiles = active;
