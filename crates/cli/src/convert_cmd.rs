@@ -98,6 +98,14 @@ fn err(s: &str) {
     let _ = e.flush();
 }
 
+/// Pretty JSON and a final newline, buffered, onto `w`; false when the stream is closed.
+fn write_json(w: impl Write, doc: &impl Serialize) -> bool {
+    let mut w = io::BufWriter::new(w);
+    serde_json::to_writer_pretty(&mut w, doc).is_ok()
+        && w.write_all(b"\n").is_ok()
+        && w.flush().is_ok()
+}
+
 fn target_name(t: Target) -> String {
     t.to_possible_value()
         .map_or_else(|| format!("{t:?}"), |v| v.get_name().to_owned())
@@ -201,14 +209,15 @@ fn finish(
         }
         ReportFormat::Json => {
             let doc = json_document(args, project, ctx, output, written.as_deref());
-            let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            text.push('\n');
-            if args.output.is_some() {
-                if !out(&text) {
-                    return ExitCode::from(EXIT_ERROR);
-                }
+            // Streamed straight to the stream (no document-sized string in memory).
+            let to_stdout = args.output.is_some();
+            let ok = if to_stdout {
+                write_json(io::stdout().lock(), &doc)
             } else {
-                err(&text);
+                write_json(io::stderr().lock(), &doc)
+            };
+            if !ok && to_stdout {
+                return ExitCode::from(EXIT_ERROR);
             }
         }
     }
@@ -289,7 +298,7 @@ pub struct ConvertReport<'a> {
     pub summary: report::CountsJson,
     pub warnings: Vec<WarningJson<'a>>,
     pub files: Vec<FileJson>,
-    pub entries: Vec<report::EntryJson<'a>>,
+    pub entries: report::EntriesJson<'a>,
 }
 
 /// The `--report json` document.

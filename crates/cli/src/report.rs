@@ -278,14 +278,15 @@ fn one_line(s: &str) -> String {
     out
 }
 
-/// The ledger as JSON (`serde::Serialize`, streamed, no intermediate tree):
+/// The ledger as JSON (`serde::Serialize`, streamed: entries are produced while they are
+/// serialized, so nothing but the output buffer grows with the ledger):
 /// `{target, summary, entries: [...]}`, entries in ledger order, every entry (translated ones
 /// too) with its group, location, outcome, reason and detail.
 #[derive(Debug, Serialize)]
 pub struct LedgerJson<'a> {
     pub target: &'a str,
     pub summary: CountsJson,
-    pub entries: Vec<EntryJson<'a>>,
+    pub entries: EntriesJson<'a>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -308,15 +309,15 @@ impl From<Counts> for CountsJson {
 }
 
 #[derive(Debug, Serialize)]
-pub struct GroupJson {
+pub struct GroupJson<'a> {
     pub kind: &'static str,
-    pub name: String,
+    pub name: &'a str,
 }
 
 #[derive(Debug, Serialize)]
 pub struct EntryJson<'a> {
     pub key_path: &'a str,
-    pub group: GroupJson,
+    pub group: GroupJson<'a>,
     pub file: Option<&'a str>,
     pub line: u32,
     pub column: u32,
@@ -325,28 +326,44 @@ pub struct EntryJson<'a> {
     pub detail: Option<&'a str>,
 }
 
+/// Every entry of a ledger, serialized as a JSON array one entry at a time.
+#[derive(Debug, Clone, Copy)]
+pub struct EntriesJson<'a> {
+    ledger: &'a Ledger,
+    ctx: &'a ReportContext,
+}
+
+impl<'a> EntriesJson<'a> {
+    fn entry(&self, e: &'a LedgerEntry) -> EntryJson<'a> {
+        let (kind, name) = self.ctx.group_ref(&e.key_path);
+        EntryJson {
+            key_path: &e.key_path,
+            group: GroupJson { kind, name },
+            file: self
+                .ctx
+                .files
+                .get(e.span.file.0 as usize)
+                .map(String::as_str),
+            line: e.span.line,
+            column: e.span.column,
+            outcome: e.outcome.label(),
+            reason: e.outcome.reason(),
+            detail: e.detail.as_deref(),
+        }
+    }
+}
+
+impl Serialize for EntriesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.ledger.entries.iter().map(|e| self.entry(e)))
+    }
+}
+
 pub fn ledger_json<'a>(ledger: &'a Ledger, ctx: &'a ReportContext) -> LedgerJson<'a> {
-    let entries = ledger
-        .entries
-        .iter()
-        .map(|e| {
-            let (kind, name) = ctx.group_of(&e.key_path);
-            EntryJson {
-                key_path: &e.key_path,
-                group: GroupJson { kind, name },
-                file: ctx.files.get(e.span.file.0 as usize).map(String::as_str),
-                line: e.span.line,
-                column: e.span.column,
-                outcome: e.outcome.label(),
-                reason: e.outcome.reason(),
-                detail: e.detail.as_deref(),
-            }
-        })
-        .collect();
     LedgerJson {
         target: &ledger.target,
         summary: Counts::of(&ledger.entries).into(),
-        entries,
+        entries: EntriesJson { ledger, ctx },
     }
 }
 

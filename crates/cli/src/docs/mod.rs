@@ -299,13 +299,14 @@ pub fn render(samples: &[Sample], versions: &[String], cells: &[Vec<Cell>]) -> S
         let _ = write!(s, ":-:|");
     }
     let _ = writeln!(s);
+    // GitHub numbers repeated heading slugs (`x`, `x-1`, ...) in document order.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (sample, row) in samples.iter().zip(cells) {
-        let _ = write!(
-            s,
-            "| [{}](#{}) |",
-            text_cell(sample.title),
-            anchor(sample.title)
-        );
+        let base = anchor(sample.title);
+        let n = seen.entry(base.clone()).or_default();
+        let slug = if *n == 0 { base } else { format!("{base}-{n}") };
+        *n += 1;
+        let _ = write!(s, "| [{}](#{slug}) |", text_cell(sample.title));
         for c in row {
             let _ = write!(s, " {} |", c.letter());
         }
@@ -533,6 +534,20 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].0, "4.4 – 4.5");
         assert_eq!(r[1].0, "4.6 – 5.0");
+    }
+
+    #[test]
+    fn repeated_slugs_get_numbered_links() {
+        let all = samples();
+        let versions = vec!["5.4".to_owned()];
+        let cells: Vec<Vec<Cell>> = all.iter().map(|_| vec![Cell::default()]).collect();
+        let doc = render(&all, &versions, &cells);
+        // "secrets (file)" and "secrets.* (file)" share the slug `secrets-file`.
+        assert!(doc.contains("[secrets (file)](#secrets-file) |"), "{doc}");
+        assert!(
+            doc.contains("[secrets.* (file)](#secrets-file-1) |"),
+            "{doc}"
+        );
     }
 
     #[test]
