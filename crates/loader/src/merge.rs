@@ -608,6 +608,13 @@ fn unicity_at<'a>(node: &'a mut Node, path: &mut Vec<&'a str>) {
             if path.len() >= UNIQUE_DEPTH {
                 return;
             }
+            // Every rule lives under `services` or `networks`: skip other subtrees.
+            if path
+                .first()
+                .is_some_and(|top| *top != "services" && *top != "networks")
+            {
+                return;
+            }
             for (k, v) in entries.iter_mut() {
                 let k: &'a Key = k;
                 path.push(&k.name);
@@ -626,15 +633,29 @@ fn unicity_at<'a>(node: &'a mut Node, path: &mut Vec<&'a str>) {
             else {
                 return;
             };
-            let mut keys: HashMap<String, usize> = HashMap::new();
             let mut out: Vec<Node> = Vec::with_capacity(items.len());
-            for item in std::mem::take(items) {
-                let key = index_key(ix, &item);
-                if let Some(&j) = keys.get(&key) {
-                    out[j] = item;
-                } else {
-                    keys.insert(key, out.len());
-                    out.push(item);
+            if items.len() <= 8 {
+                // Short lists (the usual case): a linear search beats hashing.
+                let mut keys: Vec<String> = Vec::with_capacity(items.len());
+                for item in std::mem::take(items) {
+                    let key = index_key(ix, &item);
+                    if let Some(j) = keys.iter().position(|k| *k == key) {
+                        out[j] = item;
+                    } else {
+                        keys.push(key);
+                        out.push(item);
+                    }
+                }
+            } else {
+                let mut keys: HashMap<String, usize> = HashMap::new();
+                for item in std::mem::take(items) {
+                    let key = index_key(ix, &item);
+                    if let Some(&j) = keys.get(&key) {
+                        out[j] = item;
+                    } else {
+                        keys.insert(key, out.len());
+                        out.push(item);
+                    }
                 }
             }
             *items = out;
@@ -644,6 +665,9 @@ fn unicity_at<'a>(node: &'a mut Node, path: &mut Vec<&'a str>) {
 }
 
 fn matches_str(path: &[&str], pattern: &str) -> bool {
+    if pattern.bytes().filter(|b| *b == b'.').count() + 1 != path.len() {
+        return false;
+    }
     let mut n = 0;
     for (i, seg) in pattern.split('.').enumerate() {
         match path.get(i) {
