@@ -75,7 +75,97 @@ pub fn compose_json_text(project: &Project) -> String {
 
 /// The project as `docker compose config --format yaml` prints it.
 pub fn compose_yaml(project: &Project) -> String {
-    yaml::emit(&escape_dollars(render(project, Format::Yaml)))
+    let mut value = render(project, Format::Yaml);
+    sort_yaml_maps(&mut value, &mut Vec::new(), false);
+    yaml::emit(&escape_dollars(value))
+}
+
+/// The objects that are Go maps in compose-go (the others are structs, printed in field
+/// order), by path; `*` is any key or list index. Everything below an `x-*` key is a map too.
+const GO_MAPS: &[&str] = &[
+    "services",
+    "networks",
+    "volumes",
+    "secrets",
+    "configs",
+    "models",
+    "services.*.annotations",
+    "services.*.build.additional_contexts",
+    "services.*.build.args",
+    "services.*.build.labels",
+    "services.*.build.ulimits",
+    "services.*.deploy.labels",
+    "services.*.deploy.resources.reservations.devices.*.options",
+    "services.*.depends_on",
+    "services.*.environment",
+    "services.*.gpus.*.options",
+    "services.*.labels",
+    "services.*.logging.options",
+    "services.*.networks",
+    "services.*.networks.*.driver_opts",
+    "services.*.post_start.*.environment",
+    "services.*.pre_stop.*.environment",
+    "services.*.storage_opt",
+    "services.*.sysctls",
+    "services.*.ulimits",
+    "services.*.volumes.*.volume.labels",
+    "networks.*.driver_opts",
+    "networks.*.ipam.config.*.aux_addresses",
+    "networks.*.labels",
+    "volumes.*.driver_opts",
+    "volumes.*.labels",
+    "secrets.*.driver_opts",
+    "secrets.*.labels",
+    "configs.*.labels",
+];
+
+fn is_go_map(path: &[String]) -> bool {
+    GO_MAPS.iter().any(|pattern| {
+        let parts: Vec<&str> = pattern.split('.').collect();
+        parts.len() == path.len() && parts.iter().zip(path).all(|(p, s)| *p == "*" || p == s)
+    })
+}
+
+/// yaml.v3 writes the keys of a Go map in its own order (`web2` before `web10`); the JSON
+/// encoder's byte order is what the `BTreeMap`s of the IR already give.
+fn sort_yaml_maps(value: &mut Json, path: &mut Vec<String>, in_extension: bool) {
+    match value {
+        Json::Object(map) => {
+            if in_extension || is_go_map(path) {
+                let mut entries: Vec<(String, Json)> = std::mem::take(map).into_iter().collect();
+                entries.sort_by(|a, b| yaml::go_yaml_key_order(&a.0, &b.0));
+                map.extend(entries);
+            } else if path.is_empty() {
+                // The top-level `x-*` keys come last, in map order.
+                let mut extensions: Vec<(String, Json)> = Vec::new();
+                let keys: Vec<String> = map
+                    .keys()
+                    .filter(|k| k.starts_with("x-"))
+                    .cloned()
+                    .collect();
+                for k in keys {
+                    if let Some(v) = map.shift_remove(&k) {
+                        extensions.push((k, v));
+                    }
+                }
+                extensions.sort_by(|a, b| yaml::go_yaml_key_order(&a.0, &b.0));
+                map.extend(extensions);
+            }
+            for (k, v) in map.iter_mut() {
+                path.push(k.clone());
+                sort_yaml_maps(v, path, in_extension || k.starts_with("x-"));
+                path.pop();
+            }
+        }
+        Json::Array(items) => {
+            for item in items.iter_mut() {
+                path.push("*".to_owned());
+                sort_yaml_maps(item, path, in_extension);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Emits any JSON value as a block-style YAML document (the one YAML writer of the project).

@@ -321,6 +321,71 @@ fn double_quoted(s: &str) -> String {
     out
 }
 
+/// The order in which yaml.v3 writes the keys of a Go map: runs of digits compare as numbers
+/// (`a2` before `a10`), letters before other characters after a digit, and so on; docker-compose
+/// prints every map (services, environment, labels, ...) this way in YAML.
+pub(crate) fn go_yaml_key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let ar: Vec<char> = a.chars().collect();
+    let br: Vec<char> = b.chars().collect();
+    let mut digits = false;
+    let mut i = 0;
+    while i < ar.len() && i < br.len() {
+        if ar[i] == br[i] {
+            digits = ar[i].is_numeric();
+            i += 1;
+            continue;
+        }
+        let al = ar[i].is_alphabetic();
+        let bl = br[i].is_alphabetic();
+        if al && bl {
+            return ar[i].cmp(&br[i]);
+        }
+        if al || bl {
+            let a_first = if digits { al } else { bl };
+            return if a_first {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+        let (mut an, mut bn): (i64, i64) = (0, 0);
+        if ar[i] == '0' || br[i] == '0' {
+            let mut j = i;
+            while j > 0 && ar[j - 1].is_numeric() {
+                j -= 1;
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && ar[ai].is_ascii_digit() {
+            an = an
+                .saturating_mul(10)
+                .saturating_add(i64::from(ar[ai] as u8 - b'0'));
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && br[bi].is_ascii_digit() {
+            bn = bn
+                .saturating_mul(10)
+                .saturating_add(i64::from(br[bi] as u8 - b'0'));
+            bi += 1;
+        }
+        if an != bn {
+            return an.cmp(&bn);
+        }
+        if ai != bi {
+            return ai.cmp(&bi);
+        }
+        return ar[i].cmp(&br[i]);
+    }
+    ar.len().cmp(&br.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +403,20 @@ mod tests {
         .unwrap_or_else(|e| panic!("emitted YAML does not parse: {e}\n{text}"));
         assert_eq!(docs.len(), 1, "{text}");
         crate::yaml::to_json(&docs[0])
+    }
+
+    #[test]
+    fn map_keys_sort_like_yaml_v3() {
+        // The order docker-compose 2.26.1 printed these environment keys in.
+        let expected = [
+            "-x", ".x", "_x", "1", "2", "09", "10", "A", "a", "a-1", "a.1", "a1", "a1a", "a1b",
+            "a01", "a001", "a2", "a10", "aB", "ab", "b0", "b00", "b000", "x_", "x1y2", "x1y10",
+            "x01y", "z9a", "z09", "z10", "\u{e9}",
+        ];
+        let mut keys = expected.to_vec();
+        keys.reverse();
+        keys.sort_by(|a, b| go_yaml_key_order(a, b));
+        assert_eq!(keys, expected);
     }
 
     #[test]
