@@ -100,6 +100,11 @@ impl Installed {
 /// path, so bind-mount sources exist) and the generated files into a fresh host, and starts
 /// every container unit.
 fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
+    install_with(name, busybox, start, &[])
+}
+
+/// [`install`] with extra `migrate` arguments (`--podman-version 4.4`).
+fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> Installed {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join(name);
     copy_dir(&repo().join("fixtures/live").join(name), &project);
@@ -108,7 +113,8 @@ fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
         Command::new(support::migrate_bin())
             .current_dir(&project)
             .args(["compose.yaml", "--to", "podman", "-o"])
-            .arg(&out),
+            .arg(&out)
+            .args(extra),
         60,
     );
     assert!(
@@ -327,14 +333,9 @@ fn read_secs(inst: &Installed, service: &str, file: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{service}:{file}: {e}"))
 }
 
-#[test]
-fn service_healthy_dependent_starts_only_after_its_dependency_is_healthy() {
-    let Some(busybox) = prerequisites() else {
-        return;
-    };
-    // Starting only the dependent pulls the dependency in; `systemctl start` returns when
-    // both are up.
-    let inst = install("healthy", &busybox, &["app"]);
+/// Starts the `healthy` fixture's `app` (pulling `db` in) and checks that `app` started only
+/// once `db` was healthy.
+fn check_healthy_ordering(inst: &Installed) {
     for s in ["db", "app"] {
         let u = inst.unit(s).service.clone();
         let active = inst.host.exec(&["systemctl", "is-active", &u]);
@@ -345,9 +346,9 @@ fn service_healthy_dependent_starts_only_after_its_dependency_is_healthy() {
             inst.journals()
         );
     }
-    let db_started = read_secs(&inst, "db", "/tmp/started");
-    let db_ready = read_secs(&inst, "db", "/tmp/ready");
-    let app_started = read_secs(&inst, "app", "/tmp/started");
+    let db_started = read_secs(inst, "db", "/tmp/started");
+    let db_ready = read_secs(inst, "db", "/tmp/ready");
+    let app_started = read_secs(inst, "app", "/tmp/started");
     assert!(
         db_ready - db_started >= 6,
         "the fixture's db must take 6 s to become ready (started {db_started}, ready {db_ready})"
@@ -359,6 +360,29 @@ fn service_healthy_dependent_starts_only_after_its_dependency_is_healthy() {
     );
     let health = inst.inspect("db")["State"]["Health"]["Status"].clone();
     assert_eq!(health, "healthy", "db health: {health}");
+}
+
+#[test]
+fn service_healthy_dependent_starts_only_after_its_dependency_is_healthy() {
+    let Some(busybox) = prerequisites() else {
+        return;
+    };
+    // Starting only the dependent pulls the dependency in; `systemctl start` returns when
+    // both are up. 5.4 output: the dependency carries `Notify=healthy`.
+    let inst = install("healthy", &busybox, &["app"]);
+    check_healthy_ordering(&inst);
+}
+
+#[test]
+fn service_healthy_fallback_for_podman_before_5_0_also_waits() {
+    let Some(busybox) = prerequisites() else {
+        return;
+    };
+    // Output for podman 4.4 (no `Notify=healthy`: the dependency's unit waits for its
+    // healthcheck in `ExecStartPost=`), run by the 5.4 host's quadlet, which accepts every
+    // 4.4 key: the readiness wait must give the same ordering.
+    let inst = install_with("healthy", &busybox, &["app"], &["--podman-version", "4.4"]);
+    check_healthy_ordering(&inst);
 }
 
 /// What the `argv` fixture asks for, written independently of its YAML.
