@@ -27,7 +27,8 @@ fn generate(services: usize) -> String {
 struct Figure {
     time: Duration,
     /// On-CPU time of this thread (from `/proc/thread-self/schedstat`): steadier than wall
-    /// time on a busy machine.
+    /// time on a busy machine, but only as fine as the scheduler tick (a few ms): trust wall
+    /// time on a quiet machine.
     cpu: Duration,
     peak: usize,
 }
