@@ -116,7 +116,7 @@ fn parse_range(s: &str, what: &str) -> Result<(u16, u16), String> {
             let a = a.parse::<u16>().map_err(|_| bad())?;
             let b = b.parse::<u16>().map_err(|_| bad())?;
             if b < a {
-                return Err(format!("invalid range specified for {what}: {s}"));
+                return Err(bad());
             }
             Ok((a, b))
         }
@@ -147,8 +147,13 @@ pub fn parse_short(spec: &str) -> Result<Vec<Port>, String> {
     } else {
         Some(ip)
     };
+    if let Some(addr) = &host_ip {
+        if addr.parse::<std::net::IpAddr>().is_err() {
+            return Err(format!("Invalid ip address: {addr}"));
+        }
+    }
     if container.is_empty() {
-        return Err(format!("no port specified: {spec}<empty>"));
+        return Err(format!("No port specified: {spec}<empty>"));
     }
     let (c_start, c_end) = parse_range(container, "containerPort")?;
     let host_range = if host.is_empty() {

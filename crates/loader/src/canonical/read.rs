@@ -41,19 +41,27 @@ impl Cx<'_> {
 
     /// Makes `p` absolute against the project directory, expanding a leading `~`.
     pub fn abs_path(&self, span: Span, p: &str) -> PathBuf {
+        // As compose-go: an absolute path is kept as written (`/a/` stays `/a/`), a relative
+        // one is joined to the base directory and cleaned.
         let expanded = self.expand_home(p);
         let path = Path::new(&expanded);
         if path.is_absolute() {
-            clean(path)
+            path.to_path_buf()
         } else {
             clean(&self.base_dir(span).join(path))
         }
     }
 
+    /// A leading `~` is the home directory: `~`, `~/x`, and also `~x` (= `$HOME/x`), as
+    /// compose-go expands it.
     pub fn expand_home(&self, p: &str) -> String {
-        if p == "~" || p.starts_with("~/") {
+        if let Some(rest) = p.strip_prefix('~') {
             if let Some(home) = self.env.get("HOME") {
-                return format!("{home}{}", &p[1..]);
+                // Joined and cleaned, like Go's `filepath.Join(home, rest)`.
+                let rest = rest.trim_start_matches('/');
+                return clean(&Path::new(home).join(rest))
+                    .to_string_lossy()
+                    .into_owned();
             }
         }
         p.to_owned()
@@ -516,4 +524,12 @@ pub(crate) fn mode_number(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<u32>> {
         }),
         _ => Err(cx.err(n.span, p, format!("{p} must be a number or a string"))),
     }
+}
+
+/// A container path cleaned like Go's `path.Clean` (`/b/` is `/b`, `/d/./e` is `/d/e`).
+pub(crate) fn clean_target(t: &str) -> String {
+    if t.is_empty() {
+        return String::new();
+    }
+    clean(Path::new(t)).to_string_lossy().into_owned()
 }

@@ -384,9 +384,9 @@ fn devices(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Device>>> {
                 let parts: Vec<&str> = s.split(':').collect();
                 let (source, target, perms) = match parts.as_slice() {
                     [a] => (*a, *a, Some("rwm".to_owned())),
-                    [a, b] if is_perms(b) => (*a, *a, Some((*b).to_owned())),
+                    // `host:container` (compose-go never reads `/dev/a:rwm` as permissions).
                     [a, b] => (*a, *b, Some("rwm".to_owned())),
-                    [a, b, c] => (*a, *b, Some((*c).to_owned())),
+                    [a, b, c] => (*a, *b, (!c.is_empty()).then(|| (*c).to_owned())),
                     _ => {
                         return Err(cx.err(
                             item.span,
@@ -430,10 +430,6 @@ fn devices(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Device>>> {
         out.push(Spanned::new(d, item.span));
     }
     Ok(out)
-}
-
-fn is_perms(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 3 && s.chars().all(|c| matches!(c, 'r' | 'w' | 'm'))
 }
 
 fn extends(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Extends>>> {
@@ -487,8 +483,8 @@ pub(crate) fn extra_hosts(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Extra
                     })?;
                 out.push(Spanned::new(
                     ExtraHost {
-                        host: h.trim().to_owned(),
-                        ip: strip_brackets(addr.trim()).to_owned(),
+                        host: h.to_owned(),
+                        ip: strip_brackets(addr).to_owned(),
                     },
                     item.span,
                 ));

@@ -551,6 +551,38 @@ fn services_named_explicitly_are_enabled_with_their_dependencies() {
 }
 
 #[test]
+fn paths_and_short_forms_like_compose_go() {
+    let p = load(
+        "services:\n  web:\n    image: x\n    volumes: [\"/a/:/b/\", \"~user/x:/y/./z\", \"~/x/:/w\"]\n    devices: [\"/dev/a:rwm\", \"/dev/c:/dev/d:\"]\n    extra_hosts: [\"h: 1.2.3.4\"]\n",
+    );
+    let s = svc(&p, "web");
+    let v: Vec<(&str, &str)> = s
+        .volumes
+        .iter()
+        .map(|v| (v.value.source.as_deref().unwrap(), v.value.target.as_str()))
+        .collect();
+    assert_eq!(
+        v,
+        vec![
+            ("/a/", "/b"),
+            ("/home/u/user/x", "/y/z"),
+            ("/home/u/x", "/w")
+        ],
+        "absolute sources as written, targets cleaned, `~` joined to HOME"
+    );
+    assert_eq!(
+        s.devices[0].value.target, "rwm",
+        "two fields are host:container"
+    );
+    assert_eq!(s.devices[1].value.permissions, None);
+    assert_eq!(s.extra_hosts[0].value.ip, " 1.2.3.4", "kept as written");
+    let e = load_err("services:\n  web:\n    image: x\n    ports: [\"localhost:80:80\"]\n");
+    assert!(e.contains("Invalid ip address: localhost"), "{e}");
+    let e = load_err("services:\n  web:\n    image: x\n    volumes: [\":/b\"]\n");
+    assert!(e.contains("empty section between colons"), "{e}");
+}
+
+#[test]
 fn key_paths() {
     use super::read::{idx, sub};
     assert_eq!(idx("services.web.ports", 0), "services.web.ports[0]");

@@ -87,7 +87,7 @@ fn short(cx: &Cx<'_>, spec: &str, item: &Node, ip: &str) -> R<ServiceVolume> {
             ));
         }
     };
-    if target.is_empty() {
+    if target.is_empty() || (parts.len() > 1 && source.is_empty()) {
         return Err(cx.err(
             item.span,
             ip,
@@ -95,7 +95,7 @@ fn short(cx: &Cx<'_>, spec: &str, item: &Node, ip: &str) -> R<ServiceVolume> {
         ));
     }
     let mut vol = ServiceVolume {
-        target: target.to_owned(),
+        target: clean_target(target),
         ..ServiceVolume::default()
     };
     if source.is_empty() {
@@ -167,7 +167,7 @@ fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<ServiceVolume> {
                 });
             }
             "source" => source = opt_string(cx, n, &kp)?,
-            "target" => vol.target = string(cx, n, &kp)?.value,
+            "target" => vol.target = clean_target(&string(cx, n, &kp)?.value),
             "read_only" => vol.read_only = opt_bool_pure(cx, n, &kp)?,
             "consistency" => vol.consistency = opt_string(cx, n, &kp)?.map(|s| s.value),
             "bind" => {
