@@ -38,6 +38,8 @@ fn test(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<Spanned<HealthTest>>> {
     let t = match &n.value {
         NodeValue::Null => return Ok(None),
         NodeValue::String(s) => HealthTest::CmdShell(s.clone()),
+        // An empty list is no test (docker-compose prints `healthcheck: {}`).
+        NodeValue::Seq(items) if items.is_empty() => return Ok(None),
         NodeValue::Seq(items) => {
             let mut words = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {

@@ -222,12 +222,13 @@ pub(crate) fn string_or_number(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanne
 }
 
 pub(crate) fn bool_from_str(s: &str) -> Option<(bool, bool)> {
-    // (value, is_yaml11_form)
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some((true, false)),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some((false, false)),
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some((true, true)),
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some((false, true)),
+    // (value, is a YAML 1.1 form): what docker-compose 2.26.1 casts to a boolean, any case;
+    // `1`, `0`, `t`, `f` are rejected.
+    match s.to_ascii_lowercase().as_str() {
+        "true" => Some((true, false)),
+        "false" => Some((false, false)),
+        "y" | "yes" | "on" => Some((true, true)),
+        "n" | "no" | "off" => Some((false, true)),
         _ => None,
     }
 }

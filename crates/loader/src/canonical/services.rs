@@ -354,11 +354,18 @@ fn depends_on(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Spanned<
                             dep.condition = Spanned::new(cond, n2.span);
                         }
                         "restart" => dep.restart = opt_bool(cx, n2, &p2)?,
-                        "required" => {
-                            if let Some(b) = opt_bool(cx, n2, &p2)? {
-                                dep.required = b;
+                        // The schema types `required` as a plain boolean (no strings).
+                        "required" => match &n2.value {
+                            NodeValue::Bool(b) => dep.required = Spanned::new(*b, n2.span),
+                            NodeValue::Null => {}
+                            _ => {
+                                return Err(cx.err(
+                                    n2.span,
+                                    &p2,
+                                    format!("{p2} must be a boolean"),
+                                ));
                             }
-                        }
+                        },
                         _ => return Err(unknown(cx, k2, &kp)),
                     }
                 }

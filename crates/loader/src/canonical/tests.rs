@@ -583,6 +583,31 @@ fn paths_and_short_forms_like_compose_go() {
 }
 
 #[test]
+fn boolean_strings_as_docker_compose_casts_them() {
+    let p = load(
+        "services:\n  web:\n    image: x\n    privileged: \"TrUe\"\n    tty: \"Off\"\n    init: \"y\"\n    healthcheck: {test: []}\n",
+    );
+    let s = svc(&p, "web");
+    assert!(s.privileged.as_ref().unwrap().value);
+    assert!(!s.tty.as_ref().unwrap().value);
+    assert!(s.init.as_ref().unwrap().value);
+    assert!(
+        s.healthcheck.as_ref().unwrap().value.test.is_none(),
+        "empty test list"
+    );
+    for bad in ["\"1\"", "\"t\"", "\"0\""] {
+        let e = load_err(&format!(
+            "services:\n  web:\n    image: x\n    privileged: {bad}\n"
+        ));
+        assert!(e.contains("invalid boolean"), "{e}");
+    }
+    let e = load_err(
+        "services:\n  web:\n    image: x\n    depends_on: {db: {condition: service_started, required: \"false\"}}\n  db: {image: x}\n",
+    );
+    assert!(e.contains("required must be a boolean"), "{e}");
+}
+
+#[test]
 fn key_paths() {
     use super::read::{idx, sub};
     assert_eq!(idx("services.web.ports", 0), "services.web.ports[0]");
