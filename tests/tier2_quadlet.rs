@@ -3,6 +3,7 @@
 //! - Every fixture in `fixtures/compose/*` is converted by the real `migrate` binary; quadlet
 //!   5.4.2 (`-dryrun`) must accept every generated file without a single warning, and
 //!   `systemd-analyze verify` must print nothing about the units quadlet generates from them.
+//! - The same with `--user` (rootless) through `quadlet -user` and `systemd-analyze --user`.
 //! - The same with `--podman-version 4.4`: there is no 4.4 quadlet binary, so every emitted
 //!   section/key is checked against the 4.4 key set twice, once from the translator's own
 //!   table and once from an independent copy (below) of `quadlet-keys-since.md`.
@@ -247,6 +248,96 @@ fn every_fixture_converts_for_podman_5_4_and_passes_quadlet_and_systemd_analyze(
         checked += 1;
     }
     eprintln!("tier 2: {checked} fixtures converted for podman 5.4 and checked");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}
+
+/// Rootless (`--user`) output through `quadlet -user` and `systemd-analyze --user verify`
+/// (the shared helpers run the system variants): no stderr from either.
+fn check_user_mode(name: &str, out: &Path) -> Vec<String> {
+    let (Some(quadlet), Some(sa)) = (support::tool("quadlet"), support::tool("systemd-analyze"))
+    else {
+        return vec![format!("{name}: quadlet or systemd-analyze missing")];
+    };
+    let gen_dir = tempfile::tempdir().unwrap();
+    let xdg = tempfile::tempdir().unwrap();
+    let o = support::run_with_timeout(
+        Command::new(&quadlet)
+            .args(["-user", "-no-kmsg-log"])
+            .arg(gen_dir.path())
+            .env("QUADLET_UNIT_DIRS", out),
+        60,
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.contains("Loading source unit file"))
+        .collect();
+    if !o.status.success() || !problems.is_empty() {
+        return vec![format!(
+            "{name}: quadlet -user ({}):\n{}",
+            o.status,
+            problems.join("\n")
+        )];
+    }
+    let mut services: Vec<PathBuf> = std::fs::read_dir(gen_dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "service"))
+        .collect();
+    services.sort();
+    if services.len() < quadlet_files(out).len() {
+        return vec![format!(
+            "{name}: quadlet -user generated {} services for {} files",
+            services.len(),
+            quadlet_files(out).len()
+        )];
+    }
+    let mut unit_path = gen_dir.path().as_os_str().to_owned();
+    unit_path.push(":");
+    let o = support::run_with_timeout(
+        Command::new(sa)
+            .args(["--user", "verify"])
+            .args(&services)
+            .current_dir(gen_dir.path())
+            .env("XDG_RUNTIME_DIR", xdg.path())
+            .env("SYSTEMD_UNIT_PATH", unit_path)
+            .env("SYSTEMD_LOG_COLOR", "0"),
+        120,
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    if !o.status.success() || !stderr.trim().is_empty() {
+        return vec![format!(
+            "{name}: systemd-analyze --user verify ({}):\n{stderr}",
+            o.status
+        )];
+    }
+    Vec::new()
+}
+
+#[test]
+fn every_fixture_converts_for_rootless_podman_and_passes_the_user_mode_tools() {
+    if !tools_present() {
+        return;
+    }
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for fx in fixtures() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        if let Err(e) = convert_ok(&fx, &out, &["--user"]) {
+            problems.push(format!("{}: {e}", fx.name));
+            continue;
+        }
+        problems.extend(check_user_mode(&fx.name, &out));
+        checked += 1;
+    }
+    eprintln!("tier 2: {checked} fixtures converted with --user and checked");
     assert!(
         problems.is_empty(),
         "{} problem(s):\n\n{}",
