@@ -69,7 +69,7 @@ fn resources(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Resources>>> {
                 for (k2, n2, p2) in object(cx, n, &kp, &mut e)? {
                     match k2.name.as_str() {
                         "cpus" => l.cpus = opt_float(cx, n2, &p2)?,
-                        "memory" => l.memory = opt_byte_size(cx, n2, &p2)?,
+                        "memory" => l.memory = deploy_memory(cx, n2, &p2)?,
                         "pids" => l.pids = opt_int(cx, n2, &p2)?,
                         _ => return Err(unknown(cx, k2, &kp)),
                     }
@@ -83,7 +83,7 @@ fn resources(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Resources>>> {
                 for (k2, n2, p2) in object(cx, n, &kp, &mut e)? {
                     match k2.name.as_str() {
                         "cpus" => rv.cpus = opt_float(cx, n2, &p2)?,
-                        "memory" => rv.memory = opt_byte_size(cx, n2, &p2)?,
+                        "memory" => rv.memory = deploy_memory(cx, n2, &p2)?,
                         "generic_resources" => rv.generic_resources = generic(cx, n2, &p2)?,
                         "devices" => rv.devices = device_requests(cx, n2, &p2)?,
                         _ => return Err(unknown(cx, k2, &kp)),
@@ -163,6 +163,13 @@ fn device_requests(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<DeviceReques
                 _ => return Err(unknown(cx, k, &ip)),
             }
         }
+        if d.count.is_some() && !d.device_ids.is_empty() {
+            return Err(cx.err(
+                item.span,
+                &ip,
+                format!("{ip}: \"count\" and \"device_ids\" attributes are exclusive"),
+            ));
+        }
         d.extensions = ext;
         out.push(Spanned::new(d, item.span));
     }
@@ -234,4 +241,14 @@ fn placement(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Placement>>> {
     }
     pl.extensions = ext;
     Ok(Some(Spanned::new(pl, v.span)))
+}
+
+/// `deploy.resources.*.memory`: the schema wants a string here (`512M`), unlike `mem_limit`.
+fn deploy_memory(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<Spanned<transship_ir::ByteSize>>> {
+    match &n.value {
+        NodeValue::Int(_) | NodeValue::Float(_) => {
+            Err(cx.err(n.span, p, format!("{p} must be a string")))
+        }
+        _ => opt_byte_size(cx, n, p),
+    }
 }
