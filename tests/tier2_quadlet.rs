@@ -3,7 +3,8 @@
 //! - Every fixture in `fixtures/compose/*` is converted by the real `migrate` binary; quadlet
 //!   5.4.2 (`-dryrun`) must accept every generated file without a single warning, and
 //!   `systemd-analyze verify` must print nothing about the units quadlet generates from them.
-//! - The same with `--user` (rootless) through `quadlet -user` and `systemd-analyze --user`.
+//! - The same with `--user` (rootless) through `quadlet -user` and `systemd-analyze --user`,
+//!   and with `--pod` (every container in one `.pod`).
 //! - The same with `--podman-version 4.4`: there is no 4.4 quadlet binary, so every emitted
 //!   section/key is checked against the 4.4 key set twice, once from the translator's own
 //!   table and once from an independent copy (below) of `quadlet-keys-since.md`.
@@ -248,6 +249,35 @@ fn every_fixture_converts_for_podman_5_4_and_passes_quadlet_and_systemd_analyze(
         checked += 1;
     }
     eprintln!("tier 2: {checked} fixtures converted for podman 5.4 and checked");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
+}
+
+#[test]
+fn every_fixture_converts_into_one_pod_and_passes_quadlet_and_systemd_analyze() {
+    if !tools_present() {
+        return;
+    }
+    let mut problems = Vec::new();
+    for fx in fixtures() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        if let Err(e) = convert_ok(&fx, &out, &["--pod"]) {
+            problems.push(format!("{}: {e}", fx.name));
+            continue;
+        }
+        if !quadlet_files(&out)
+            .iter()
+            .any(|f| f.extension().is_some_and(|e| e == "pod"))
+        {
+            problems.push(format!("{}: --pod wrote no .pod file", fx.name));
+        }
+        problems.extend(check_with_tools(&fx.name, &out));
+    }
     assert!(
         problems.is_empty(),
         "{} problem(s):\n\n{}",
