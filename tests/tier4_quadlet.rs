@@ -9,6 +9,7 @@
 //! and the exact argv/env/labels of a container fed adversarial strings.
 #![allow(clippy::print_stderr, clippy::unwrap_used)]
 
+mod sdexec;
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -476,6 +477,16 @@ fn adversarial_argv_env_and_labels_reach_the_running_container_unchanged() {
             info["Config"]["Labels"]
         );
     }
+    // The tests' reading of `ExecStart=` (tests/sdexec, used by tier 2) agrees with the real
+    // systemd of the host: podman records the argv it was started with (`CreateCommand`).
+    let service = inst.unit("probe").service.clone();
+    let unit_text = inst.must(&["systemctl", "cat", &service]);
+    let ours = sdexec::exec_start_argv(&unit_text, &service).unwrap_or_else(|e| panic!("{e}"));
+    let real = string_list(&info["Config"]["CreateCommand"]);
+    assert_eq!(
+        ours, real,
+        "tests/sdexec reads ExecStart= differently from systemd:\n{unit_text}"
+    );
     // And the process really received that argv.
     let c = inst.unit("probe").container.clone();
     let cmdline = inst.must(&["podman", "exec", &c, "cat", "/proc/1/cmdline"]);
