@@ -399,3 +399,39 @@ fn every_invalid_fixture_fails_conversion_with_a_located_error() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn loader_warnings_are_located_in_both_report_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "name: warn\nservices:\n  web:\n    image: \"docker.io/library/nginx:${NGINX_TAG_UNSET_HERE}\"\n",
+    )
+    .unwrap();
+    let o = migrate(dir.path(), &["compose.yaml", "--to", "podman"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let warning = err
+        .lines()
+        .find(|l| l.starts_with("warning: ") && l.contains("NGINX_TAG_UNSET_HERE"))
+        .unwrap_or_else(|| panic!("no located warning in:\n{err}"));
+    assert!(warning.contains("compose.yaml:4:"), "{warning}");
+
+    let o = migrate(
+        dir.path(),
+        &["compose.yaml", "--to", "podman", "--report", "json"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stderr).unwrap();
+    let w = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| {
+            w["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("NGINX_TAG_UNSET_HERE"))
+        })
+        .unwrap_or_else(|| panic!("no warning in {doc:#}"));
+    assert_eq!(w["file"], "compose.yaml");
+    assert_eq!(w["line"], 4);
+}
