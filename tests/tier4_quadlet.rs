@@ -58,6 +58,8 @@ struct Unit {
 struct Installed {
     host: TargetHost,
     units: Vec<Unit>,
+    /// Every service quadlet generates from the files (pods, networks, volumes too).
+    all_services: Vec<String>,
     // Keeps the converted project alive for the duration of the test.
     _tmp: tempfile::TempDir,
 }
@@ -83,9 +85,9 @@ impl Installed {
     }
 
     fn journals(&self) -> String {
-        self.units
+        self.all_services
             .iter()
-            .map(|u| format!("--- {}\n{}", u.service, self.host.journal(&u.service)))
+            .map(|s| format!("--- {s}\n{}", self.host.journal(s)))
             .collect()
     }
 
@@ -106,6 +108,13 @@ fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
 
 /// [`install`] with extra `migrate` arguments (`--podman-version 4.4`).
 fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> Installed {
+    let installed = prepare(name, busybox, extra);
+    start_units(&installed, start);
+    installed
+}
+
+/// Everything [`install`] does but starting the units.
+fn prepare(name: &str, busybox: &Path, extra: &[&str]) -> Installed {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join(name);
     copy_dir(&repo().join("fixtures/live").join(name), &project);
@@ -134,6 +143,7 @@ fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> I
         .expect("copy the project in");
 
     let mut units = Vec::new();
+    let mut all_services = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -143,6 +153,18 @@ fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> I
         let fname = f.file_name().unwrap().to_str().unwrap().to_owned();
         host.copy_in(f, &format!("/etc/containers/systemd/{fname}"))
             .expect("copy a generated file in");
+        if let (Some(stem), Some(ext)) = (
+            f.file_stem().and_then(|s| s.to_str()),
+            f.extension().and_then(|s| s.to_str()),
+        ) {
+            match ext {
+                "container" => all_services.push(format!("{stem}.service")),
+                "pod" | "network" | "volume" | "build" | "image" => {
+                    all_services.push(format!("{stem}-{ext}.service"));
+                }
+                _ => {}
+            }
+        }
         if f.extension().is_some_and(|e| e == "container") {
             let stem = f.file_stem().unwrap().to_str().unwrap().to_owned();
             let text = std::fs::read_to_string(f).unwrap();
@@ -162,6 +184,7 @@ fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> I
     let installed = Installed {
         host,
         units,
+        all_services,
         _tmp: tmp,
     };
     for u in &installed.units {
@@ -173,6 +196,11 @@ fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> I
             String::from_utf8_lossy(&cat.stderr)
         );
     }
+    installed
+}
+
+/// `systemctl start` the container units of the given services (all when empty).
+fn start_units(installed: &Installed, start: &[&str]) {
     let to_start: Vec<String> = if start.is_empty() {
         installed.units.iter().map(|u| u.service.clone()).collect()
     } else {
@@ -190,7 +218,6 @@ fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> I
         support::describe_failure("systemctl start", &started),
         installed.journals()
     );
-    installed
 }
 
 fn http_in_host(host: &TargetHost, port: u16, path: &str, needle: &str) -> String {
@@ -214,7 +241,11 @@ fn web_fixture_runs_with_its_env_ports_mounts_user_and_secret() {
     let Some(busybox) = prerequisites() else {
         return;
     };
-    let inst = install("web", &busybox, &[]);
+    check_web(&install("web", &busybox, &[]));
+}
+
+/// What the `web` fixture must look like once started.
+fn check_web(inst: &Installed) {
     for u in &inst.units {
         let active = inst.host.exec(&["systemctl", "is-active", &u.service]);
         assert_eq!(
