@@ -91,9 +91,12 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
         working_dir: project_dir.clone(),
         ..Project::default()
     };
-    let root = match &tree.value {
-        NodeValue::Map(m) => m.as_slice(),
-        NodeValue::Null => &[],
+    let root_span = tree.span;
+    // The tree is consumed as it is read: each service's subtree is freed as soon as its
+    // `Service` is built, so the tree and the IR are never both whole in memory.
+    let root = match tree.value {
+        NodeValue::Map(m) => m,
+        NodeValue::Null => Vec::new(),
         _ => {
             return Err(cx.err(
                 tree.span,
@@ -106,7 +109,8 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
         }
     };
     let mut all_services: BTreeMap<String, Service> = BTreeMap::new();
-    for (k, v) in root {
+    for (k, mut v) in root {
+        let (k, v) = (&k, &mut v);
         if read::take_ext(&mut project.extensions, k, v) {
             continue;
         }
@@ -121,13 +125,18 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
                 for (sk, _) in entries {
                     check_name(&cx, sk, "services")?;
                 }
+                let mut sorted: Vec<(crate::tree::Key, Node)> =
+                    match std::mem::replace(&mut v.value, NodeValue::Null) {
+                        NodeValue::Map(m) => m,
+                        _ => Vec::new(),
+                    };
                 // In name order, so that each (large) `Service` is appended at the right
                 // edge of the map instead of shifting its neighbours inside the nodes.
-                let mut sorted: Vec<&(crate::tree::Key, Node)> = entries.iter().collect();
                 sorted.sort_by(|a, b| a.0.name.cmp(&b.0.name));
                 for (sk, sv) in sorted {
-                    let s = services::service(&mut cx, sk, sv)?;
-                    all_services.insert(sk.name.clone(), s);
+                    let s = services::service(&mut cx, &sk, &sv)?;
+                    drop(sv);
+                    all_services.insert(sk.name, s);
                 }
             }
             "networks" => {
@@ -203,11 +212,25 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
     }
     let active = active_profiles(&profiles, &environment);
     project.services = apply_profiles(&cx, all_services, &active, &explicit)?;
+    compact(&mut project.services);
     project.active_profiles = active;
-    add_default_network(&mut project, tree.span);
+    add_default_network(&mut project, root_span);
     project.files = cx.files;
     project.warnings = cx.warnings;
     Ok(project)
+}
+
+/// Repacks a map filled in key order. Such a map's nodes are about half full (a B-tree node
+/// that splits on its right edge keeps 6 of its 11 slots), which for `Service` (several KB
+/// each) wastes megabytes; `append` bulk-loads the entries into full nodes and frees the old
+/// nodes as it walks them, so the repacking itself needs no second copy.
+fn compact<K: Ord, V>(map: &mut BTreeMap<K, V>) {
+    if let Some((k, v)) = map.pop_first() {
+        let mut packed = BTreeMap::new();
+        packed.insert(k, v);
+        packed.append(map);
+        *map = packed;
+    }
 }
 
 /// Service, volume, secret and config names must match `^[a-zA-Z0-9._-]+$` (the schema's
