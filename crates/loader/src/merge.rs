@@ -626,9 +626,9 @@ fn unicity_at<'a>(node: &'a mut Node, path: &mut Vec<&'a str>) {
             if items.len() < 2 {
                 return;
             }
-            let Some(ix) = UNIQUE
+            let Some(ix) = unique_rules()
                 .iter()
-                .find(|(p, _)| matches_str(path, p))
+                .find(|(p, _)| matches_segments(path, p))
                 .map(|(_, i)| *i)
             else {
                 return;
@@ -664,24 +664,69 @@ fn unicity_at<'a>(node: &'a mut Node, path: &mut Vec<&'a str>) {
     }
 }
 
-fn matches_str(path: &[&str], pattern: &str) -> bool {
-    if pattern.bytes().filter(|b| *b == b'.').count() + 1 != path.len() {
-        return false;
-    }
-    let mut n = 0;
-    for (i, seg) in pattern.split('.').enumerate() {
-        match path.get(i) {
-            Some(p) if seg == "*" || seg == *p => n += 1,
-            _ => return false,
-        }
-    }
-    n == path.len()
+/// [`UNIQUE`] with its patterns split into segments once: the uniqueness pass compares every
+/// list of every service with every rule, and splitting the dotted patterns each time was
+/// most of its cost.
+fn unique_rules() -> &'static [(Vec<&'static str>, Indexer)] {
+    static RULES: std::sync::OnceLock<Vec<(Vec<&'static str>, Indexer)>> =
+        std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        UNIQUE
+            .iter()
+            .map(|(p, ix)| (p.split('.').collect(), *ix))
+            .collect()
+    })
+}
+
+/// Whether `path` matches a pattern's segments, `*` being any one segment.
+fn matches_segments(path: &[&str], segments: &[&str]) -> bool {
+    path.len() == segments.len() && segments.iter().zip(path).all(|(s, p)| *s == "*" || s == p)
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// The pre-split rules match exactly the paths their dotted patterns name.
+    #[test]
+    fn split_rules_match_what_the_dotted_patterns_say() {
+        fn reference(path: &[&str], pattern: &str) -> bool {
+            pattern.bytes().filter(|b| *b == b'.').count() + 1 == path.len()
+                && pattern
+                    .split('.')
+                    .zip(path)
+                    .all(|(s, p)| s == "*" || s == *p)
+        }
+        let paths: &[&[&str]] = &[
+            &[],
+            &["services"],
+            &["services", "web"],
+            &["services", "web", "ports"],
+            &["services", "web", "port"],
+            &["services", "web", "portsx"],
+            &["services", "*", "ports"],
+            &["services", "web", "networks", "front", "aliases"],
+            &["services", "web", "networks", "front"],
+            &["services", "web.x", "ports"],
+            &["services", "web", "build.args"],
+            &["services", "web", "build", "args"],
+            &["services", "", "ports"],
+            &["networks", "n", "ipam", "options"],
+            &["networks", "n", "labels"],
+            &["volumes", "v", "labels"],
+        ];
+        assert_eq!(unique_rules().len(), UNIQUE.len());
+        for ((pattern, _), (segments, _)) in UNIQUE.iter().zip(unique_rules()) {
+            for path in paths {
+                assert_eq!(
+                    matches_segments(path, segments),
+                    reference(path, pattern),
+                    "{path:?} vs {pattern}"
+                );
+            }
+        }
+    }
     use crate::yaml::{Limits, parse, to_json};
     use serde_json::json;
     use std::path::Path;
