@@ -42,6 +42,11 @@ pub const BUSYBOX_IMAGE: &str = "localhost/transship-busybox:1";
 pub const TARGET_HOST_IMAGE: &str = "localhost/transship-target-host:13";
 /// The rootless test user created by `scripts/setup-test-env`.
 pub const ROOTLESS_USER: &str = "mig-rootless";
+/// The rootless user inside [`TARGET_HOST_IMAGE`] (lingering, sub-ids, its own
+/// `systemd --user`), created by `scripts/setup-test-env`.
+pub const TARGET_HOST_USER: &str = ROOTLESS_USER;
+/// Its uid inside the target host.
+pub const TARGET_HOST_USER_UID: u32 = 1001;
 /// Default tools directory (quadlet, docker-compose from Debian 13 packages).
 pub const DEFAULT_TOOLS_DIR: &str = "/opt/transship-test-env/tools";
 /// Default directory of the cached image archives.
@@ -1061,6 +1066,28 @@ impl TargetHost {
     /// --systemd=always`) and waits until `systemctl is-system-running` says running or
     /// degraded.
     pub fn start(name_hint: &str) -> Result<TargetHost, String> {
+        Self::start_with(name_hint, &[])
+    }
+
+    /// Like [`TargetHost::start`], for rootless (`--user`) installs as
+    /// [`TARGET_HOST_USER`]: on a cgroup v1 machine the host gets the whole
+    /// `/sys/fs/cgroup` (so the paths in `/proc/self/cgroup` match the mounts and the image's
+    /// `user@.service` drop-in can hand the user its cgroup in every v1 controller, which
+    /// quadlet's `--cgroups=split` needs). Waits until the user's systemd manager, started
+    /// at boot by lingering, answers on its bus.
+    pub fn start_rootless(name_hint: &str) -> Result<TargetHost, String> {
+        let cgroup_v1 = Path::new("/sys/fs/cgroup/systemd").is_dir();
+        let extra: &[&str] = if cgroup_v1 {
+            &["-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw"]
+        } else {
+            &[]
+        };
+        let host = Self::start_with(name_hint, extra)?;
+        host.wait_user_manager(120)?;
+        Ok(host)
+    }
+
+    fn start_with(name_hint: &str, extra_args: &[&str]) -> Result<TargetHost, String> {
         let exists = run_with_timeout(
             Command::new("podman").args(["image", "exists", TARGET_HOST_IMAGE]),
             60,
@@ -1088,20 +1115,21 @@ impl TargetHost {
             .collect();
         let name = unique_name(&format!("transship-host-{hint}"));
         let id = run_ok(
-            Command::new("podman").args([
-                "run",
-                "-d",
-                "--privileged",
-                "--systemd=always",
-                "--name",
-                &name,
-                "--hostname",
-                &name,
-                "-e",
-                "PODMAN_IGNORE_CGROUPSV1_WARNING=1",
-                TARGET_HOST_IMAGE,
-                "/lib/systemd/systemd",
-            ]),
+            Command::new("podman")
+                .args([
+                    "run",
+                    "-d",
+                    "--privileged",
+                    "--systemd=always",
+                    "--name",
+                    &name,
+                    "--hostname",
+                    &name,
+                    "-e",
+                    "PODMAN_IGNORE_CGROUPSV1_WARNING=1",
+                ])
+                .args(extra_args)
+                .args([TARGET_HOST_IMAGE, "/lib/systemd/systemd"]),
             120,
         )?
         .trim()
@@ -1228,6 +1256,157 @@ impl TargetHost {
     /// The journal of one unit inside the host (for failure messages).
     pub fn journal(&self, unit: &str) -> String {
         let out = self.exec(&["journalctl", "--no-pager", "-n", "200", "-u", unit]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+/// Rootless installs on the target host, as [`TARGET_HOST_USER`] (uid
+/// [`TARGET_HOST_USER_UID`]) with its lingering `systemd --user`. Use a host from
+/// [`TargetHost::start_rootless`].
+impl TargetHost {
+    /// The user's home inside the host.
+    pub fn user_home() -> String {
+        format!("/home/{TARGET_HOST_USER}")
+    }
+
+    /// The user's quadlet directory inside the host (`~/.config/containers/systemd`).
+    pub fn user_quadlet_dir() -> String {
+        format!("{}/.config/containers/systemd", Self::user_home())
+    }
+
+    fn wait_user_manager(&self, secs: u64) -> Result<(), String> {
+        let unit = format!("user@{TARGET_HOST_USER_UID}.service");
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            let out = self.user_systemctl(&["is-system-running"]);
+            last = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+            if last == "running" || last == "degraded" {
+                return Ok(());
+            }
+            thread::sleep(Duration::from_millis(500));
+        }
+        let status = self.exec(&["systemctl", "status", "--no-pager", &unit]);
+        Err(format!(
+            "the user manager of {TARGET_HOST_USER} in {} did not come up in {secs} s \
+             (systemctl --user is-system-running: {last:?}; is the image older than the \
+             rootless user? run scripts/setup-test-env as root):\n{}",
+            self.name,
+            String::from_utf8_lossy(&status.stdout)
+        ))
+    }
+
+    /// Runs a command inside the host as [`TARGET_HOST_USER`] (`runuser`), with the
+    /// environment of its session: `HOME`, `XDG_RUNTIME_DIR=/run/user/UID`,
+    /// `DBUS_SESSION_BUS_ADDRESS` and `PODMAN_IGNORE_CGROUPSV1_WARNING=1`.
+    pub fn user_exec(&self, argv: &[&str]) -> Output {
+        let home = format!("HOME={}", Self::user_home());
+        let runtime = format!("XDG_RUNTIME_DIR=/run/user/{TARGET_HOST_USER_UID}");
+        let bus =
+            format!("DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{TARGET_HOST_USER_UID}/bus");
+        let mut full = vec![
+            "runuser",
+            "-u",
+            TARGET_HOST_USER,
+            "--",
+            "env",
+            &home,
+            &runtime,
+            &bus,
+            "PODMAN_IGNORE_CGROUPSV1_WARNING=1",
+        ];
+        full.extend_from_slice(argv);
+        run_with_timeout(
+            Command::new("podman")
+                .args(["exec", "-w", "/", &self.id])
+                .args(&full),
+            300,
+        )
+    }
+
+    /// Like [`TargetHost::user_exec`], but `Err` with the whole account unless it exits 0.
+    pub fn user_exec_ok(&self, argv: &[&str]) -> Result<String, String> {
+        let out = self.user_exec(argv);
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(describe_failure(
+                &format!("(in {}, as {TARGET_HOST_USER}) {argv:?}", self.name),
+                &out,
+            ))
+        }
+    }
+
+    /// `systemctl --user ARGS...` as the user.
+    pub fn user_systemctl(&self, args: &[&str]) -> Output {
+        let mut argv = vec!["systemctl", "--user"];
+        argv.extend_from_slice(args);
+        self.user_exec(&argv)
+    }
+
+    /// `podman ARGS...` as the user (rootless podman, the user's own storage).
+    pub fn user_podman(&self, args: &[&str]) -> Output {
+        let mut argv = vec!["podman"];
+        argv.extend_from_slice(args);
+        self.user_exec(&argv)
+    }
+
+    /// Loads an image archive into the user's rootless podman storage.
+    pub fn load_image_archive_for_user(&self, path: &Path) -> Result<(), String> {
+        let remote = format!("/tmp/{}", unique_name("image"));
+        self.copy_in(path, &remote)?;
+        let r = self
+            .exec_ok(&["chmod", "0644", &remote])
+            .and_then(|_| self.user_exec_ok(&["podman", "load", "-q", "-i", &remote]));
+        let _ = self.exec(&["rm", "-f", &remote]);
+        r.map(|_| ())
+    }
+
+    /// Copies a local file or directory into the host and gives it (recursively) to the
+    /// user; the directories above it are made traversable (`a+x`) so the user's containers
+    /// can bind-mount it.
+    pub fn copy_in_for_user(&self, local: &Path, remote: &str) -> Result<(), String> {
+        let mut parent = Path::new(remote).parent();
+        if let Some(p) = parent {
+            self.exec_ok(&["mkdir", "-p", &p.to_string_lossy()])?;
+        }
+        self.copy_in(local, remote)?;
+        self.exec_ok(&[
+            "chown",
+            "-R",
+            &format!("{TARGET_HOST_USER_UID}:{TARGET_HOST_USER_UID}"),
+            remote,
+        ])?;
+        while let Some(p) = parent.filter(|p| *p != Path::new("/")) {
+            self.exec_ok(&["chmod", "a+x", &p.to_string_lossy()])?;
+            parent = p.parent();
+        }
+        Ok(())
+    }
+
+    /// Copies every regular file of `local_dir` into the user's
+    /// `~/.config/containers/systemd/` and runs `systemctl --user daemon-reload`.
+    pub fn install_user_quadlets(&self, local_dir: &Path) -> Result<(), String> {
+        let dir = Self::user_quadlet_dir();
+        let entries =
+            std::fs::read_dir(local_dir).map_err(|e| format!("{}: {e}", local_dir.display()))?;
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if !path.is_file() {
+                continue;
+            }
+            let name = entry.file_name();
+            self.copy_in_for_user(&path, &format!("{dir}/{}", name.to_string_lossy()))?;
+        }
+        self.user_exec_ok(&["systemctl", "--user", "daemon-reload"])
+            .map(|_| ())
+    }
+
+    /// The journal of one user unit inside the host (for failure messages).
+    pub fn user_journal(&self, unit: &str) -> String {
+        let m1 = format!("_SYSTEMD_USER_UNIT={unit}");
+        let m2 = format!("USER_UNIT={unit}");
+        let out = self.exec(&["journalctl", "--no-pager", "-n", "200", &m1, "+", &m2]);
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 }
