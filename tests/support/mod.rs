@@ -23,7 +23,9 @@
 //!   [`docker_compose_config`];
 //! - live (tier 3): [`ContainerGuard`], [`ImageGuard`], [`DaemonGuard`], [`Containerd`],
 //!   [`Dockerd`], [`RootlessPodman`], [`unmount_below`];
-//! - target host (tier 4): [`TargetHost`].
+//! - target host (tier 4): [`TargetHost`]; rootless installs: [`TargetHost::start_rootless`],
+//!   `user_exec`, `user_systemctl`, `user_podman`, `install_user_quadlets`,
+//!   `load_image_archive_for_user`, `copy_in_for_user`, `user_journal`.
 #![allow(dead_code, clippy::print_stderr)]
 
 use std::ffi::OsStr;
