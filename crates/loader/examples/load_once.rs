@@ -1,7 +1,8 @@
 //! Profiling harness (feature `bench`): loads the synthetic project once, for
 //! `valgrind --tool=callgrind` (repeatable instruction counts on a noisy machine).
 //! `cargo build --profile bench -p transship-loader --features bench --example load_once`,
-//! then `valgrind --tool=callgrind <target>/release/examples/load_once [SERVICES] [tree|full|parse]`.
+//! then `valgrind --tool=callgrind <target>/release/examples/load_once [SERVICES] [tree|full|parse|dump]`
+//! (`dump` prints the synthetic file, e.g. to profile `migrate` on it).
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ fn main() {
         ..LoadOptions::default()
     };
     match stage.as_str() {
+        "dump" => print!("{text}"),
         "parse" => {
             let bytes = std::fs::read_to_string(&path).unwrap();
             let mut events = 0usize;

@@ -97,7 +97,10 @@ impl Translator for QuadletTranslator {
             format!("prefix of unit and resource names: {}", project.name.value),
         );
         resources::plan(&mut cx);
-        for svc in project.services.values() {
+        let total = project.services.len();
+        let before = cx.ledger.entries.len();
+        for (done, svc) in project.services.values().enumerate() {
+            reserve_ledger(&mut cx.ledger, before, done, total);
             service::translate_service(&mut cx, svc, 1);
             let n = service::replica_count(svc);
             if n > 1 && service::replicas_possible(&cx, svc).is_ok() {
@@ -109,6 +112,18 @@ impl Translator for QuadletTranslator {
                 }
                 cx.ledger = ledger;
             }
+        }
+        // Top-level resources usually have one ledger entry each (`volumes.data: {}`); more
+        // keys make the vector grow as usual.
+        let resources = project.networks.len()
+            + project.volumes.len()
+            + project.secrets.len()
+            + project.configs.len()
+            + project.models.len()
+            + project.extensions.len();
+        let spare = cx.ledger.entries.capacity() - cx.ledger.entries.len();
+        if spare < resources {
+            cx.ledger.entries.reserve_exact(resources + 16);
         }
         resources::emit(&mut cx);
         for (k, m) in &project.models {
@@ -128,6 +143,22 @@ impl Translator for QuadletTranslator {
             );
         }
         cx.finish()
+    }
+}
+
+/// Sizes the ledger from the entries per service so far, extrapolated to the services still
+/// to come, instead of letting the vector double: on a large project doubling leaves up to
+/// half of the ledger's memory unused (36,002 entries of about 100 bytes took a 6 MiB buffer
+/// at 2,000 services) and copies it at each step. Services that turn out to need more simply
+/// reserve again.
+fn reserve_ledger(ledger: &mut Ledger, before: usize, done: usize, total: usize) {
+    if done == 0 {
+        return;
+    }
+    let entries = &mut ledger.entries;
+    let per_service = (entries.len() - before).div_ceil(done);
+    if entries.capacity() - entries.len() < 2 * per_service {
+        entries.reserve_exact(per_service * (total - done) + 2 * per_service);
     }
 }
 
