@@ -92,6 +92,47 @@ impl Installed {
     }
 }
 
+impl Drop for Installed {
+    /// Removes the pod before the host goes. With the `cgroupfs` manager on cgroup v1 the pod's
+    /// cgroup in the `systemd` and `unified` hierarchies is the machine's own
+    /// `/sys/fs/cgroup/<h>/libpod_parent/<pod id>` (the host container shares those two), and
+    /// `pod rm` leaves that directory behind, empty: it is removed here, by this pod's id only.
+    fn drop(&mut self) {
+        let id = self
+            .host
+            .exec_ok(&["podman", "pod", "inspect", "--format", "{{.Id}}", &self.pod])
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default();
+        let _ = self
+            .host
+            .exec(&["podman", "pod", "rm", "--force", "--time", "0", &self.pod]);
+        if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            for h in ["systemd", "unified"] {
+                remove_empty_cgroup(
+                    &Path::new("/sys/fs/cgroup")
+                        .join(h)
+                        .join("libpod_parent")
+                        .join(&id),
+                );
+            }
+        }
+    }
+}
+
+/// `rmdir` of a cgroup directory and its child cgroups, deepest first (fails, and is left,
+/// while a process is in it).
+fn remove_empty_cgroup(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_empty_cgroup(&e.path());
+        }
+    }
+    let _ = std::fs::remove_dir(dir);
+}
+
 /// Converts `fixtures/live/<name>` with `--pod`, installs it on a fresh host and starts the
 /// pod and every container unit.
 fn install_pod(name: &str, busybox: &Path) -> Installed {
