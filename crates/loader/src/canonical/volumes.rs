@@ -11,8 +11,11 @@ use super::read::*;
 use crate::tree::{Key, Node, NodeValue};
 
 pub(crate) fn service_volumes(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<ServiceVolume>>> {
-    let mut out = Vec::new();
-    for (i, item) in seq(cx, v, p)?.iter().enumerate() {
+    let items = seq(cx, v, p)?;
+    // Sized to the list: a `Vec` grown by `push` starts at 4 slots, twice or four times what
+    // the usual one or two entries need (about 2 MiB at 2,000 services).
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
         let ip = idx(p, i);
         let vol = match &item.value {
             NodeValue::String(s) => short(cx, s, item, &ip)?,
