@@ -29,28 +29,6 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Everything this tier needs; `None` (after a loud SKIPPED, or a panic in CI) otherwise.
-fn prerequisites() -> Option<PathBuf> {
-    if !support::require_live(TIER) || support::require_tool(TIER, "podman").is_none() {
-        return None;
-    }
-    support::require_archive(TIER, "target-host.tar")?;
-    support::require_archive(TIER, "busybox.tar")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// The value of the last `KEY=` line of a generated file.
 fn key(text: &str, key: &str) -> Option<String> {
     let prefix = format!("{key}=");
@@ -138,7 +116,7 @@ fn remove_empty_cgroup(dir: &Path) {
 fn install_pod(name: &str, busybox: &Path) -> Installed {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join(name);
-    copy_dir(&repo().join("fixtures/live").join(name), &project);
+    support::copy_dir(&repo().join("fixtures/live").join(name), &project);
     let out = tmp.path().join("out");
     let o = support::run_with_timeout(
         Command::new(support::migrate_bin())
@@ -268,7 +246,7 @@ fn http_in_host(host: &TargetHost, port: u16, path: &str, needle: &str) -> Strin
 
 #[test]
 fn web_fixture_runs_as_one_pod() {
-    let Some(busybox) = prerequisites() else {
+    let Some(busybox) = support::tier4_prerequisites(TIER) else {
         return;
     };
     let inst = install_pod("web", &busybox);

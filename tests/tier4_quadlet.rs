@@ -24,28 +24,6 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Everything this tier needs; `None` (after a loud SKIPPED, or a panic in CI) otherwise.
-fn prerequisites() -> Option<PathBuf> {
-    if !support::require_live(TIER) || support::require_tool(TIER, "podman").is_none() {
-        return None;
-    }
-    support::require_archive(TIER, "target-host.tar")?;
-    support::require_archive(TIER, "busybox.tar")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// One converted container unit.
 #[derive(Debug, Clone)]
 struct Unit {
@@ -117,7 +95,7 @@ fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> I
 fn prepare(name: &str, busybox: &Path, extra: &[&str]) -> Installed {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join(name);
-    copy_dir(&repo().join("fixtures/live").join(name), &project);
+    support::copy_dir(&repo().join("fixtures/live").join(name), &project);
     let out = tmp.path().join("out");
     let o = support::run_with_timeout(
         Command::new(support::migrate_bin())
@@ -238,7 +216,7 @@ fn http_in_host(host: &TargetHost, port: u16, path: &str, needle: &str) -> Strin
 
 #[test]
 fn web_fixture_runs_with_its_env_ports_mounts_user_and_secret() {
-    let Some(busybox) = prerequisites() else {
+    let Some(busybox) = support::tier4_prerequisites(TIER) else {
         return;
     };
     check_web(&install("web", &busybox, &[]));
@@ -396,7 +374,7 @@ fn check_healthy_ordering(inst: &Installed) {
 
 #[test]
 fn service_healthy_dependent_starts_only_after_its_dependency_is_healthy() {
-    let Some(busybox) = prerequisites() else {
+    let Some(busybox) = support::tier4_prerequisites(TIER) else {
         return;
     };
     // Starting only the dependent pulls the dependency in; `systemctl start` returns when
@@ -407,7 +385,7 @@ fn service_healthy_dependent_starts_only_after_its_dependency_is_healthy() {
 
 #[test]
 fn service_healthy_fallback_for_podman_before_5_0_also_waits() {
-    let Some(busybox) = prerequisites() else {
+    let Some(busybox) = support::tier4_prerequisites(TIER) else {
         return;
     };
     // Output for podman 4.4 (no `Notify=healthy`: the dependency's unit waits for its
@@ -475,7 +453,7 @@ fn string_list(v: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn adversarial_argv_env_and_labels_reach_the_running_container_unchanged() {
-    let Some(busybox) = prerequisites() else {
+    let Some(busybox) = support::tier4_prerequisites(TIER) else {
         return;
     };
     let inst = install("argv", &busybox, &[]);

@@ -24,28 +24,6 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Everything this tier needs; `None` (after a loud SKIPPED, or a panic in CI) otherwise.
-fn prerequisites() -> Option<PathBuf> {
-    if !support::require_live(TIER) || support::require_tool(TIER, "podman").is_none() {
-        return None;
-    }
-    support::require_archive(TIER, "target-host.tar")?;
-    support::require_archive(TIER, "busybox.tar")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// One converted container unit: the user service and the podman container name.
 #[derive(Debug, Clone)]
 struct Unit {
@@ -114,7 +92,7 @@ impl Installed {
 fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join(name);
-    copy_dir(&repo().join("fixtures/live").join(name), &project);
+    support::copy_dir(&repo().join("fixtures/live").join(name), &project);
     let out = tmp.path().join("out");
     let o = support::run_with_timeout(
         Command::new(support::migrate_bin())
@@ -223,7 +201,7 @@ fn http_in_host(host: &TargetHost, port: u16, path: &str, needle: &str) -> Strin
 
 #[test]
 fn web_fixture_runs_rootless_under_the_users_systemd() {
-    let Some(busybox) = prerequisites() else {
+    let Some(busybox) = support::tier4_prerequisites(TIER) else {
         return;
     };
     let inst = install("web", &busybox, &[]);
@@ -348,7 +326,7 @@ fn read_secs(inst: &Installed, service: &str, file: &str) -> i64 {
 
 #[test]
 fn rootless_service_healthy_dependent_starts_only_after_its_dependency_is_healthy() {
-    let Some(busybox) = prerequisites() else {
+    let Some(busybox) = support::tier4_prerequisites(TIER) else {
         return;
     };
     // Starting only the dependent pulls the dependency in through the user's systemd; the

@@ -1429,3 +1429,27 @@ impl Drop for TargetHost {
         }
     }
 }
+
+/// What every tier-4 test needs (live switch, podman, the target host and busybox archives):
+/// the busybox archive's path, or `None` after a loud SKIPPED (a panic in CI).
+pub fn tier4_prerequisites(tier: &str) -> Option<PathBuf> {
+    if !require_live(tier) || require_tool(tier, "podman").is_none() {
+        return None;
+    }
+    require_archive(tier, "target-host.tar")?;
+    require_archive(tier, "busybox.tar")
+}
+
+/// Copies a directory tree (fixtures into a test's temporary directory).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the destination directory");
+    for e in std::fs::read_dir(from).expect("read the source directory") {
+        let e = e.expect("read a directory entry");
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("file type").is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).expect("copy a file");
+        }
+    }
+}
