@@ -302,3 +302,94 @@ fn compose_go_override_corpus_through_migrate_config() {
     assert!(equal >= 30, "only {equal} corpus projects compared equal");
     report("compose-go override corpus", equal, &failures);
 }
+
+/// Runs `tool args` in `dir` with a hermetic environment, `input` on standard input;
+/// returns (exit code, stdout, stderr).
+fn run_piped(tool: &Path, dir: &Path, args: &[&str], input: &str) -> (Option<i32>, String, String) {
+    use std::io::Write as _;
+    let mut child = Command::new(tool)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", "/home/transship-fixture")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const SELECTION: &str = "services:\n  web:\n    image: busybox\n    volumes:\n      - ./data:/data\n    depends_on: [db]\n  db:\n    image: busybox\n  other:\n    image: busybox\n  prof:\n    image: busybox\n    profiles: [p]\n    depends_on: [db]\n";
+
+#[test]
+fn stdin_file_and_service_selection_match_docker_compose() {
+    let Some(dc) = support::require_tool(TIER, "docker-compose") else {
+        return;
+    };
+    let migrate = support::migrate_bin();
+    let tmp = tempfile::tempdir().unwrap();
+    // The project directory (and so the name and relative paths) is the working directory.
+    let dir = tmp.path().join("from-stdin");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("compose.yaml"), SELECTION).unwrap();
+    let cases: [&[&str]; 5] = [
+        &["-f", "-", "config", "--format", "json"],
+        &["-f", "-", "config", "--format", "json", "web"],
+        &["-f", "-", "config", "--format", "json", "prof"],
+        &["-f", "-", "config", "--format", "json", "other", "web"],
+        &[
+            "-f",
+            "-",
+            "--profile",
+            "p",
+            "config",
+            "--format",
+            "json",
+            "db",
+        ],
+    ];
+    for args in cases {
+        let (dc_code, dc_out, dc_err) = run_piped(&dc, &dir, args, SELECTION);
+        assert_eq!(dc_code, Some(0), "docker-compose {args:?}: {dc_err}");
+        // migrate takes the project flags after the subcommand.
+        let at = args.iter().position(|a| *a == "config").unwrap();
+        let m_args: Vec<&str> = std::iter::once("config")
+            .chain(args[..at].iter().copied())
+            .chain(args[at + 1..].iter().copied())
+            .collect();
+        let (m_code, m_out, m_err) = run_piped(&migrate, &dir, &m_args, SELECTION);
+        assert_eq!(m_code, Some(0), "migrate {m_args:?}: {m_err}");
+        let want: serde_json::Value = serde_json::from_str(&dc_out).unwrap();
+        let got: serde_json::Value = serde_json::from_str(&m_out).unwrap();
+        assert_eq!(got, want, "migrate {m_args:?} vs docker-compose {args:?}");
+    }
+    // An unknown service: both fail, with the same words.
+    let (dc_code, _, dc_err) = run_piped(&dc, &dir, &["-f", "-", "config", "nope"], SELECTION);
+    let (m_code, m_out, m_err) =
+        run_piped(&migrate, &dir, &["config", "-f", "-", "nope"], SELECTION);
+    assert_ne!(dc_code, Some(0));
+    assert_eq!(m_code, Some(2), "{m_err}");
+    assert!(m_out.is_empty());
+    assert!(dc_err.contains("no such service: nope"), "{dc_err}");
+    assert!(m_err.contains("no such service: nope"), "{m_err}");
+    // A bad file on standard input is located as `-:line:col`, the name Compose gives it.
+    let bad = "services:\n  web:\n    imag: x\n";
+    let (_, _, dc_err) = run_piped(&dc, &dir, &["-f", "-", "config"], bad);
+    let (m_code, _, m_err) = run_piped(&migrate, &dir, &["config", "-f", "-"], bad);
+    assert!(dc_err.contains("validating -:"), "{dc_err}");
+    assert_eq!(m_code, Some(2), "{m_err}");
+    assert!(m_err.starts_with("-:3:5: services.web"), "{m_err}");
+}

@@ -105,6 +105,8 @@ fn loader_options(inputs: &[PathBuf], project: &ProjectArgs) -> transship_loader
         environment: std::env::vars().collect(),
         cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
         limits: None,
+        stdin: None,
+        services: Vec::new(),
     }
 }
 

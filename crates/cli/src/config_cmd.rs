@@ -25,7 +25,20 @@ pub(crate) fn load_options(args: &ProjectArgs) -> Result<LoadOptions, String> {
             .collect(),
         cwd,
         limits: None,
+        stdin: None,
+        services: Vec::new(),
     })
+}
+
+/// Standard input, when a `-f -` asks for it (read once, whole, as Compose does).
+fn read_stdin_if_asked(files: &[std::path::PathBuf]) -> Result<Option<String>, String> {
+    if !files.iter().any(|f| f.as_os_str() == "-") {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
+        .map_err(|e| format!("cannot read the Compose file from standard input: {e}"))?;
+    Ok(Some(text))
 }
 
 /// `file:line:column: ` for a span, or nothing for a synthetic one.
@@ -41,7 +54,13 @@ fn location(project: &Project, span: Span) -> String {
 }
 
 pub(crate) fn run(args: ConfigArgs) -> ExitCode {
-    let opts = match load_options(&args.project) {
+    let opts = match load_options(&args.project).and_then(|o| {
+        Ok(LoadOptions {
+            stdin: read_stdin_if_asked(&args.project.files)?,
+            services: args.services.clone(),
+            ..o
+        })
+    }) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("migrate: {e}");

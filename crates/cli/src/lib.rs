@@ -154,6 +154,9 @@ pub struct ConfigArgs {
     /// Only check that the project loads (print nothing but warnings and errors).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Services to show (with their dependencies), like `docker compose config web`.
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -38,6 +38,12 @@ pub struct LoadOptions {
     pub cwd: PathBuf,
     /// Bounds for hostile input; `None` means [`Limits::default`].
     pub limits: Option<Limits>,
+    /// The content of standard input, used for a `-f -` file (the caller reads it, so the
+    /// loader stays free of process I/O); `None` reads a file named `-`.
+    pub stdin: Option<String>,
+    /// Services named on the command line (`config web`): only they and their dependencies
+    /// are kept, enabled whatever their profiles. Empty means every enabled service.
+    pub services: Vec<String>,
 }
 
 pub const DEFAULT_FILE_NAMES: [&str; 4] = [

@@ -151,6 +151,8 @@ pub(crate) fn apply(
             environment: inc_env,
             cwd: project_dir.to_path_buf(),
             limits: Some(ctx.limits),
+            stdin: None,
+            services: Vec::new(),
         };
         let imported = load_project(ctx, &opts, SourceKind::Include)?;
         let mut imported_tree = imported.tree;

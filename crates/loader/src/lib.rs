@@ -44,7 +44,7 @@ pub fn load(opts: &LoadOptions) -> Result<transship_ir::Project, LoadError> {
         project_dir,
         warnings,
         profiles: opts.profiles.clone(),
-        services: Vec::new(),
+        services: opts.services.clone(),
     })?;
     validate::validate(&project)?;
     canonical::prune_unused(&mut project);

@@ -86,6 +86,27 @@ impl Ctx {
                 ..LoadError::new("the file is not valid UTF-8")
             }
         })?;
+        self.parse_text(path, text, kind)
+    }
+
+    /// Parses and registers a file whose content is already in memory (`-f -`: standard
+    /// input, named `path` in errors).
+    pub(crate) fn parse_text(
+        &mut self,
+        path: &Path,
+        text: String,
+        kind: SourceKind,
+    ) -> Result<RawFile, LoadError> {
+        if text.len() > self.limits.max_file_bytes {
+            return Err(LoadError {
+                file: Some(path.to_path_buf()),
+                ..LoadError::new(format!(
+                    "file is too large: {} bytes, the limit is {} bytes",
+                    text.len(),
+                    self.limits.max_file_bytes
+                ))
+            });
+        }
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile {
             path: path.to_path_buf(),
@@ -180,6 +201,9 @@ pub(crate) struct Project {
     pub dir: PathBuf,
 }
 
+/// The name `-f` gives standard input.
+pub const STDIN_NAME: &str = "-";
+
 pub(crate) fn load_project(
     ctx: &mut Ctx,
     opts: &LoadOptions,
@@ -213,6 +237,14 @@ pub(crate) fn load_project(
 
     let mut raws = Vec::with_capacity(files.len());
     for f in &files {
+        // `-f -`: the Compose file is standard input, named `-`; relative paths in it are
+        // taken from the working directory (the parent of `cwd/-`), as in Compose.
+        if f.file_name().is_some_and(|n| n == STDIN_NAME) && f.parent() == Some(cwd.as_path()) {
+            if let Some(text) = &opts.stdin {
+                raws.push(ctx.parse_text(Path::new(STDIN_NAME), text.clone(), kind)?);
+                continue;
+            }
+        }
         raws.push(ctx.read(f, kind)?);
     }
 

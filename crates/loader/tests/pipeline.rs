@@ -301,3 +301,42 @@ fn long_extends_chains_are_bounded() {
     let l = load_tree(&opts(d)).unwrap();
     assert_eq!(to_json(&l.tree)["services"]["s0"]["image"], json!("x"));
 }
+
+#[test]
+fn stdin_file_is_named_dash_and_relative_to_the_working_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("Std.In");
+    std::fs::create_dir_all(&d).unwrap();
+    let mut o = opts(&d);
+    o.files = vec!["-".into()];
+    o.stdin = Some("services:\n  web:\n    image: x\n    env_file: ./e.env\n".to_owned());
+    write(&d, "e.env", "A=1\n");
+    let p = transship_loader::load(&o).unwrap();
+    assert_eq!(p.name.value, "stdin");
+    assert_eq!(p.working_dir, d);
+    assert_eq!(p.files[0].path, Path::new("-"));
+    // A bad file on standard input is located as `-:line:col`.
+    o.stdin = Some("services:\n  web:\n    imag: x\n".to_owned());
+    let e = transship_loader::load(&o).unwrap_err().to_string();
+    assert!(e.starts_with("-:3:5: "), "{e}");
+}
+
+#[test]
+fn named_services_keep_their_dependencies_and_enable_their_profiles() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: x\n    depends_on: [db]\n  db:\n    image: x\n  other:\n    image: x\n  prof:\n    image: x\n    profiles: [p]\n",
+    );
+    let load = |names: &[&str]| {
+        let mut o = opts(tmp.path());
+        o.services = names.iter().map(|s| (*s).to_owned()).collect();
+        transship_loader::load(&o).map(|p| p.services.keys().cloned().collect::<Vec<_>>())
+    };
+    assert_eq!(load(&["web"]).unwrap(), ["db", "web"]);
+    assert_eq!(load(&["prof"]).unwrap(), ["prof"]);
+    assert_eq!(load(&[]).unwrap(), ["db", "other", "web"]);
+    let e = load(&["nope"]).unwrap_err().to_string();
+    assert_eq!(e, "no such service: nope");
+}

@@ -303,17 +303,6 @@ fn apply_profiles(
         })
         .map(|s| s.name.clone())
         .collect();
-    let mut stack: Vec<String> = explicit.to_vec();
-    while let Some(name) = stack.pop() {
-        let Some(s) = all.get(&name) else { continue };
-        if enabled.insert(name.clone()) || explicit.contains(&name) {
-            for dep in s.depends_on.keys() {
-                if !enabled.contains(dep) {
-                    stack.push(dep.clone());
-                }
-            }
-        }
-    }
     for s in all.values().filter(|s| enabled.contains(&s.name)) {
         for (dep, d) in &s.depends_on {
             if !enabled.contains(dep) && d.value.required.value {
@@ -337,6 +326,33 @@ fn apply_profiles(
                 ));
             }
         }
+    }
+    if !explicit.is_empty() {
+        // A service named on the command line is enabled whatever its profiles; its
+        // dependencies are not, and Compose 2.26.1 reports a disabled one as no such service.
+        // Only the named services and what they depend on, transitively, are kept.
+        let mut selected: BTreeSet<String> = BTreeSet::new();
+        let mut stack: Vec<String> = explicit.iter().rev().cloned().collect();
+        while let Some(name) = stack.pop() {
+            let Some(s) = all
+                .get(&name)
+                .filter(|_| enabled.contains(&name) || explicit.contains(&name))
+            else {
+                return Err(LoadError::new(format!("no such service: {name}")));
+            };
+            if !selected.insert(name.clone()) {
+                continue;
+            }
+            stack.extend(
+                s.depends_on
+                    .iter()
+                    .filter(|(d, dep)| {
+                        !selected.contains(*d) && (dep.value.required.value || all.contains_key(*d))
+                    })
+                    .map(|(d, _)| d.clone()),
+            );
+        }
+        enabled = selected;
     }
     all.retain(|k, _| enabled.contains(k));
     Ok(all)
