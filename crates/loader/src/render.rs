@@ -398,30 +398,18 @@ fn render(project: &Project, format: Format) -> Json {
     for (name, service) in &project.services {
         services.insert(name.clone(), render_service(service, project, format));
     }
-    let networks: Map<String, Json> = project
-        .networks
-        .iter()
-        .filter(|(k, _)| used.networks.contains(k.as_str()))
-        .map(|(k, n)| (k.clone(), render_network(n, format)))
-        .collect();
-    let volumes: Map<String, Json> = project
-        .volumes
-        .iter()
-        .filter(|(k, _)| used.volumes.contains(k.as_str()))
-        .map(|(k, v)| (k.clone(), render_volume(v, format)))
-        .collect();
-    let secrets: Map<String, Json> = project
-        .secrets
-        .iter()
-        .filter(|(k, _)| used.secrets.contains(k.as_str()))
-        .map(|(k, s)| (k.clone(), render_secret(s, format)))
-        .collect();
-    let configs: Map<String, Json> = project
-        .configs
-        .iter()
-        .filter(|(k, _)| used.configs.contains(k.as_str()))
-        .map(|(k, c)| (k.clone(), render_config(c, format)))
-        .collect();
+    let networks = used_only(&project.networks, &used.networks, |n| {
+        render_network(n, format)
+    });
+    let volumes = used_only(&project.volumes, &used.volumes, |v| {
+        render_volume(v, format)
+    });
+    let secrets = used_only(&project.secrets, &used.secrets, |x| {
+        render_secret(x, format)
+    });
+    let configs = used_only(&project.configs, &used.configs, |c| {
+        render_config(c, format)
+    });
 
     if format == Format::Json {
         if !networks.is_empty() {
@@ -464,6 +452,19 @@ fn render(project: &Project, format: Format) -> Json {
         top.map.sort_keys();
     }
     top.done()
+}
+
+/// The top-level resources of one kind that an active service uses, rendered by `render`
+/// (docker compose config drops the others).
+fn used_only<T>(
+    all: &std::collections::BTreeMap<String, T>,
+    used: &BTreeSet<&str>,
+    render: impl Fn(&T) -> Json,
+) -> Map<String, Json> {
+    all.iter()
+        .filter(|(k, _)| used.contains(k.as_str()))
+        .map(|(k, v)| (k.clone(), render(v)))
+        .collect()
 }
 
 /// Top-level resources referenced by an active service (the others are not printed).

@@ -1477,44 +1477,15 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                 format!("bind-mounted read-only from {}", x.value.display()),
             );
         }
-        if let Some(x) = environment {
-            if environment_value.is_some() {
-                cx.ok(
-                    format!("{sp}.environment"),
-                    x.span,
-                    format!(
-                        "value of {} written to {}-secrets/{key} (mode 0600)",
-                        x.value,
-                        names::pod_base(project)
-                    ),
-                );
-            } else {
-                cx.unsup(
-                    format!("{sp}.environment"),
-                    x.span,
-                    format!("{} was not set when converting", x.value),
-                );
-            }
-        }
-        if let Some(x) = external {
-            if x.value {
-                cx.approx(
-                    format!("{sp}.external"),
-                    x.span,
-                    "expects an existing podman secret with this name",
-                    "",
-                );
-            } else {
-                cx.ok(format!("{sp}.external"), x.span, "not external");
-            }
-        }
-        for (k, x) in labels {
-            cx.unsup(
-                format!("{sp}.labels.{k}"),
-                x.span,
-                "podman secrets created here carry no labels",
-            );
-        }
+        env_external_labels(
+            cx,
+            &sp,
+            environment,
+            environment_value.is_some(),
+            &format!("{}-secrets/{key} (mode 0600)", names::pod_base(project)),
+            external,
+            labels,
+        );
         if let Some(x) = driver {
             cx.unsup(
                 format!("{sp}.driver"),
@@ -1529,20 +1500,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                 "secret drivers are a Swarm feature",
             );
         }
-        if let Some(x) = template_driver {
-            cx.unsup(
-                format!("{sp}.template_driver"),
-                x.span,
-                "templated secrets are a Swarm feature",
-            );
-        }
-        for (k, x) in extensions {
-            cx.unsup(
-                format!("{sp}.{k}"),
-                x.span,
-                "extension field: ignored by Compose and by podman",
-            );
-        }
+        template_and_extensions(cx, &sp, template_driver, "secrets", extensions);
     }
     for (key, cf) in &project.configs {
         let Config {
@@ -1577,58 +1535,87 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                 format!("written to {}-configs/{key}", names::pod_base(project)),
             );
         }
-        if let Some(x) = environment {
-            if environment_value.is_some() {
-                cx.ok(
-                    format!("{cp}.environment"),
-                    x.span,
-                    format!(
-                        "value of {} written to {}-configs/{key}",
-                        x.value,
-                        names::pod_base(project)
-                    ),
-                );
-            } else {
-                cx.unsup(
-                    format!("{cp}.environment"),
-                    x.span,
-                    format!("{} was not set when converting", x.value),
-                );
-            }
-        }
-        if let Some(x) = external {
-            if x.value {
-                cx.approx(
-                    format!("{cp}.external"),
-                    x.span,
-                    "expects an existing podman secret with this name",
-                    "",
-                );
-            } else {
-                cx.ok(format!("{cp}.external"), x.span, "not external");
-            }
-        }
-        for (k, x) in labels {
-            cx.unsup(
-                format!("{cp}.labels.{k}"),
+        env_external_labels(
+            cx,
+            &cp,
+            environment,
+            environment_value.is_some(),
+            &format!("{}-configs/{key}", names::pod_base(project)),
+            external,
+            labels,
+        );
+        template_and_extensions(cx, &cp, template_driver, "configs", extensions);
+    }
+}
+
+/// Ledger entries for the keys top-level secrets and configs share: `environment` (written
+/// by the tool to `written_to` when the variable was set), `external` and `labels`.
+fn env_external_labels(
+    cx: &mut Cx<'_>,
+    prefix: &str,
+    environment: &Option<Spanned<String>>,
+    value_known: bool,
+    written_to: &str,
+    external: &Option<Spanned<bool>>,
+    labels: &std::collections::BTreeMap<String, Spanned<String>>,
+) {
+    if let Some(x) = environment {
+        if value_known {
+            cx.ok(
+                format!("{prefix}.environment"),
                 x.span,
-                "podman secrets created here carry no labels",
+                format!("value of {} written to {written_to}", x.value),
+            );
+        } else {
+            cx.unsup(
+                format!("{prefix}.environment"),
+                x.span,
+                format!("{} was not set when converting", x.value),
             );
         }
-        if let Some(x) = template_driver {
-            cx.unsup(
-                format!("{cp}.template_driver"),
+    }
+    if let Some(x) = external {
+        if x.value {
+            cx.approx(
+                format!("{prefix}.external"),
                 x.span,
-                "templated configs are a Swarm feature",
+                "expects an existing podman secret with this name",
+                "",
             );
+        } else {
+            cx.ok(format!("{prefix}.external"), x.span, "not external");
         }
-        for (k, x) in extensions {
-            cx.unsup(
-                format!("{cp}.{k}"),
-                x.span,
-                "extension field: ignored by Compose and by podman",
-            );
-        }
+    }
+    for (k, x) in labels {
+        cx.unsup(
+            format!("{prefix}.labels.{k}"),
+            x.span,
+            "podman secrets created here carry no labels",
+        );
+    }
+}
+
+/// Ledger entries for `template_driver` and `x-*` of a top-level secret or config (`what`).
+fn template_and_extensions(
+    cx: &mut Cx<'_>,
+    prefix: &str,
+    template_driver: &Option<Spanned<String>>,
+    what: &str,
+    extensions: &Extensions,
+) {
+    if let Some(x) = template_driver {
+        cx.unsup(
+            format!("{prefix}.template_driver"),
+            x.span,
+            format!("templated {what} are a Swarm feature"),
+        );
+    }
+    for (k, x) in extensions {
+        cx.unsup(
+            format!("{prefix}.{k}"),
+            x.span,
+            "extension field: ignored by Compose and by podman",
+        );
     }
 }
 
