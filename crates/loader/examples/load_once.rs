@@ -1,7 +1,7 @@
 //! Profiling harness (feature `bench`): loads the synthetic project once, for
 //! `valgrind --tool=callgrind` (repeatable instruction counts on a noisy machine).
 //! `cargo build --profile bench -p transship-loader --features bench --example load_once`,
-//! then `valgrind --tool=callgrind <target>/release/examples/load_once [SERVICES] [tree|full|parse|dump]`
+//! then `valgrind --tool=callgrind <target>/release/examples/load_once [SERVICES] [tree|full|parse|saphyr|dump]`
 //! (`dump` prints the synthetic file, e.g. to profile `migrate` on it).
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
@@ -33,6 +33,15 @@ fn main() {
                 events += 1;
             }
             println!("{events} events");
+        }
+        "saphyr" => {
+            let bytes = std::fs::read_to_string(&path).unwrap();
+            let mut parser = saphyr_parser::Parser::new_from_str(&bytes);
+            let mut loader: saphyr::YamlLoader<'_, saphyr::MarkedYaml<'_>> =
+                saphyr::YamlLoader::default();
+            loader.alias_limit(usize::MAX);
+            parser.load(&mut loader, true).unwrap();
+            std::hint::black_box(loader.into_documents());
         }
         "tree" => {
             let loaded = transship_loader::pipeline::load_tree(&opts).unwrap();

@@ -635,7 +635,12 @@ fn unicity_at<'a>(node: &'a mut Node, path: &mut Vec<&'a str>) {
             };
             let mut out: Vec<Node> = Vec::with_capacity(items.len());
             if items.len() <= 8 {
-                // Short lists (the usual case): a linear search beats hashing.
+                // Short lists (the usual case): a linear search beats hashing, and a list
+                // without duplicates (the usual case again) is left as it is.
+                let keys: Vec<String> = items.iter().map(|item| index_key(ix, item)).collect();
+                if keys.iter().enumerate().all(|(i, k)| !keys[..i].contains(k)) {
+                    return;
+                }
                 let mut keys: Vec<String> = Vec::with_capacity(items.len());
                 for item in std::mem::take(items) {
                     let key = index_key(ix, &item);

@@ -1,7 +1,7 @@
 //! Cross-reference and consistency checks on the canonical project, with docker-compose's
 //! error cases and (as far as practical) its messages, each located at the offending value.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use transship_ir::{Project, Service, Span, VolumeType};
 
@@ -343,53 +343,75 @@ fn references(p: &Project, s: &Service) -> Result<(), LoadError> {
 fn dependency_cycles(p: &Project) -> Result<(), LoadError> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
+        New,
         Visiting,
         Done,
     }
-    fn visit<'a>(
+    struct Walk<'a> {
         p: &'a Project,
-        name: &'a str,
-        marks: &mut BTreeMap<&'a str, Mark>,
-        stack: &mut Vec<&'a str>,
-    ) -> Result<(), LoadError> {
-        match marks.get(name) {
-            Some(Mark::Done) => return Ok(()),
-            Some(Mark::Visiting) => {
-                let start = stack.iter().position(|s| *s == name).unwrap_or(0);
-                let mut cycle: Vec<&str> = stack[start..].to_vec();
+        /// Services by position (name order), and each one's dependencies as positions
+        /// (dependencies on services not in the project are left out: they were checked
+        /// when profiles were applied).
+        names: Vec<&'a str>,
+        deps: Vec<Vec<usize>>,
+        marks: Vec<Mark>,
+        stack: Vec<usize>,
+    }
+    fn visit(w: &mut Walk<'_>, i: usize) -> Result<(), LoadError> {
+        match w.marks[i] {
+            Mark::Done => return Ok(()),
+            Mark::Visiting => {
+                let start = w.stack.iter().position(|s| *s == i).unwrap_or(0);
+                let mut cycle: Vec<&str> = w.stack[start..].iter().map(|&s| w.names[s]).collect();
+                let name = w.names[i];
                 cycle.push(name);
                 // Report from the service whose dependency closes the cycle.
-                let from = stack.last().copied().unwrap_or(name);
-                let span = p
-                    .services
-                    .get(from)
-                    .and_then(|s| s.depends_on.get(name))
-                    .map(|d| d.span)
-                    .unwrap_or_default();
+                let from = w.stack.last().map_or(name, |&s| w.names[s]);
+                let span =
+                    w.p.services
+                        .get(from)
+                        .and_then(|s| s.depends_on.get(name))
+                        .map(|d| d.span)
+                        .unwrap_or_default();
                 return Err(err(
-                    p,
+                    w.p,
                     span,
                     &format!("services.{from}.depends_on.{name}"),
                     format!("dependency cycle detected: {}", cycle.join(" -> ")),
                 ));
             }
-            None => {}
+            Mark::New => {}
         }
-        let Some(s) = p.services.get(name) else {
-            return Ok(());
-        };
-        marks.insert(name, Mark::Visiting);
-        stack.push(name);
-        for dep in s.depends_on.keys() {
-            visit(p, dep, marks, stack)?;
+        w.marks[i] = Mark::Visiting;
+        w.stack.push(i);
+        for k in 0..w.deps[i].len() {
+            visit(w, w.deps[i][k])?;
         }
-        stack.pop();
-        marks.insert(name, Mark::Done);
+        w.stack.pop();
+        w.marks[i] = Mark::Done;
         Ok(())
     }
-    let mut marks = BTreeMap::new();
-    for name in p.services.keys() {
-        visit(p, name, &mut marks, &mut Vec::new())?;
+    let names: Vec<&str> = p.services.keys().map(String::as_str).collect();
+    let deps = p
+        .services
+        .values()
+        .map(|s| {
+            s.depends_on
+                .keys()
+                .filter_map(|d| names.binary_search(&d.as_str()).ok())
+                .collect()
+        })
+        .collect();
+    let n = names.len();
+    let mut w = Walk {
+        p,
+        names,
+        deps,
+        marks: vec![Mark::New; n],
+        stack: Vec::new(),
+    };
+    for i in 0..n {
+        visit(&mut w, i)?;
     }
     Ok(())
 }

@@ -108,7 +108,10 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             ));
         }
     };
-    let mut all_services: BTreeMap<String, Service> = BTreeMap::new();
+    // Built in name order as a vector and bulk-loaded into the map once (full B-tree nodes,
+    // each several-KB `Service` moved once): inserting one by one moves every `Service` again
+    // on each node split and leaves the nodes half full.
+    let mut all_services: Vec<(String, Service)> = Vec::new();
     for (k, mut v) in root {
         let (k, v) = (&k, &mut v);
         if read::take_ext(&mut project.extensions, k, v) {
@@ -130,13 +133,12 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
                         NodeValue::Map(m) => m,
                         _ => Vec::new(),
                     };
-                // In name order, so that each (large) `Service` is appended at the right
-                // edge of the map instead of shifting its neighbours inside the nodes.
                 sorted.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+                all_services.reserve_exact(sorted.len());
                 for (sk, sv) in sorted {
                     let s = services::service(&mut cx, &sk, &sv)?;
                     drop(sv);
-                    all_services.insert(sk.name, s);
+                    all_services.push((sk.name, s));
                 }
             }
             "networks" => {
@@ -201,36 +203,25 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
     }
 
     // `extends` provenance, when the front stage resolved it away.
-    if all_services.values().any(|s| s.extends.is_none()) {
+    if all_services.iter().any(|(_, s)| s.extends.is_none()) {
         let found =
             provenance::extends_by_service(&cx.files, environment.get("HOME").map(String::as_str));
         for (name, e) in found {
-            if let Some(s) = all_services.get_mut(&name) {
-                s.extends.get_or_insert(e);
+            if let Ok(i) = all_services.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
+                all_services[i].1.extends.get_or_insert(e);
             }
         }
     }
+    // Sorted and unique (a YAML mapping has no duplicate keys): `from_iter` finds one run
+    // and bulk-builds full nodes.
+    let all_services: BTreeMap<String, Service> = all_services.into_iter().collect();
     let active = active_profiles(&profiles, &environment);
     project.services = apply_profiles(&cx, all_services, &active, &explicit)?;
-    compact(&mut project.services);
     project.active_profiles = active;
     add_default_network(&mut project, root_span);
     project.files = cx.files;
     project.warnings = cx.warnings;
     Ok(project)
-}
-
-/// Repacks a map filled in key order. Such a map's nodes are about half full (a B-tree node
-/// that splits on its right edge keeps 6 of its 11 slots), which for `Service` (several KB
-/// each) wastes megabytes; `append` bulk-loads the entries into full nodes and frees the old
-/// nodes as it walks them, so the repacking itself needs no second copy.
-fn compact<K: Ord, V>(map: &mut BTreeMap<K, V>) {
-    if let Some((k, v)) = map.pop_first() {
-        let mut packed = BTreeMap::new();
-        packed.insert(k, v);
-        packed.append(map);
-        *map = packed;
-    }
 }
 
 /// Service, volume, secret and config names must match `^[a-zA-Z0-9._-]+$` (the schema's

@@ -43,6 +43,18 @@ impl Cx<'_> {
     pub fn abs_path(&self, span: Span, p: &str) -> PathBuf {
         // As compose-go: an absolute path is kept as written (`/a/` stays `/a/`), a relative
         // one is joined to the base directory and cleaned.
+        if !p.starts_with('~') && !p.starts_with('/') {
+            // The usual relative path (`./conf`, `data/x`): when what follows the leading
+            // `./` is already clean, joining it to the (clean) base is the cleaned path.
+            let mut rest = p;
+            while let Some(r) = rest.strip_prefix("./") {
+                rest = r.trim_start_matches('/');
+            }
+            let base = self.base_dir(span);
+            if is_clean(rest) && base.to_str().is_some_and(is_clean) {
+                return base.join(rest);
+            }
+        }
         let expanded = self.expand_home(p);
         let path = Path::new(&expanded);
         if path.is_absolute() {
@@ -88,6 +100,19 @@ impl Cx<'_> {
 }
 
 /// Lexically normalizes `.` and `..` components (like Go's `filepath.Clean`).
+/// Whether [`clean`] returns `s` unchanged: no empty, `.` or `..` segment, no trailing `/`
+/// (the root itself excepted).
+fn is_clean(s: &str) -> bool {
+    if s == "/" {
+        return true;
+    }
+    let body = s.strip_prefix('/').unwrap_or(s);
+    !body.is_empty()
+        && body
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
 pub(crate) fn clean(p: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
@@ -532,5 +557,61 @@ pub(crate) fn clean_target(t: &str) -> String {
     if t.is_empty() {
         return String::new();
     }
+    if is_clean(t) {
+        return t.to_owned();
+    }
     clean(Path::new(t)).to_string_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod clean_fast_path {
+    use super::{clean, clean_target, is_clean};
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    fn path_text() -> impl Strategy<Value = String> {
+        let seg = prop::sample::select(vec!["a", "b.c", ".", "..", "", "~", "x y"]);
+        (
+            any::<bool>(),
+            prop::collection::vec(seg, 0..6),
+            any::<bool>(),
+        )
+            .prop_map(|(abs, segs, trailing)| {
+                let mut s = if abs { "/".to_owned() } else { String::new() };
+                s.push_str(&segs.join("/"));
+                if trailing {
+                    s.push('/');
+                }
+                s
+            })
+    }
+
+    proptest! {
+        /// The shortcut only fires where the full cleaning would change nothing.
+        #[test]
+        fn clean_text_is_a_fixed_point(s in path_text()) {
+            if is_clean(&s) {
+                let cleaned = clean(Path::new(&s));
+                prop_assert_eq!(cleaned.to_str(), Some(s.as_str()));
+            }
+            prop_assert_eq!(
+                clean_target(&s),
+                if s.is_empty() { String::new() } else { clean(Path::new(&s)).to_string_lossy().into_owned() }
+            );
+        }
+
+        /// `./rest` joined to a clean base equals the cleaned join, whenever the shortcut
+        /// applies.
+        #[test]
+        fn dot_prefix_shortcut_matches_clean(s in path_text()) {
+            let base = Path::new("/srv/project");
+            let mut rest = s.as_str();
+            while let Some(r) = rest.strip_prefix("./") {
+                rest = r.trim_start_matches('/');
+            }
+            if !s.starts_with('/') && !s.starts_with('~') && is_clean(rest) {
+                prop_assert_eq!(base.join(rest), clean(&base.join(&s)));
+            }
+        }
+    }
 }
