@@ -121,3 +121,80 @@ fn the_readme_example_converts_to_quadlets() {
         "APP_TAG from .env: {stdout}"
     );
 }
+
+/// `migrate` in `cwd` with `input` on standard input.
+fn migrate_piped(cwd: &std::path::Path, args: &[&str], input: &str) -> Output {
+    support::run_with_input(
+        Command::new(support::migrate_bin())
+            .current_dir(cwd)
+            .args(args),
+        Some(input.as_bytes()),
+        60,
+    )
+}
+
+const PRIVILEGED: &str = "services:\n  web:\n    image: localhost/web:1\n    privileged: true\n    volumes:\n      - ./data:/data\n";
+
+#[test]
+fn check_reads_a_compose_file_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("checked");
+    std::fs::create_dir(&work).unwrap();
+    // A file literally named `-` is not what is checked (nor quoted in snippets).
+    std::fs::write(work.join("-"), "services: {decoy: {image: x}}\n").unwrap();
+    let o = migrate_piped(
+        &work,
+        &["check", "-f", "-", "--host-facts", "none", "--diff"],
+        PRIVILEGED,
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    // Located as `-:line:col`, like `migrate config` and Compose name standard input, with
+    // the snippet taken from what was piped.
+    assert!(
+        out.contains("--> -:4:17 (services.web.privileged)"),
+        "{out}"
+    );
+    assert!(out.contains("   4|     privileged: true"), "{out}");
+    assert!(!out.contains("decoy"), "{out}");
+
+    let o = migrate_piped(
+        &work,
+        &[
+            "check",
+            "-f",
+            "-",
+            "--host-facts",
+            "none",
+            "--format",
+            "json",
+        ],
+        PRIVILEGED,
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key_path"] == "services.web.privileged")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    assert_eq!(f["file"], "-");
+    assert_eq!(f["line"], 4);
+
+    // Standard input cannot be rewritten: --fix refuses before touching anything.
+    let o = migrate_piped(
+        &work,
+        &["check", "-f", "-", "--host-facts", "none", "--fix"],
+        PRIVILEGED,
+    );
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("standard input"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(work.join("-")).unwrap(),
+        "services: {decoy: {image: x}}\n"
+    );
+    assert!(!work.join("-.bak").exists());
+}

@@ -435,3 +435,123 @@ fn loader_warnings_are_located_in_both_report_formats() {
     assert_eq!(w["file"], "compose.yaml");
     assert_eq!(w["line"], 4);
 }
+
+/// `migrate` in `cwd` with `input` on standard input.
+fn migrate_piped(cwd: &Path, args: &[&str], input: &str) -> Output {
+    support::run_with_input(
+        Command::new(support::migrate_bin())
+            .current_dir(cwd)
+            .env("SHOP_TOKEN", "very-secret-value")
+            .args(args),
+        Some(input.as_bytes()),
+        60,
+    )
+}
+
+/// No `name:`, relative paths: what the project directory decides.
+const RELATIVE: &str = "\
+services:
+  web:
+    image: docker.io/library/nginx:1.27
+    env_file: ./web.env
+    volumes:
+      - ./data:/data
+    domainname: example.com
+";
+
+#[test]
+fn compose_file_on_stdin_converts_like_the_same_file_in_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("from-stdin");
+    std::fs::create_dir(&work).unwrap();
+    std::fs::write(work.join("web.env"), "GREETING=hello\n").unwrap();
+    std::fs::write(work.join("compose.yaml"), RELATIVE).unwrap();
+    // A file literally named `-` must not be what is read.
+    std::fs::write(work.join("-"), "services: {decoy: {image: x}}\n").unwrap();
+    let on_disk = migrate(&work, &["-f", "compose.yaml", "--to", "podman"]);
+    assert_eq!(on_disk.status.code(), Some(0), "{}", text(&on_disk.stderr));
+    for args in [
+        &["-f", "-", "--to", "podman"][..],
+        &["-", "--to", "podman"][..],
+    ] {
+        let o = migrate_piped(&work, args, RELATIVE);
+        let (out, err) = (text(&o.stdout), text(&o.stderr));
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        // Project name and relative paths come from the working directory.
+        assert_eq!(out, text(&on_disk.stdout), "{args:?}");
+        assert!(out.contains("# ==> from-stdin-web.container <=="), "{out}");
+        assert!(
+            out.contains(&format!("Volume={}/data:/data", work.display())),
+            "{out}"
+        );
+        assert!(out.contains("Environment=GREETING=hello"), "{out}");
+        assert!(!out.contains("decoy"), "{out}");
+        // The ledger names the file `-`, as `migrate config` and Compose do.
+        assert!(err.contains("service web (-:2:3)"), "{err}");
+        assert!(
+            err.contains("-:7:17: services.web.domainname: unsupported"),
+            "{err}"
+        );
+    }
+    // The JSON report too.
+    let o = migrate_piped(
+        &work,
+        &["-f", "-", "--to", "podman", "--report", "json"],
+        RELATIVE,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stderr).unwrap();
+    let dn = doc["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["key_path"] == "services.web.domainname")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    assert_eq!(dn["file"], "-");
+    assert_eq!(dn["line"], 7);
+}
+
+#[test]
+fn compose_file_on_stdin_takes_paths_from_the_project_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("elsewhere");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("web.env"), "GREETING=there\n").unwrap();
+    std::fs::write(other.join("compose.yaml"), RELATIVE).unwrap();
+    let want = migrate(
+        dir.path(),
+        &["-f", "elsewhere/compose.yaml", "--to", "podman"],
+    );
+    assert_eq!(want.status.code(), Some(0), "{}", text(&want.stderr));
+    let o = migrate_piped(
+        dir.path(),
+        &[
+            "-f",
+            "-",
+            "--project-directory",
+            "elsewhere",
+            "--to",
+            "podman",
+        ],
+        RELATIVE,
+    );
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(out, text(&want.stdout));
+    assert!(out.contains("# ==> elsewhere-web.container <=="), "{out}");
+    assert!(out.contains("Environment=GREETING=there"), "{out}");
+}
+
+#[test]
+fn bad_compose_file_on_stdin_is_located_as_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = migrate_piped(
+        dir.path(),
+        &["-f", "-", "--to", "podman"],
+        "services:\n  web:\n    imag: x\n",
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(o.stdout.is_empty());
+    assert!(err.contains("-:3:5: "), "{err}");
+    assert!(err.contains("imag"), "{err}");
+}

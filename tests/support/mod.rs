@@ -281,10 +281,20 @@ fn http_get_once(port: u16, path: &str) -> Result<String, String> {
 /// into their own session, as conmon and containerd-shim do; start long-running daemons of
 /// a test with [`DaemonGuard::spawn`] instead.
 pub fn run_with_timeout(cmd: &mut Command, secs: u64) -> Output {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
+    run_with_input(cmd, None, secs)
+}
+
+/// [`run_with_timeout`] with `input` written to the command's standard input (then closed);
+/// `None` gives it an empty one.
+pub fn run_with_input(cmd: &mut Command, input: Option<&[u8]>, secs: u64) -> Output {
+    cmd.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .process_group(0);
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -295,6 +305,13 @@ pub fn run_with_timeout(cmd: &mut Command, secs: u64) -> Output {
             };
         }
     };
+    if let (Some(input), Some(mut pipe)) = (input, child.stdin.take()) {
+        let input = input.to_vec();
+        // A writer thread: a child that exits without reading must not block us.
+        thread::spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+    }
     let mut out_pipe = child.stdout.take().expect("stdout is piped");
     let mut err_pipe = child.stderr.take().expect("stderr is piped");
     let out_t = thread::spawn(move || {

@@ -93,25 +93,44 @@ pub(crate) fn project_host_paths(project: &Project) -> (Vec<String>, Vec<String>
     (devices, paths)
 }
 
-fn loader_options(inputs: &[PathBuf], project: &ProjectArgs) -> transship_loader::LoadOptions {
-    let mut files = inputs.to_vec();
-    files.extend(project.files.iter().cloned());
-    transship_loader::LoadOptions {
-        files,
-        project_name: project.project_name.clone(),
-        project_directory: project.project_directory.clone(),
-        env_files: project.env_files.clone(),
-        profiles: project.profiles.clone(),
-        environment: std::env::vars().collect(),
-        cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
-        limits: None,
-        stdin: None,
-        services: Vec::new(),
-    }
+pub(crate) fn load(inputs: &[PathBuf], project: &ProjectArgs) -> Result<Project, String> {
+    let opts = crate::config_cmd::load_options(inputs, project)?;
+    load_with(&opts)
 }
 
-pub(crate) fn load(inputs: &[PathBuf], project: &ProjectArgs) -> Result<Project, String> {
-    transship_loader::load(&loader_options(inputs, project)).map_err(|e| e.to_string())
+fn load_with(opts: &transship_loader::LoadOptions) -> Result<Project, String> {
+    transship_loader::load(opts).map_err(|e| e.to_string())
+}
+
+/// The texts of the project's files for snippets and fixes: read from disk, except the
+/// Compose file that came from standard input (`-f -`), whose text is `stdin`.
+fn sources(project: &Project, stdin: Option<&str>) -> Sources {
+    let mut sources = Sources::read(project);
+    if let Some(text) = stdin {
+        sources = Sources::from_texts(
+            project
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    if is_stdin(f) {
+                        Some(text.to_owned())
+                    } else {
+                        sources
+                            .text(transship_ir::FileId(i as u32))
+                            .map(str::to_owned)
+                    }
+                })
+                .collect(),
+        );
+    }
+    sources
+}
+
+/// The Compose file the loader read from standard input (named `-`).
+fn is_stdin(f: &transship_ir::SourceFile) -> bool {
+    f.kind == transship_ir::SourceKind::Compose
+        && f.path.as_os_str() == transship_loader::pipeline::STDIN_NAME
 }
 
 /// Everything a check run produced (what the renderers and tests need).
@@ -123,7 +142,12 @@ pub(crate) struct Report {
 }
 
 /// Loads the project and runs the rules; `Err` is a message for exit code 2.
-pub(crate) fn check_project(args: &CheckArgs, project: Project) -> Result<Report, String> {
+/// `stdin` is the text of a Compose file read from standard input, if any.
+pub(crate) fn check_project(
+    args: &CheckArgs,
+    project: Project,
+    stdin: Option<&str>,
+) -> Result<Report, String> {
     let facts_source = FactsSource::parse(args.host_facts.as_deref());
     let facts = match &facts_source {
         FactsSource::Live => {
@@ -147,7 +171,7 @@ pub(crate) fn check_project(args: &CheckArgs, project: Project) -> Result<Report
         Some(t) => Some(ledger_for(t, args, &project)?),
         None => None,
     };
-    let sources = Sources::read(&project);
+    let sources = sources(&project, stdin);
     let selection = Selection {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -238,14 +262,27 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         println!("{}", host::gather(&PodmanCli, &devices, &paths).to_json());
         return ExitCode::from(EXIT_OK);
     }
-    let project = match load(&args.inputs, &args.project) {
+    let opts = match crate::config_cmd::load_options(&args.inputs, &args.project) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("migrate: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    if args.fix && opts.stdin.is_some() {
+        eprintln!(
+            "migrate check --fix: a Compose file read from standard input (-f -) cannot be fixed in place; use --diff to see the fixes"
+        );
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let project = match load_with(&opts) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let report = match check_project(&args, project) {
+    let report = match check_project(&args, project, opts.stdin.as_deref()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("migrate check: {e}");

@@ -9,12 +9,21 @@ use transship_loader::render::{compose_json_text, compose_yaml};
 
 use crate::{ConfigArgs, EXIT_ERROR, EXIT_OK, ProjectArgs};
 
-/// The loader's options for these flags, the real process environment and working directory.
-pub(crate) fn load_options(args: &ProjectArgs) -> Result<LoadOptions, String> {
+/// The loader's options for the project flags (positional FILEs first, then `-f` files),
+/// with the real process environment and working directory. A file named `-` (`-f -`) is
+/// standard input, read here once, whole, as Compose does; the loader names it `-` in spans
+/// and takes relative paths in it from the working directory (or `--project-directory`).
+pub(crate) fn load_options(
+    inputs: &[std::path::PathBuf],
+    args: &ProjectArgs,
+) -> Result<LoadOptions, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let mut files = inputs.to_vec();
+    files.extend(args.files.iter().cloned());
+    let stdin = read_stdin_if_asked(&files)?;
     Ok(LoadOptions {
-        files: args.files.clone(),
+        files,
         project_name: args.project_name.clone(),
         project_directory: args.project_directory.clone(),
         env_files: args.env_files.clone(),
@@ -25,14 +34,21 @@ pub(crate) fn load_options(args: &ProjectArgs) -> Result<LoadOptions, String> {
             .collect(),
         cwd,
         limits: None,
-        stdin: None,
+        stdin,
         services: Vec::new(),
     })
 }
 
+/// True when one of the files is standard input (`-`).
+pub(crate) fn reads_stdin(files: &[std::path::PathBuf]) -> bool {
+    files
+        .iter()
+        .any(|f| f.as_os_str() == transship_loader::pipeline::STDIN_NAME)
+}
+
 /// Standard input, when a `-f -` asks for it (read once, whole, as Compose does).
 fn read_stdin_if_asked(files: &[std::path::PathBuf]) -> Result<Option<String>, String> {
-    if !files.iter().any(|f| f.as_os_str() == "-") {
+    if !reads_stdin(files) {
         return Ok(None);
     }
     let mut text = String::new();
@@ -54,12 +70,9 @@ fn location(project: &Project, span: Span) -> String {
 }
 
 pub(crate) fn run(args: ConfigArgs) -> ExitCode {
-    let opts = match load_options(&args.project).and_then(|o| {
-        Ok(LoadOptions {
-            stdin: read_stdin_if_asked(&args.project.files)?,
-            services: args.services.clone(),
-            ..o
-        })
+    let opts = match load_options(&[], &args.project).map(|o| LoadOptions {
+        services: args.services.clone(),
+        ..o
     }) {
         Ok(o) => o,
         Err(e) => {

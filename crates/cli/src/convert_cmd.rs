@@ -16,19 +16,19 @@
 //! refused write, or a target that is not built yet.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
 use serde::Serialize;
 use transship_ir::Project;
-use transship_loader::LoadOptions;
 use transship_quadlet::{PodmanVersion, QuadletTranslator};
 use transship_translate::{Artifact, Output, Translator};
 
+use crate::config_cmd::load_options;
 use crate::report::{self, ReportContext};
 use crate::write::{self, Written};
-use crate::{ConvertArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ProjectArgs, ReportFormat, Target};
+use crate::{ConvertArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReportFormat, Target};
 
 /// The separator line printed before each file on stdout.
 pub fn separator(a: &Artifact) -> String {
@@ -66,25 +66,6 @@ pub fn render_files(artifacts: &[Artifact]) -> String {
         }
     }
     s
-}
-
-/// The loader's options for the project flags (positional FILEs first, then `-f` files),
-/// with the process environment and working directory.
-pub fn load_options(inputs: &[PathBuf], project: &ProjectArgs) -> io::Result<LoadOptions> {
-    let mut files = inputs.to_vec();
-    files.extend(project.files.iter().cloned());
-    Ok(LoadOptions {
-        files,
-        project_name: project.project_name.clone(),
-        project_directory: project.project_directory.clone(),
-        env_files: project.env_files.clone(),
-        profiles: project.profiles.clone(),
-        environment: std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-            .collect(),
-        cwd: std::env::current_dir()?,
-        ..LoadOptions::default()
-    })
 }
 
 fn out(s: &str) -> bool {
@@ -133,9 +114,7 @@ pub(crate) fn run(args: ConvertArgs) -> ExitCode {
     let opts = match load_options(&args.inputs, &args.project) {
         Ok(o) => o,
         Err(e) => {
-            err(&format!(
-                "migrate: cannot read the working directory: {e}\n"
-            ));
+            err(&format!("migrate: {e}\n"));
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -365,6 +344,8 @@ pub fn json_document<'a>(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::ProjectArgs;
+    use std::path::PathBuf;
 
     fn art(path: &str, contents: &str, secret: bool) -> Artifact {
         Artifact {

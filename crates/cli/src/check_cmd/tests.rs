@@ -66,7 +66,7 @@ fn run_fixture(dir: &Path, rule: &Rule) -> Report {
     let args = args_for(dir, &[rule.code], &extra_for(rule));
     let project = load(&args.inputs, &args.project)
         .unwrap_or_else(|e| panic!("{}: fixture does not load: {e}", dir.display()));
-    check_project(&args, project).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+    check_project(&args, project, None).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn without_host_facts_host_rules_are_conditional_or_silent() {
         let mut args = args_for(&dir, &[rule.code], &extra_for(rule));
         args.host_facts = Some("none".to_owned());
         let project = load(&args.inputs, &args.project).unwrap();
-        let report = check_project(&args, project).unwrap();
+        let report = check_project(&args, project, None).unwrap();
         for f in &report.findings {
             // Facts that hold on every host (no rootless user may lower oom_score_adj, write
             // outside its cgroup, reach the root Docker socket, ping without NET_RAW) are not
@@ -206,7 +206,7 @@ fn fix_keeps_a_backup_writes_and_refuses_changed_files() {
     let tmp = copy_dir(&fixture(rule, "trigger"));
     let args = args_for(tmp.path(), &["RL006", "PR001"], &["--fix"]);
     let project = load(&args.inputs, &args.project).unwrap();
-    let report = check_project(&args, project).unwrap();
+    let report = check_project(&args, project, None).unwrap();
     let patch = Patch::from_findings(&report.findings);
     let compose = tmp.path().join("compose.yaml");
     let original = std::fs::read_to_string(&compose).unwrap();
@@ -240,7 +240,7 @@ fn secret_values_are_never_rendered() {
     std::fs::write(dir.path().join("host-facts.json"), "{}").unwrap();
     let args = args_for(dir.path(), &["PR007", "PR008"], &[]);
     let project = load(&args.inputs, &args.project).unwrap();
-    let report = check_project(&args, project).unwrap();
+    let report = check_project(&args, project, None).unwrap();
     assert_eq!(report.findings.len(), 2, "{:?}", report.findings);
     let paths = display_paths(&report.project, dir.path());
     let patch = Patch::from_findings(&report.findings);
@@ -519,7 +519,7 @@ fn fail_on_threshold_and_selection() {
     let dir = fixture(rule, "trigger");
     let args = args_for(&dir, &[], &["--ignore", "RL"]);
     let project = load(&args.inputs, &args.project).unwrap();
-    let rep = check_project(&args, project).unwrap();
+    let rep = check_project(&args, project, None).unwrap();
     assert!(
         rep.findings.iter().all(|f| !f.code.starts_with("RL")),
         "{:?}",
@@ -653,7 +653,7 @@ fn require_digests_reports_tags_without_digest() {
     let count = |extra: &[&str]| {
         let args = args_for(dir.path(), &["PR002"], extra);
         let project = load(&args.inputs, &args.project).unwrap();
-        let rep = check_project(&args, project).unwrap();
+        let rep = check_project(&args, project, None).unwrap();
         rep.findings
             .iter()
             .map(|f| f.key_path.clone())
