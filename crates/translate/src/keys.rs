@@ -477,7 +477,7 @@ fn service(w: &mut Walker, p: &str, s: &Service) {
             priority,
             gw_priority,
             extensions,
-        } = &n.value;
+        } = &*n.value;
         let np = format!("{p}.networks.{k}");
         w.add(np.clone());
         w.list(&np, "aliases", aliases);

@@ -67,7 +67,7 @@ pub(crate) fn service_networks(
     c: &mut Quad,
     unit: &mut Section,
     network_mode: Option<&Spanned<String>>,
-    networks: &std::collections::BTreeMap<String, Spanned<ServiceNetwork>>,
+    networks: &std::collections::BTreeMap<String, Spanned<Box<ServiceNetwork>>>,
 ) {
     let v = cx.t.version;
     let p = format!("services.{}", s.name);
@@ -127,7 +127,7 @@ pub(crate) fn service_networks(
             priority,
             gw_priority,
             extensions,
-        } = &att.value;
+        } = &*att.value;
         let np = format!("{p}.networks.{key}");
         let mut opts: Vec<String> = vec![format!("alias={}", s.name)];
         for a in aliases {
@@ -519,7 +519,7 @@ pub(crate) fn file_ref(
 pub(crate) fn build(
     cx: &mut Cx<'_>,
     s: &Service,
-    b: &Spanned<Build>,
+    b: &Spanned<Box<Build>>,
     image: &str,
     base: &str,
     _c: &mut Quad,
@@ -552,7 +552,7 @@ pub(crate) fn build(
         platforms,
         entitlements,
         extensions,
-    } = &b.value;
+    } = &*b.value;
     let bp = format!("services.{}.build", s.name);
     let unit_mode = has_unit_type(v, "build");
     let mut q = Quad::new(v, "Build");
@@ -831,7 +831,7 @@ pub(crate) fn deploy(
     unit: &mut Section,
     svc: &mut Section,
     p: &str,
-    d: &Spanned<Deploy>,
+    d: &Spanned<Box<Deploy>>,
     restart_set: &mut Option<&'static str>,
 ) {
     let Deploy {
@@ -845,7 +845,7 @@ pub(crate) fn deploy(
         restart_policy,
         placement,
         extensions,
-    } = &d.value;
+    } = &*d.value;
     let dp = format!("{p}.deploy");
     let before = cx.ledger.entries.len();
     if let Some(x) = mode {

@@ -24,7 +24,7 @@ fn project(services: Vec<Service>) -> Project {
     for mut s in services {
         if s.networks.is_empty() && s.network_mode.is_none() {
             s.networks
-                .insert("default".into(), sp(ServiceNetwork::default(), 0));
+                .insert("default".into(), sp(Box::<ServiceNetwork>::default(), 0));
             used_default = true;
         }
         p.services.insert(s.name.clone(), s);
@@ -514,12 +514,12 @@ fn build_unit_from_5_2_and_exec_start_pre_before() {
     let mut s = service("app");
     s.image = None;
     s.build = Some(sp(
-        Build {
+        Box::new(Build {
             context: sp("/srv/demo/src".into(), 80),
             dockerfile: Some(sp("Containerfile".into(), 81)),
             args: BTreeMap::from([("V".into(), sp(Some("1".into()), 82))]),
             ..Build::default()
-        },
+        }),
         80,
     ));
     let p = project(vec![s]);
@@ -698,16 +698,16 @@ fn rich_project() -> Project {
     web.networks.insert(
         "front".into(),
         sp(
-            ServiceNetwork {
+            Box::new(ServiceNetwork {
                 aliases: vec![sp("www".into(), 135)],
                 ipv4_address: Some(sp("10.90.0.10".into(), 136)),
                 ..ServiceNetwork::default()
-            },
+            }),
             135,
         ),
     );
     web.networks
-        .insert("default".into(), sp(ServiceNetwork::default(), 0));
+        .insert("default".into(), sp(Box::<ServiceNetwork>::default(), 0));
     let dep = |c| {
         sp(
             Dependency {
@@ -738,7 +738,7 @@ fn rich_project() -> Project {
     ));
     db.restart = Some(sp(RestartPolicy::UnlessStopped, 142));
     db.deploy = Some(sp(
-        Deploy {
+        Box::new(Deploy {
             resources: Some(sp(
                 Resources {
                     limits: Some(sp(
@@ -766,7 +766,7 @@ fn rich_project() -> Project {
                 145,
             )),
             ..Deploy::default()
-        },
+        }),
         143,
     ));
     let mut init = service("init");
@@ -1143,18 +1143,18 @@ fn networks_aliases_addresses_and_external() {
     s.networks.insert(
         "back".into(),
         sp(
-            ServiceNetwork {
+            Box::new(ServiceNetwork {
                 aliases: vec![sp("api".into(), 330), sp("web".into(), 331)],
                 ipv4_address: Some(sp("10.1.0.5".into(), 332)),
                 ipv6_address: Some(sp("fd00::5".into(), 333)),
                 link_local_ips: vec![sp("169.254.1.1".into(), 334)],
                 ..ServiceNetwork::default()
-            },
+            }),
             330,
         ),
     );
     s.networks
-        .insert("shared".into(), sp(ServiceNetwork::default(), 335));
+        .insert("shared".into(), sp(Box::<ServiceNetwork>::default(), 335));
     let mut p = project(vec![s]);
     p.networks.insert(
         "back".into(),

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use transship_ir::{
-    Network, Project, Service, ServiceNetwork, SourceFile, Span, Spanned, VolumeType,
+    Network, Project, Service, SourceFile, Span, Spanned, VolumeType,
 };
 
 use crate::error::LoadError;
@@ -358,7 +358,7 @@ fn add_default_network(project: &mut Project, root: Span) {
         if s.networks.is_empty() && s.network_mode.is_none() {
             s.networks.insert(
                 "default".to_owned(),
-                Spanned::new(ServiceNetwork::default(), Span::synthetic(s.span.file)),
+                Spanned::new(Box::default(), Span::synthetic(s.span.file)),
             );
             needs_default = true;
         }

@@ -12,7 +12,7 @@ pub(crate) fn service_networks(
     cx: &Cx<'_>,
     v: &Node,
     p: &str,
-) -> R<BTreeMap<String, Spanned<ServiceNetwork>>> {
+) -> R<BTreeMap<String, Spanned<Box<ServiceNetwork>>>> {
     let mut out = BTreeMap::new();
     match &v.value {
         NodeValue::Null => {}
@@ -21,7 +21,7 @@ pub(crate) fn service_networks(
                 let name = string(cx, item, &idx(p, i))?;
                 out.insert(
                     name.value,
-                    Spanned::new(ServiceNetwork::default(), item.span),
+                    Spanned::new(Box::default(), item.span),
                 );
             }
         }
@@ -45,7 +45,7 @@ pub(crate) fn service_networks(
                     }
                 }
                 sn.extensions = ext;
-                out.insert(k.name.clone(), Spanned::new(sn, k.span));
+                out.insert(k.name.clone(), Spanned::new(Box::new(sn), k.span));
             }
         }
         _ => return Err(cx.err(v.span, p, format!("{p} must be a list or a mapping"))),

@@ -30,7 +30,7 @@ fn project(services: Vec<Service>) -> Project {
     for mut s in services {
         if s.networks.is_empty() && s.network_mode.is_none() {
             s.networks
-                .insert("default".to_owned(), sp(ServiceNetwork::default()));
+                .insert("default".to_owned(), sp(Box::<ServiceNetwork>::default()));
         }
         p.services.insert(s.name.clone(), s);
     }
@@ -203,10 +203,10 @@ fn resources_no_active_service_uses_are_dropped() {
 #[test]
 fn deploy_prints_empty_resources_and_placement_in_json_only() {
     let mut s = service("app");
-    s.deploy = Some(sp(Deploy {
+    s.deploy = Some(sp(Box::new(Deploy {
         replicas: Some(sp(2)),
         ..Deploy::default()
-    }));
+    })));
     let p = project(vec![s]);
     assert_eq!(
         compose_json(&p)["services"]["app"]["deploy"],
@@ -260,14 +260,14 @@ fn service_network_options_and_named_networks() {
     let mut s = service("app");
     s.networks.insert(
         "front".into(),
-        sp(ServiceNetwork {
+        sp(Box::new(ServiceNetwork {
             aliases: vec![sp("api".into())],
             ipv4_address: Some(sp("10.0.0.2".into())),
             ..ServiceNetwork::default()
-        }),
+        })),
     );
     s.networks
-        .insert("back".into(), sp(ServiceNetwork::default()));
+        .insert("back".into(), sp(Box::<ServiceNetwork>::default()));
     let mut p = project(vec![s]);
     p.networks.remove("default");
     p.networks.insert(
