@@ -1,4 +1,5 @@
 //! Tier 1: end-to-end tests of the `migrate` binary's command line (no tools needed).
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
