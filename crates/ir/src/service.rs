@@ -433,6 +433,9 @@ pub struct Port {
     /// A port (`"8080"`) or a range (`"8000-9000"`); `None`: a random host port.
     pub published: Option<String>,
     pub protocol: Protocol,
+    /// The long syntax's `protocol` text when it is not [`Protocol::as_str`] (`UDP`, `Tcp`):
+    /// Compose keeps the case as written; `protocol` is what it means. `None` otherwise.
+    pub protocol_text: Option<String>,
     pub app_protocol: Option<String>,
     pub extensions: Extensions,
 }

@@ -1408,6 +1408,7 @@ fn render_port(p: &Port, format: Format) -> Json {
         target,
         published,
         protocol,
+        protocol_text,
         app_protocol,
         extensions,
     } = p;
@@ -1422,7 +1423,14 @@ fn render_port(p: &Port, format: Format) -> Json {
         o.put("target", Json::from(*target));
     }
     o.opt_plain_str("published", published.as_ref());
-    o.put("protocol", Json::String(protocol.as_str().to_owned()));
+    o.put(
+        "protocol",
+        Json::String(
+            protocol_text
+                .clone()
+                .unwrap_or_else(|| protocol.as_str().to_owned()),
+        ),
+    );
     o.opt_plain_str("app_protocol", app_protocol.as_ref());
     o.extensions(extensions, format);
     o.done()

@@ -576,6 +576,8 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             target: _,
             published: _,
             protocol: _,
+            // The meaning is `protocol`; podman takes it in lower case.
+            protocol_text: _,
             app_protocol,
             extensions: pext,
         } = &port.value;
@@ -607,7 +609,12 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         ext_unsupported(cx, &path, pext, port.span);
     }
     for (i, e) in expose.iter().enumerate() {
-        let put = c.plain("ExposeHostPort", &e.value, Some("--expose"));
+        // Compose keeps `58/UDP` as written; quadlet only takes a lower-case protocol.
+        let text = match e.value.split_once('/') {
+            Some((port, proto)) => format!("{port}/{}", proto.to_ascii_lowercase()),
+            None => e.value.clone(),
+        };
+        let put = c.plain("ExposeHostPort", &text, Some("--expose"));
         rec(cx, format!("{p}.expose[{i}]"), e.span, put);
     }
 

@@ -78,6 +78,9 @@ fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<Port> {
             "protocol" => {
                 if let Some(proto) = opt_string(cx, n, &kp)? {
                     port.protocol = protocol(&proto.value).map_err(|e| cx.err(n.span, &kp, e))?;
+                    // docker-compose 2.26.1 prints the long syntax's protocol as written.
+                    port.protocol_text =
+                        (proto.value != port.protocol.as_str()).then_some(proto.value);
                 }
             }
             "app_protocol" => port.app_protocol = opt_string(cx, n, &kp)?.map(|s| s.value),
@@ -187,6 +190,7 @@ pub fn parse_short(spec: &str) -> Result<Vec<Port>, String> {
             target: c_start + i,
             published,
             protocol: proto,
+            protocol_text: None,
             app_protocol: None,
             extensions: BTreeMap::new(),
         });
