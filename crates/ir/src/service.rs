@@ -288,10 +288,19 @@ pub struct ResourceReservations {
     pub extensions: Extensions,
 }
 
+/// A `deploy.resources.reservations.generic_resources` entry.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericResource {
+    /// `None` for an entry without a spec (`{}`), which Compose keeps.
+    pub discrete_resource_spec: Option<DiscreteResourceSpec>,
+    pub extensions: Extensions,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DiscreteResourceSpec {
     pub kind: String,
     pub value: i64,
+    pub extensions: Extensions,
 }
 
 /// A device request (`gpus:`, `deploy.resources.reservations.devices`).
@@ -319,8 +328,16 @@ pub struct DeployRestartPolicy {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Placement {
     pub constraints: Vec<Spanned<String>>,
-    pub preferences: Vec<Spanned<String>>,
+    pub preferences: Vec<Spanned<PlacementPreference>>,
     pub max_replicas_per_node: Option<Spanned<i64>>,
+    pub extensions: Extensions,
+}
+
+/// A `deploy.placement.preferences` entry.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlacementPreference {
+    /// `None` for an entry without `spread` (`{}`), which Compose keeps.
+    pub spread: Option<String>,
     pub extensions: Extensions,
 }
 
@@ -515,6 +532,7 @@ pub struct BindOptions {
     pub recursive: Option<String>,
     /// `z` or `Z`.
     pub selinux: Option<String>,
+    pub extensions: Extensions,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -522,12 +540,14 @@ pub struct VolumeOptions {
     pub labels: BTreeMap<String, String>,
     pub nocopy: Option<bool>,
     pub subpath: Option<String>,
+    pub extensions: Extensions,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TmpfsOptions {
     pub size: Option<ByteSize>,
     pub mode: Option<u32>,
+    pub extensions: Extensions,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

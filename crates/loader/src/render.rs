@@ -8,9 +8,13 @@
 //! |----------------------------------------|----------------------------|--------------------|
 //! | absent `command` / `entrypoint`        | `null`                     | omitted            |
 //! | network `ipam`, `deploy.resources`, `deploy.placement` when empty | `{}` | omitted |
-//! | `x-*` below the top level              | dropped                    | kept               |
+//! | `x-*` below the top level              | dropped                    | kept (1)           |
 //! | `blkio_config` device entries          | `Path`, `Weight`, `Rate`   | lower case         |
 //! | ulimit `{soft: 0, hard: 0}`            | `{}`                       | kept               |
+//!
+//! (1) Except where docker-compose drops them in both formats: the loader keeps them in the IR
+//! (so that the ledger lists them) but they are not printed for IPAM pools and device
+//! requests; ulimits, `external: {name}`, `extends` and `include` have no place for them.
 //!
 //! Common to both: durations in Go's format (`1m30s`), byte sizes as decimal strings,
 //! `published` as a string, one entry per port, absolute paths, `env_file`/`label_file`
@@ -33,9 +37,9 @@ use std::path::Path;
 use serde_json::{Map, Number, Value as Json};
 use transship_ir::{
     BlkioConfig, Build, ByteSize, Config, Deploy, DeployRestartPolicy, Device, DeviceRequest,
-    Duration, Extensions, FileRef, HealthTest, Healthcheck, LifecycleHook, Network, Port, Project,
-    RestartPolicy, Secret, Service, ServiceNetwork, ServiceVolume, Spanned, Ulimit, UpdateConfig,
-    Value, Volume, VolumeType,
+    DiscreteResourceSpec, Duration, Extensions, FileRef, GenericResource, HealthTest, Healthcheck,
+    LifecycleHook, Network, PlacementPreference, Port, Project, RestartPolicy, Secret, Service,
+    ServiceNetwork, ServiceVolume, Spanned, Ulimit, UpdateConfig, Value, Volume, VolumeType,
 };
 
 use crate::canonical::units::format_duration;
@@ -672,8 +676,8 @@ fn render_service(s: &Service, project: &Project, format: Format) -> Json {
                 Json::String(dep.value.condition.value.as_str().to_owned()),
             );
             d.flag("restart", dep.value.restart.as_ref());
-            d.extensions(&dep.value.extensions, format);
             d.put("required", Json::Bool(dep.value.required.value));
+            d.extensions(&dep.value.extensions, format);
             deps.insert(name.clone(), d.done());
         }
         o.put("depends_on", Json::Object(deps));
@@ -722,7 +726,7 @@ fn render_service(s: &Service, project: &Project, format: Format) -> Json {
             "gpus",
             Json::Array(
                 gpus.iter()
-                    .map(|g| render_device_request(&g.value, format))
+                    .map(|g| render_device_request(&g.value))
                     .collect(),
             ),
         );
@@ -982,8 +986,19 @@ fn render_build(b: &Build, format: Format) -> Json {
 /// absolute and (JSON only) prints an empty `exec`.
 fn render_develop(d: &Value, working_dir: &Path, format: Format) -> Json {
     let mut out = value(d);
+    // `x-*` keys of `develop` and of its watch rules: kept in YAML, dropped in JSON (like
+    // those of every other object below the top level).
+    let drop_extensions = |v: &mut Json| {
+        if let Json::Object(m) = v {
+            if format == Format::Json {
+                m.retain(|k, _| !k.starts_with("x-"));
+            }
+        }
+    };
+    drop_extensions(&mut out);
     if let Some(Json::Array(watch)) = out.get_mut("watch") {
         for item in watch.iter_mut() {
+            drop_extensions(item);
             let Json::Object(entry) = item else { continue };
             if let Some(Json::String(p)) = entry.get_mut("path") {
                 if !Path::new(p.as_str()).is_absolute() {
@@ -1168,7 +1183,7 @@ fn render_deploy(d: &Deploy, format: Format) -> Json {
                         rv.value
                             .devices
                             .iter()
-                            .map(|d| render_device_request(&d.value, format))
+                            .map(|d| render_device_request(&d.value))
                             .collect(),
                     ),
                 );
@@ -1180,14 +1195,7 @@ fn render_deploy(d: &Deploy, format: Format) -> Json {
                         rv.value
                             .generic_resources
                             .iter()
-                            .map(|g| {
-                                let mut spec = Obj::new();
-                                spec.put("kind", Json::String(g.value.kind.clone()));
-                                spec.put("value", Json::from(g.value.value));
-                                let mut e = Obj::new();
-                                e.put("discrete_resource_spec", spec.done());
-                                e.done()
-                            })
+                            .map(|g| render_generic_resource(&g.value, format))
                             .collect(),
                     ),
                 );
@@ -1214,8 +1222,10 @@ fn render_deploy(d: &Deploy, format: Format) -> Json {
                         .preferences
                         .iter()
                         .map(|s| {
+                            let PlacementPreference { spread, extensions } = &s.value;
                             let mut e = Obj::new();
-                            e.put("spread", Json::String(s.value.clone()));
+                            e.opt_plain_str("spread", spread.as_ref());
+                            e.extensions(extensions, format);
                             e.done()
                         })
                         .collect(),
@@ -1234,6 +1244,28 @@ fn render_deploy(d: &Deploy, format: Format) -> Json {
     o.opt_str("endpoint_mode", endpoint_mode.as_ref());
     o.extensions(extensions, format);
     o.done()
+}
+
+fn render_generic_resource(g: &GenericResource, format: Format) -> Json {
+    let GenericResource {
+        discrete_resource_spec,
+        extensions,
+    } = g;
+    let mut e = Obj::new();
+    if let Some(DiscreteResourceSpec {
+        kind,
+        value,
+        extensions,
+    }) = discrete_resource_spec
+    {
+        let mut spec = Obj::new();
+        spec.put("kind", Json::String(kind.clone()));
+        spec.put("value", Json::from(*value));
+        spec.extensions(extensions, format);
+        e.put("discrete_resource_spec", spec.done());
+    }
+    e.extensions(extensions, format);
+    e.done()
 }
 
 fn render_update_config(u: &UpdateConfig, format: Format) -> Json {
@@ -1271,20 +1303,27 @@ fn render_device(d: &Device, format: Format) -> Json {
     o.done()
 }
 
-fn render_device_request(d: &DeviceRequest, format: Format) -> Json {
+/// docker-compose 2.26.1 reads a device request's `x-*` keys but prints none of them (its
+/// device request type has no extensions), and gives a request with neither `count` nor
+/// `device_ids` the count `-1` (all devices); a written `count: 0` is left out.
+fn render_device_request(d: &DeviceRequest) -> Json {
     let DeviceRequest {
         capabilities,
         driver,
         count,
         device_ids,
         options,
-        extensions,
+        extensions: _,
     } = d;
     let mut o = Obj::new();
     if !capabilities.is_empty() {
         o.put("capabilities", words(capabilities));
     }
     o.opt_plain_str("driver", driver.as_ref());
+    let count = match count {
+        None if device_ids.is_empty() => Some(-1),
+        c => *c,
+    };
     if let Some(c) = count.filter(|c| *c != 0) {
         o.put("count", Json::from(c));
     }
@@ -1302,7 +1341,6 @@ fn render_device_request(d: &DeviceRequest, format: Format) -> Json {
             ),
         );
     }
-    o.extensions(extensions, format);
     o.done()
 }
 
@@ -1494,6 +1532,7 @@ fn render_service_volume(v: &ServiceVolume, format: Format) -> Json {
             bo.put("create_host_path", Json::Bool(true));
         }
         bo.opt_plain_str("recursive", b.recursive.as_ref());
+        bo.extensions(&b.extensions, format);
         o.put("bind", bo.done());
     }
     if let Some(vo) = volume {
@@ -1513,6 +1552,7 @@ fn render_service_volume(v: &ServiceVolume, format: Format) -> Json {
             vv.put("nocopy", Json::Bool(true));
         }
         vv.opt_plain_str("subpath", vo.subpath.as_ref());
+        vv.extensions(&vo.extensions, format);
         o.put("volume", vv.done());
     }
     if let Some(t) = tmpfs {
@@ -1523,6 +1563,7 @@ fn render_service_volume(v: &ServiceVolume, format: Format) -> Json {
         if let Some(mode) = t.mode.filter(|m| *m != 0) {
             to.put("mode", Json::from(mode));
         }
+        to.extensions(&t.extensions, format);
         o.put("tmpfs", to.done());
     }
     if let Some(i) = image {
@@ -1570,7 +1611,8 @@ fn render_network(n: &Network, format: Format) -> Json {
                             po.opt_str("gateway", p.value.gateway.as_ref());
                             po.opt_str("ip_range", p.value.ip_range.as_ref());
                             po.string_map("aux_addresses", &p.value.aux_addresses);
-                            po.extensions(&p.value.extensions, format);
+                            // docker-compose 2.26.1 reads a pool's `x-*` keys but prints
+                            // none of them (its pool type has no extensions).
                             po.done()
                         })
                         .collect(),

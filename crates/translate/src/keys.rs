@@ -18,7 +18,8 @@
 //!   present options add their own (`…networks.back.aliases[0]`, `…networks.back.ipv4_address`).
 //! * Items that are plain data without spans of their own (a port, a volume mount, a device,
 //!   a secret reference, …) are one path each; only their `x-…` extensions add paths
-//!   (`services.web.ports[0].x-foo`).
+//!   (`services.web.ports[0].x-foo`), those of their nested objects too
+//!   (`…volumes[0].bind.x-foo`, `…generic_resources[0].discrete_resource_spec.x-foo`).
 //! * Extensions are `<parent>.x-name` wherever they appear.
 
 use std::collections::BTreeMap;
@@ -528,6 +529,30 @@ fn service(w: &mut Walker, p: &str, s: &Service) {
     w.opt(p, "userns_mode", userns_mode);
     w.opt(p, "uts", uts);
     items(w, p, "volumes", volumes, |v: &ServiceVolume| &v.extensions);
+    for (i, v) in volumes.iter().enumerate() {
+        let vp = format!("{p}.volumes[{i}]");
+        let ServiceVolume {
+            kind: _,
+            source: _,
+            target: _,
+            read_only: _,
+            consistency: _,
+            bind,
+            volume,
+            tmpfs,
+            image: _,
+            extensions: _,
+        } = &v.value;
+        if let Some(b) = bind {
+            w.ext(&format!("{vp}.bind"), &b.extensions);
+        }
+        if let Some(o) = volume {
+            w.ext(&format!("{vp}.volume"), &o.extensions);
+        }
+        if let Some(t) = tmpfs {
+            w.ext(&format!("{vp}.tmpfs"), &t.extensions);
+        }
+    }
     w.list(p, "volumes_from", volumes_from);
     w.opt(p, "working_dir", working_dir);
     w.ext(p, extensions);
@@ -669,7 +694,17 @@ fn deploy_paths(w: &mut Walker, dp: &str, d: &Deploy) {
                     w.group(&rrp.clone(), |w| {
                         w.opt(&rrp, "cpus", cpus);
                         w.opt(&rrp, "memory", memory);
-                        w.list(&rrp, "generic_resources", generic_resources);
+                        items(w, &rrp, "generic_resources", generic_resources, |g| {
+                            &g.extensions
+                        });
+                        for (i, g) in generic_resources.iter().enumerate() {
+                            if let Some(spec) = &g.value.discrete_resource_spec {
+                                w.ext(
+                                    &format!("{rrp}.generic_resources[{i}].discrete_resource_spec"),
+                                    &spec.extensions,
+                                );
+                            }
+                        }
                         items(w, &rrp, "devices", devices, |d: &DeviceRequest| {
                             &d.extensions
                         });
@@ -706,7 +741,13 @@ fn deploy_paths(w: &mut Walker, dp: &str, d: &Deploy) {
             let pp = format!("{dp}.placement");
             w.group(&pp.clone(), |w| {
                 w.list(&pp, "constraints", constraints);
-                w.list(&pp, "preferences", preferences);
+                items(
+                    w,
+                    &pp,
+                    "preferences",
+                    preferences,
+                    |x: &PlacementPreference| &x.extensions,
+                );
                 w.opt(&pp, "max_replicas_per_node", max_replicas_per_node);
                 w.ext(&pp, extensions);
             });

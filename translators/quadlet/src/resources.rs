@@ -249,6 +249,8 @@ pub(crate) fn service_volume(
                     create_host_path,
                     recursive,
                     selinux,
+                    // In the ledger by the caller, whatever the mount type.
+                    extensions: _,
                 } = b;
                 if let Some(pr) = propagation {
                     opts.push(pr.clone());
@@ -292,6 +294,7 @@ pub(crate) fn service_volume(
                     labels,
                     nocopy,
                     subpath,
+                    extensions: _,
                 } = vo;
                 if nocopy == &Some(true) {
                     opts.push("nocopy".into());
@@ -329,7 +332,11 @@ pub(crate) fn service_volume(
             let mut text = target.clone();
             let mut o2 = Vec::new();
             if let Some(t) = tmpfs {
-                let TmpfsOptions { size, mode } = t;
+                let TmpfsOptions {
+                    size,
+                    mode,
+                    extensions: _,
+                } = t;
                 if let Some(sz) = size {
                     o2.push(format!("size={}", sz.0));
                 }
@@ -994,11 +1001,30 @@ pub(crate) fn deploy(
                 cx.push(format!("{rrp}.memory"), x.span, o, dd);
             }
             for (i, x) in generic_resources.iter().enumerate() {
+                let path = format!("{rrp}.generic_resources[{i}]");
                 cx.unsup(
-                    format!("{rrp}.generic_resources[{i}]"),
+                    path.clone(),
                     x.span,
                     "generic resources are a Swarm feature",
                 );
+                let GenericResource {
+                    discrete_resource_spec,
+                    extensions,
+                } = &x.value;
+                crate::service::ext_unsupported(cx, &path, extensions, x.span);
+                if let Some(DiscreteResourceSpec {
+                    kind: _,
+                    value: _,
+                    extensions,
+                }) = discrete_resource_spec
+                {
+                    crate::service::ext_unsupported(
+                        cx,
+                        &format!("{path}.discrete_resource_spec"),
+                        extensions,
+                        x.span,
+                    );
+                }
             }
             for (i, x) in devices.iter().enumerate() {
                 let path = format!("{rrp}.devices[{i}]");
@@ -1121,11 +1147,17 @@ pub(crate) fn deploy(
             );
         }
         for (i, x) in preferences.iter().enumerate() {
+            let path = format!("{pp}.preferences[{i}]");
             cx.unsup(
-                format!("{pp}.preferences[{i}]"),
+                path.clone(),
                 x.span,
                 "placement is a Swarm feature: the units run where they are installed",
             );
+            let PlacementPreference {
+                spread: _,
+                extensions,
+            } = &x.value;
+            crate::service::ext_unsupported(cx, &path, extensions, x.span);
         }
         if let Some(x) = max_replicas_per_node {
             cx.unsup(

@@ -143,7 +143,7 @@ fn group(cx: &mut Cx<'_>, path: &str, span: Span, f: impl FnOnce(&mut Cx<'_>)) {
     }
 }
 
-fn ext_unsupported(cx: &mut Cx<'_>, parent: &str, e: &Extensions, span: Span) {
+pub(crate) fn ext_unsupported(cx: &mut Cx<'_>, parent: &str, e: &Extensions, span: Span) {
     for (k, v) in e {
         let sp = if v.span.is_synthetic() { span } else { v.span };
         cx.unsup(
@@ -627,6 +627,15 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         let (o, d) = crate::resources::service_volume(cx, &mut c, &mut svc, &vol.value);
         cx.push(path.clone(), vol.span, o, d);
         ext_unsupported(cx, &path, &vol.value.extensions, vol.span);
+        if let Some(b) = &vol.value.bind {
+            ext_unsupported(cx, &format!("{path}.bind"), &b.extensions, vol.span);
+        }
+        if let Some(o) = &vol.value.volume {
+            ext_unsupported(cx, &format!("{path}.volume"), &o.extensions, vol.span);
+        }
+        if let Some(t) = &vol.value.tmpfs {
+            ext_unsupported(cx, &format!("{path}.tmpfs"), &t.extensions, vol.span);
+        }
     }
     for (i, t) in tmpfs.iter().enumerate() {
         let put = c.plain("Tmpfs", &t.value, Some("--tmpfs"));

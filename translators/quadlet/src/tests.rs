@@ -673,6 +673,7 @@ fn rich_project() -> Project {
             tmpfs: Some(TmpfsOptions {
                 size: Some(ByteSize(1 << 20)),
                 mode: Some(0o1777),
+                extensions: Extensions::new(),
             }),
             ..ServiceVolume::default()
         },

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use transship_ir::{
-    Deploy, DeployRestartPolicy, DeviceRequest, GenericResource, Placement, ResourceLimits,
-    ResourceReservations, Resources, Spanned, UpdateConfig,
+    Deploy, DeployRestartPolicy, DeviceRequest, DiscreteResourceSpec, GenericResource, Placement,
+    PlacementPreference, ResourceLimits, ResourceReservations, Resources, Spanned, UpdateConfig,
 };
 
 use super::read::*;
@@ -103,22 +103,23 @@ fn generic(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<GenericResource>>> {
     let mut out = Vec::new();
     for (i, item) in seq(cx, v, p)?.iter().enumerate() {
         let ip = idx(p, i);
-        let mut ignored = BTreeMap::new();
-        for (k, n, kp) in object(cx, item, &ip, &mut ignored)? {
+        let mut g = GenericResource::default();
+        for (k, n, kp) in object(cx, item, &ip, &mut g.extensions)? {
             if k.name != "discrete_resource_spec" {
                 return Err(unknown(cx, k, &ip));
             }
-            let mut g = GenericResource::default();
-            let mut e = BTreeMap::new();
-            for (k2, n2, p2) in object(cx, n, &kp, &mut e)? {
+            let mut spec = DiscreteResourceSpec::default();
+            for (k2, n2, p2) in object(cx, n, &kp, &mut spec.extensions)? {
                 match k2.name.as_str() {
-                    "kind" => g.kind = string(cx, n2, &p2)?.value,
-                    "value" => g.value = int(cx, n2, &p2)?.value,
+                    "kind" => spec.kind = string(cx, n2, &p2)?.value,
+                    "value" => spec.value = int(cx, n2, &p2)?.value,
                     _ => return Err(unknown(cx, k2, &kp)),
                 }
             }
-            out.push(Spanned::new(g, item.span));
+            g.discrete_resource_spec = Some(spec);
         }
+        // Compose keeps every entry, `{}` included.
+        out.push(Spanned::new(g, item.span));
     }
     Ok(out)
 }
@@ -226,13 +227,15 @@ fn placement(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Placement>>> {
             "preferences" => {
                 for (i, item) in seq(cx, n, &kp)?.iter().enumerate() {
                     let ip = idx(&kp, i);
-                    let mut e = BTreeMap::new();
-                    for (k2, n2, p2) in object(cx, item, &ip, &mut e)? {
+                    let mut pref = PlacementPreference::default();
+                    for (k2, n2, p2) in object(cx, item, &ip, &mut pref.extensions)? {
                         match k2.name.as_str() {
-                            "spread" => pl.preferences.push(string(cx, n2, &p2)?),
+                            "spread" => pref.spread = Some(string(cx, n2, &p2)?.value),
                             _ => return Err(unknown(cx, k2, &ip)),
                         }
                     }
+                    // Compose keeps every entry, `{}` included.
+                    pl.preferences.push(Spanned::new(pref, item.span));
                 }
             }
             "max_replicas_per_node" => pl.max_replicas_per_node = opt_int(cx, n, &kp)?,

@@ -466,8 +466,11 @@ fn deploy_and_gpus() {
     let rp = &d.restart_policy.as_ref().unwrap().value;
     assert_eq!(rp.window.as_ref().unwrap().value, Duration::from_secs(120));
     assert_eq!(
-        d.placement.as_ref().unwrap().value.preferences[0].value,
-        "node.labels.az"
+        d.placement.as_ref().unwrap().value.preferences[0]
+            .value
+            .spread
+            .as_deref(),
+        Some("node.labels.az")
     );
 }
 

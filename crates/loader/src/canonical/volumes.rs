@@ -185,6 +185,7 @@ fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<ServiceVolume> {
                         _ => return Err(unknown(cx, k2, &kp)),
                     }
                 }
+                b.extensions = e;
                 vol.bind = Some(b);
             }
             "volume" => {
@@ -203,6 +204,7 @@ fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<ServiceVolume> {
                         _ => return Err(unknown(cx, k2, &kp)),
                     }
                 }
+                o.extensions = e;
                 vol.volume = Some(o);
             }
             "tmpfs" => {
@@ -215,6 +217,7 @@ fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<ServiceVolume> {
                         _ => return Err(unknown(cx, k2, &kp)),
                     }
                 }
+                t.extensions = e;
                 vol.tmpfs = Some(t);
             }
             "image" => {
