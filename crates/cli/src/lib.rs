@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod check_cmd;
 mod config_cmd;
-mod convert_cmd;
+pub mod convert_cmd;
 pub mod docs;
 pub mod report;
 pub mod write;
