@@ -24,6 +24,10 @@ pub struct ReportContext {
     pub names: BTreeMap<&'static str, BTreeSet<String>>,
     /// Where each service was declared (for the group heading).
     pub service_spans: BTreeMap<String, Span>,
+    /// Per kind of [`KINDS`], true when it is known that none of the kind's names contains a
+    /// `.` or `[`: a key path's group is then its first segment, no lookup needed (filled by
+    /// [`ReportContext::from_project`]; false, the default, always looks the names up).
+    pub undotted: [bool; KINDS.len()],
 }
 
 /// The kinds of named top-level objects, in the order groups are shown.
@@ -50,12 +54,17 @@ impl ReportContext {
                     .to_string()
             })
             .collect();
-        let mut names = BTreeMap::new();
+        let mut names: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
         names.insert("services", project.services.keys().cloned().collect());
         names.insert("networks", project.networks.keys().cloned().collect());
         names.insert("volumes", project.volumes.keys().cloned().collect());
         names.insert("secrets", project.secrets.keys().cloned().collect());
         names.insert("configs", project.configs.keys().cloned().collect());
+        let undotted = KINDS.map(|(kind, _)| {
+            names
+                .get(kind)
+                .is_some_and(|known| known.iter().all(|n| !n.contains(['.', '['])))
+        });
         let service_spans = project
             .services
             .iter()
@@ -65,19 +74,26 @@ impl ReportContext {
             files,
             names,
             service_spans,
+            undotted,
         }
     }
 
     /// `file:line:column`, `file` for a synthesized value, `?` for an unknown file.
     pub fn location(&self, span: Span) -> String {
+        let mut s = String::new();
+        self.push_location(&mut s, span);
+        s
+    }
+
+    /// [`ReportContext::location`], appended to `out`.
+    fn push_location(&self, out: &mut String, span: Span) {
         let file = self
             .files
             .get(span.file.0 as usize)
             .map_or("?", String::as_str);
-        if span.is_synthetic() {
-            file.to_owned()
-        } else {
-            format!("{file}:{}:{}", span.line, span.column)
+        out.push_str(file);
+        if !span.is_synthetic() {
+            let _ = write!(out, ":{}:{}", span.line, span.column);
         }
     }
 
@@ -89,13 +105,22 @@ impl ReportContext {
 
     /// [`ReportContext::group_of`] without allocating: the name is a slice of `key_path`.
     pub fn group_ref<'k>(&self, key_path: &'k str) -> (&'static str, &'k str) {
-        for (kind, singular) in KINDS {
+        for (i, (kind, singular)) in KINDS.into_iter().enumerate() {
             let Some(rest) = key_path
                 .strip_prefix(kind)
                 .and_then(|r| r.strip_prefix('.'))
             else {
                 continue;
             };
+            if self.undotted[i] {
+                // No known name spans a separator, so only the first segment can be one, and
+                // when it is not, the first segment is the name anyway.
+                let name = rest.split(['.', '[']).next().unwrap_or_default();
+                if !name.is_empty() {
+                    return (singular, name);
+                }
+                continue;
+            }
             // The longest known name that the rest starts with, followed by a separator:
             // only the prefixes of `rest` that end at a `.`/`[` (or the end) can be names,
             // so this is a few set lookups, not a scan of every name.
@@ -156,22 +181,28 @@ impl Counts {
 
     /// `12 keys: 10 translated, 1 approximated, 1 unsupported` (zero counts left out).
     pub fn describe(&self) -> String {
+        let mut s = String::new();
+        self.push_description(&mut s);
+        s
+    }
+
+    /// [`Counts::describe`], appended to `out`.
+    fn push_description(&self, out: &mut String) {
         let total = self.total();
-        let mut parts = Vec::new();
-        if self.translated > 0 {
-            parts.push(format!("{} translated", self.translated));
-        }
-        if self.approximated > 0 {
-            parts.push(format!("{} approximated", self.approximated));
-        }
-        if self.unsupported > 0 {
-            parts.push(format!("{} unsupported", self.unsupported));
-        }
         let noun = if total == 1 { "key" } else { "keys" };
-        if parts.is_empty() {
-            format!("0 {noun}")
-        } else {
-            format!("{total} {noun}: {}", parts.join(", "))
+        let _ = write!(out, "{total} {noun}");
+        let mut sep = ": ";
+        for (n, label) in [
+            (self.translated, " translated"),
+            (self.approximated, " approximated"),
+            (self.unsupported, " unsupported"),
+        ] {
+            if n > 0 {
+                out.push_str(sep);
+                let _ = write!(out, "{n}");
+                out.push_str(label);
+                sep = ", ";
+            }
         }
     }
 }
@@ -187,12 +218,22 @@ struct Group<'a> {
 fn groups<'a>(ledger: &'a Ledger, ctx: &ReportContext) -> Vec<Group<'a>> {
     let mut out: Vec<Group<'a>> = Vec::new();
     let mut index: HashMap<(&'static str, &'a str), usize> = HashMap::new();
+    // Entries of one group mostly come one after the other: try the last group first.
+    let mut last: Option<usize> = None;
     for e in &ledger.entries {
         let key = ctx.group_ref(&e.key_path);
+        if let Some(i) = last.filter(|&i| (out[i].kind, out[i].name) == key) {
+            out[i].entries.push(e);
+            continue;
+        }
         match index.get(&key) {
-            Some(&i) => out[i].entries.push(e),
+            Some(&i) => {
+                out[i].entries.push(e);
+                last = Some(i);
+            }
             None => {
                 index.insert(key, out.len());
+                last = Some(out.len());
                 out.push(Group {
                     kind: key.0,
                     name: key.1,
@@ -215,37 +256,48 @@ fn groups<'a>(ledger: &'a Ledger, ctx: &ReportContext) -> Vec<Group<'a>> {
 pub fn render_text(ledger: &Ledger, ctx: &ReportContext, title: &str) -> String {
     let mut s = String::new();
     let total = Counts::of(&ledger.entries);
-    let _ = writeln!(s, "ledger for {title}: {}", total.describe());
+    s.push_str("ledger for ");
+    s.push_str(title);
+    s.push_str(": ");
+    total.push_description(&mut s);
+    s.push('\n');
     for g in groups(ledger, ctx) {
         let counts = Counts::of(g.entries.iter().copied());
-        let heading = if g.kind == "project" {
-            "project".to_owned()
+        s.push('\n');
+        if g.kind == "project" {
+            s.push_str("project");
         } else {
-            format!("{} {}", g.kind, g.name)
-        };
-        let at = if g.kind == "service" {
-            ctx.service_spans
-                .get(g.name)
-                .map(|sp| format!(" ({})", ctx.location(*sp)))
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
-        let _ = writeln!(s, "\n{heading}{at}: {}", counts.describe());
+            s.push_str(g.kind);
+            s.push(' ');
+            s.push_str(g.name);
+        }
+        if g.kind == "service" {
+            if let Some(sp) = ctx.service_spans.get(g.name) {
+                s.push_str(" (");
+                ctx.push_location(&mut s, *sp);
+                s.push(')');
+            }
+        }
+        s.push_str(": ");
+        counts.push_description(&mut s);
+        s.push('\n');
         for e in g.entries {
             let Some(reason) = e.outcome.reason() else {
                 continue;
             };
-            let _ = writeln!(
-                s,
-                "  {}: {}: {}: {}",
-                ctx.location(e.span),
-                e.key_path,
-                e.outcome.label(),
-                one_line(reason)
-            );
+            s.push_str("  ");
+            ctx.push_location(&mut s, e.span);
+            s.push_str(": ");
+            s.push_str(&e.key_path);
+            s.push_str(": ");
+            s.push_str(e.outcome.label());
+            s.push_str(": ");
+            push_one_line(&mut s, reason);
+            s.push('\n');
             if let Some(d) = &e.detail {
-                let _ = writeln!(s, "      -> {}", one_line(d));
+                s.push_str("      -> ");
+                push_one_line(&mut s, d);
+                s.push('\n');
             }
         }
     }
@@ -261,9 +313,14 @@ pub fn render_text(ledger: &Ledger, ctx: &ReportContext, title: &str) -> String 
 }
 
 /// Control characters would let a value from the Compose file rewrite the terminal or fake
-/// report lines: show them escaped.
-fn one_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// report lines: show them escaped (appended to `out`).
+fn push_one_line(out: &mut String, s: &str) {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        // printable ASCII (the usual case): nothing to escape
+        out.push_str(s);
+        return;
+    }
+    out.reserve(s.len());
     for c in s.chars() {
         match c {
             '\n' => out.push_str("\\n"),
@@ -275,7 +332,6 @@ fn one_line(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// The ledger as JSON (`serde::Serialize`, streamed: entries are produced while they are
