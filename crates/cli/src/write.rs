@@ -193,8 +193,10 @@ pub fn write_artifacts(
     artifacts: &[Artifact],
     force: bool,
 ) -> Result<Vec<Written>, WriteError> {
-    // 1. Check everything first: paths, duplicates, what is on disk.
-    let mut seen = std::collections::BTreeSet::new();
+    // 1. Check everything first: paths, duplicates, what is on disk. A normalized path is
+    // its normal components joined by `/`, so equal paths have equal bytes (hashing them is
+    // much cheaper than ordering paths component by component).
+    let mut seen = std::collections::HashSet::with_capacity(artifacts.len());
     let mut plan = Vec::with_capacity(artifacts.len());
     for a in artifacts {
         if !is_safe_relative(&a.path) {
@@ -205,7 +207,7 @@ pub fn write_artifacts(
             .components()
             .filter(|c| matches!(c, Component::Normal(_)))
             .collect();
-        if !seen.insert(normalized.clone()) {
+        if !seen.insert(normalized.clone().into_os_string()) {
             return Err(WriteError::Duplicate(a.path.clone()));
         }
         let path = dir.join(&normalized);
@@ -226,7 +228,9 @@ pub fn write_artifacts(
     // through its own temporary file, fsync and rename, but concurrent fsyncs let the
     // filesystem commit them together (one journal commit instead of one per file).
     fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let mut dirs_to_sync = std::collections::BTreeSet::new();
+    // Directories in the order they were first needed (the set only answers "seen?").
+    let mut dirs_to_sync: Vec<PathBuf> = Vec::new();
+    let mut dirs_seen = std::collections::HashSet::new();
     let mut jobs = Vec::new();
     let mut done = Vec::with_capacity(plan.len());
     for (a, path, mode, state) in plan {
@@ -239,8 +243,9 @@ pub fn write_artifacts(
             }
             State::Missing | State::Differs => {
                 let parent = path.parent().unwrap_or(dir).to_path_buf();
-                if dirs_to_sync.insert(parent.clone()) {
+                if dirs_seen.insert(parent.clone().into_os_string()) {
                     fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+                    dirs_to_sync.push(parent.clone());
                 }
                 jobs.push((parent, path.clone(), a.contents.as_bytes(), mode));
                 if state == State::Missing {
