@@ -32,9 +32,8 @@ fn env_file_list(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<EnvFile>>>
         match &item.value {
             NodeValue::String(s) => f.path = cx.abs_path(item.span, s),
             NodeValue::Map(_) => {
-                let mut ext = BTreeMap::new();
                 let mut has_path = false;
-                for (k, n, kp) in object(cx, item, &ip, &mut ext)? {
+                for (k, n, kp) in closed_object(cx, item, &ip)? {
                     match k.name.as_str() {
                         "path" => {
                             let s = string(cx, n, &kp)?;

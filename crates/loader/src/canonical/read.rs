@@ -527,6 +527,21 @@ pub(crate) fn object<'n>(
     Ok(out)
 }
 
+/// [`object`] for the few objects whose schema allows no `x-*` keys (blkio device entries,
+/// long `env_file` entries: docker-compose 2.26.1 rejects them there): every key is returned,
+/// so an `x-*` key meets the caller's "Additional property" arm.
+pub(crate) fn closed_object<'n>(
+    cx: &Cx<'_>,
+    node: &'n Node,
+    path: &str,
+) -> R<Vec<(&'n Key, &'n Node, String)>> {
+    let entries = map(cx, node, path)?;
+    Ok(entries
+        .iter()
+        .map(|(k, v)| (k, v, sub(path, &k.name)))
+        .collect())
+}
+
 /// A file mode. A YAML number is taken as written (`0440` and `0o440` are octal there, 288);
 /// a string is read as a *decimal* number, as docker-compose 2.26.1 does (`"0440"` is 440).
 pub(crate) fn mode_number(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<u32>> {

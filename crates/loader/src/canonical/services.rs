@@ -225,8 +225,7 @@ fn blkio(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<BlkioConfig>>> {
                 for (i, item) in seq(cx, n, &kp)?.iter().enumerate() {
                     let ip = idx(&kp, i);
                     let mut d = WeightDevice::default();
-                    let mut e = BTreeMap::new();
-                    for (k2, n2, p2) in object(cx, item, &ip, &mut e)? {
+                    for (k2, n2, p2) in closed_object(cx, item, &ip)? {
                         match k2.name.as_str() {
                             "path" => d.path = string(cx, n2, &p2)?.value,
                             "weight" => d.weight = u16_of(cx, n2, &p2)?.value,
@@ -242,8 +241,7 @@ fn blkio(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<BlkioConfig>>> {
                 for (i, item) in seq(cx, n, &kp)?.iter().enumerate() {
                     let ip = idx(&kp, i);
                     let mut d = ThrottleDevice::default();
-                    let mut e = BTreeMap::new();
-                    for (k2, n2, p2) in object(cx, item, &ip, &mut e)? {
+                    for (k2, n2, p2) in closed_object(cx, item, &ip)? {
                         match k2.name.as_str() {
                             "path" => d.path = string(cx, n2, &p2)?.value,
                             "rate" => {
