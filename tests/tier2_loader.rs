@@ -393,3 +393,74 @@ fn stdin_file_and_service_selection_match_docker_compose() {
     assert_eq!(m_code, Some(2), "{m_err}");
     assert!(m_err.starts_with("-:3:5: services.web"), "{m_err}");
 }
+
+/// `-f -` with `--project-directory`: docker-compose takes the name and relative paths from
+/// that directory; `migrate config` prints the same, and `migrate --to podman` converts that
+/// same project (its name and the bind source docker-compose resolved).
+#[test]
+fn stdin_file_with_project_directory_matches_docker_compose() {
+    let Some(dc) = support::require_tool(TIER, "docker-compose") else {
+        return;
+    };
+    let migrate = support::migrate_bin();
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path().join("cwd");
+    let other = tmp.path().join("elsewhere");
+    std::fs::create_dir(&cwd).unwrap();
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("web.env"), "GREETING=hello\n").unwrap();
+    let file = "services:\n  web:\n    image: busybox\n    env_file: ./web.env\n    volumes:\n      - ./data:/data\n";
+    let dir_arg = other.to_str().unwrap();
+    let (dc_code, dc_out, dc_err) = run_piped(
+        &dc,
+        &cwd,
+        &[
+            "-f",
+            "-",
+            "--project-directory",
+            dir_arg,
+            "config",
+            "--format",
+            "json",
+        ],
+        file,
+    );
+    assert_eq!(dc_code, Some(0), "{dc_err}");
+    let (m_code, m_out, m_err) = run_piped(
+        &migrate,
+        &cwd,
+        &[
+            "config",
+            "-f",
+            "-",
+            "--project-directory",
+            dir_arg,
+            "--format",
+            "json",
+        ],
+        file,
+    );
+    assert_eq!(m_code, Some(0), "{m_err}");
+    let want: serde_json::Value = serde_json::from_str(&dc_out).unwrap();
+    let got: serde_json::Value = serde_json::from_str(&m_out).unwrap();
+    assert_eq!(got, want);
+    assert_eq!(want["name"], "elsewhere");
+
+    let (c_code, c_out, c_err) = run_piped(
+        &migrate,
+        &cwd,
+        &["-f", "-", "--project-directory", dir_arg, "--to", "podman"],
+        file,
+    );
+    assert_eq!(c_code, Some(0), "{c_err}");
+    let source = want["services"]["web"]["volumes"][0]["source"]
+        .as_str()
+        .unwrap();
+    assert!(
+        c_out.contains("# ==> elsewhere-web.container <=="),
+        "{c_out}"
+    );
+    assert!(c_out.contains(&format!("Volume={source}:/data")), "{c_out}");
+    assert_eq!(want["services"]["web"]["environment"]["GREETING"], "hello");
+    assert!(c_out.contains("Environment=GREETING=hello"), "{c_out}");
+}
