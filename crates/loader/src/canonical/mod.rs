@@ -21,9 +21,7 @@ mod volumes;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use transship_ir::{
-    Network, Project, Service, SourceFile, Span, Spanned, VolumeType,
-};
+use transship_ir::{Network, Project, Service, SourceFile, Span, Spanned, VolumeType};
 
 use crate::error::LoadError;
 use crate::tree::{Node, NodeValue};

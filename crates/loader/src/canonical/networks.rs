@@ -19,10 +19,7 @@ pub(crate) fn service_networks(
         NodeValue::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
                 let name = string(cx, item, &idx(p, i))?;
-                out.insert(
-                    name.value,
-                    Spanned::new(Box::default(), item.span),
-                );
+                out.insert(name.value, Spanned::new(Box::default(), item.span));
             }
         }
         NodeValue::Map(entries) => {
