@@ -427,6 +427,9 @@ pub enum Protocol {
     Tcp,
     Udp,
     Sctp,
+    /// Any other protocol: Compose's long syntax takes any text (docker-compose 2.26.1 prints
+    /// it as written, from `Port::protocol_text`); the short syntax rejects it.
+    Other,
 }
 
 impl Protocol {
@@ -435,6 +438,7 @@ impl Protocol {
             Self::Tcp => "tcp",
             Self::Udp => "udp",
             Self::Sctp => "sctp",
+            Self::Other => "other",
         }
     }
 }

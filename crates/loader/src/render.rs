@@ -1461,14 +1461,17 @@ fn render_port(p: &Port, format: Format) -> Json {
         o.put("target", Json::from(*target));
     }
     o.opt_plain_str("published", published.as_ref());
-    o.put(
-        "protocol",
-        Json::String(
-            protocol_text
-                .clone()
-                .unwrap_or_else(|| protocol.as_str().to_owned()),
-        ),
-    );
+    // An empty `protocol:` (kept in `protocol_text`) is printed as no protocol.
+    if protocol_text.as_deref() != Some("") {
+        o.put(
+            "protocol",
+            Json::String(
+                protocol_text
+                    .clone()
+                    .unwrap_or_else(|| protocol.as_str().to_owned()),
+            ),
+        );
+    }
     o.opt_plain_str("app_protocol", app_protocol.as_ref());
     o.extensions(extensions, format);
     o.done()

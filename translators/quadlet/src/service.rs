@@ -629,6 +629,15 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         ext_unsupported(cx, &path, &vol.value.extensions, vol.span);
         if let Some(b) = &vol.value.bind {
             ext_unsupported(cx, &format!("{path}.bind"), &b.extensions, vol.span);
+        if port.value.protocol == Protocol::Other {
+            cx.unsup(
+                path.clone(),
+                port.span,
+                "podman publishes tcp, udp and sctp ports only; not written",
+            );
+            ext_unsupported(cx, &path, pext, port.span);
+            continue;
+        }
         }
         if let Some(o) = &vol.value.volume {
             ext_unsupported(cx, &format!("{path}.volume"), &o.extensions, vol.span);

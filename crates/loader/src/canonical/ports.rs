@@ -77,7 +77,13 @@ fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<Port> {
             }
             "protocol" => {
                 if let Some(proto) = opt_string(cx, n, &kp)? {
-                    port.protocol = protocol(&proto.value).map_err(|e| cx.err(n.span, &kp, e))?;
+                    // The long syntax takes any protocol (the short one does not); an empty
+                    // one is tcp, and docker-compose 2.26.1 then prints no protocol at all.
+                    port.protocol = if proto.value.is_empty() {
+                        Protocol::Tcp
+                    } else {
+                        protocol(&proto.value).unwrap_or(Protocol::Other)
+                    };
                     // docker-compose 2.26.1 prints the long syntax's protocol as written.
                     port.protocol_text =
                         (proto.value != port.protocol.as_str()).then_some(proto.value);
