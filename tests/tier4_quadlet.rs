@@ -505,6 +505,42 @@ fn adversarial_argv_env_and_labels_reach_the_running_container_unchanged() {
         .split('\0')
         .collect();
     assert_eq!(argv, want, "PID 1's argv in the container");
+
+    // `bare`: empty and lone `;` arguments in a command without an entrypoint (quadlet cannot
+    // pass them through `Exec=`; they travel as `${…}` words set by `[Service]`
+    // `Environment=`), and in a `post_start` hook (our own `ExecStartPost=`).
+    let script = "printf '[%s]' \"$@\" > /tmp/args; while true; do sleep 1; done";
+    let want: Vec<&str> = vec!["sh", "-c", script, "x", "", ";", "a b", ""];
+    let info = inst.inspect("bare");
+    let mut got = string_list(&info["Config"]["Entrypoint"]);
+    got.extend(string_list(&info["Config"]["Cmd"]));
+    assert_eq!(got, want, "bare: full config: {:#}", info["Config"]);
+    let service = inst.unit("bare").service.clone();
+    let unit_text = inst.must(&["systemctl", "cat", &service]);
+    let ours = sdexec::exec_start_argv(&unit_text, &service).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        ours,
+        string_list(&info["Config"]["CreateCommand"]),
+        "tests/sdexec reads ExecStart= differently from systemd:\n{unit_text}"
+    );
+    // What the shell itself received (`$0` is `x`, then four arguments), and the hook's
+    // arguments (`$0` is `y`).
+    let c = inst.unit("bare").container.clone();
+    let mut args = String::new();
+    for _ in 0..40 {
+        let o = inst.host.exec(&["podman", "exec", &c, "cat", "/tmp/args"]);
+        args = String::from_utf8_lossy(&o.stdout).into_owned();
+        if o.status.success() && !args.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert_eq!(args, "[][;][a b][]", "arguments the shell received");
+    assert_eq!(
+        inst.exec_in("bare", &["cat", "/tmp/hook"]),
+        "[][;][c d]",
+        "arguments the post_start hook received"
+    );
 }
 
 #[test]

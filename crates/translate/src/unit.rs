@@ -40,16 +40,30 @@
 //!   backslash. A word that is exactly `;` is written `\;`: systemd reads a lone `;` as a
 //!   command separator in `Exec*=` lines. (Quadlet 5.4 itself cannot pass a lone `;` or an
 //!   empty word through `Exec=`: it drops everything from an empty word on and writes `;`
-//!   bare into `ExecStart=`; the translator avoids both, see `translators/quadlet`.) Unicode is written as is (UTF-8). Then `%` → `%%` (and `$` → `$$` in
+//!   bare into `ExecStart=`; such an argument is written as a variable reference instead,
+//!   see below.) Unicode is written as is (UTF-8). Then `%` → `%%` (and `$` → `$$` in
 //!   [`Ctx::Exec`]) on top, since specifier expansion happens on the whole line before the
 //!   split and `$` expansion per word after it.
 //! * **Plain keys** (quadlet reads them with `Lookup`/`LookupAll`, the raw text of the line:
 //!   `Image=`, `ContainerName=`, `HostName=`, `PublishPort=`, `Network=`, `Volume=`, ...): the
 //!   value is taken verbatim, nothing is unquoted or C-unescaped. Only `%`/`$` doubling
 //!   applies. Such a value cannot carry a control character, leading/trailing whitespace, a
-//!   trailing backslash, or a double quote at either end (quadlet strips them):
+//!   trailing backslash, or a double quote at either end (quadlet strips them), nor be a lone
+//!   `;` in a command line (quadlet writes it as a bare word into `ExecStart=`):
 //!   [`escape_plain`] refuses those, and the translator then passes the value through
 //!   `PodmanArgs=` as a quoted word instead, where everything is representable.
+//!
+//! # Arguments carried by systemd variables
+//!
+//! An argument quadlet cannot pass through `Exec=` (an empty one, a lone `;`) is written as
+//! the word `${NAME}` ([`ExecWord::Var`], the only unescaped `$` we ever write) and its value
+//! is set by a systemd-level `Environment="NAME=value"` line in `[Service]`
+//! ([`Section::env_assignment`]). Quadlet copies `${NAME}` into `ExecStart=` unchanged (checked
+//! with the 5.4.2 binary), and systemd replaces a `${NAME}` word, when the command runs, by
+//! exactly one argument holding the variable's value, empty or not (`$NAME` without braces
+//! would be split at whitespace instead). `Environment=` values are unquoted and C-unescaped
+//! like a word and specifiers are expanded in them, but `$` is not, so the assignment is one
+//! [`quote_word`] in [`Ctx::Setting`].
 //!
 //! [`split_words`] is an independent reference implementation of the reading side (systemd's
 //! specifier pass for `%%`, `extract_first_word` with unquoting and C unescaping, then `$$`),
@@ -143,6 +157,24 @@ impl Section {
     /// A word-list value holding one word (`Environment=`, `Label=`, `Secret=`, ...).
     pub fn word(&mut self, key: &str, word: &str, ctx: Ctx) {
         self.entries.push((key.to_owned(), quote_word(word, ctx)));
+    }
+
+    /// A command line (`Exec=`, `ExecStart=`, ...) whose words are literal text or references
+    /// to systemd variables; see [`quote_exec_words`].
+    pub fn exec_words(&mut self, key: &str, words: &[ExecWord<'_>]) {
+        self.entries.push((key.to_owned(), quote_exec_words(words)));
+    }
+
+    /// A systemd `Environment=` assignment of `name` (see [`is_var_name`]) to `value`, which
+    /// may be anything (empty, `;`, quotes, `%`, `$`, backslashes, newlines): written as one
+    /// quoted word, `%` doubled, `$` kept (systemd does not expand variables in
+    /// `Environment=`).
+    pub fn env_assignment(&mut self, name: &str, value: &str) {
+        debug_assert!(is_var_name(name), "bad variable name {name:?}");
+        self.entries.push((
+            "Environment".to_owned(),
+            quote_word(&format!("{name}={value}"), Ctx::Setting),
+        ));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -251,8 +283,9 @@ fn push_expanded(out: &mut String, c: char, ctx: Ctx) {
 ///
 /// Refuses values the verbatim reader cannot give back: control characters (newline, tab,
 /// ...), leading or trailing whitespace, a trailing backslash (line continuation), a value
-/// wrapped in double quotes (stripped by newer quadlets), and the empty string (an empty value
-/// resets list keys).
+/// wrapped in double quotes (stripped by newer quadlets), the empty string (an empty value
+/// resets list keys), and in [`Ctx::Exec`] a lone `;` (quadlet 5.4 writes it bare into
+/// `ExecStart=`, where systemd reads it as a command separator).
 pub fn escape_plain(value: &str, ctx: Ctx) -> Result<String, Unrepresentable> {
     let fail = |reason| {
         Err(Unrepresentable {
@@ -275,6 +308,10 @@ pub fn escape_plain(value: &str, ctx: Ctx) -> Result<String, Unrepresentable> {
     if value.starts_with('"') || value.ends_with('"') {
         // quadlet 5.4's Lookup strips a leading and a trailing `"` independently
         return fail("starts or ends with a double quote");
+    }
+    if value == ";" && ctx == Ctx::Exec {
+        // quadlet writes the value as its own word, bare, into ExecStart=
+        return fail("a lone `;` (a command separator in ExecStart=)");
     }
     let mut out = String::with_capacity(value.len() + 2);
     for c in value.chars() {
@@ -348,6 +385,43 @@ pub fn quote_word_with_specifier_prefix(prefix: &str, rest: &str, ctx: Ctx) -> S
     }
 }
 
+/// One word of a command line: literal text, or a reference to a systemd variable that
+/// systemd replaces by exactly one argument (the variable's value) when the command runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecWord<'a> {
+    Literal(&'a str),
+    /// The variable's name (see [`is_var_name`]); written `${NAME}`.
+    Var(&'a str),
+}
+
+/// True for a name systemd accepts for a variable and that `${NAME}` can reference: ASCII
+/// letters, digits and `_`, not starting with a digit.
+pub fn is_var_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| !c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A command line ([`Ctx::Exec`]): literal words quoted by [`quote_word`], variable
+/// references written `${NAME}`, joined with single spaces.
+pub fn quote_exec_words(words: &[ExecWord<'_>]) -> String {
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match w {
+            ExecWord::Literal(text) => out.push_str(&quote_word(text, Ctx::Exec)),
+            ExecWord::Var(name) => {
+                debug_assert!(is_var_name(name), "bad variable name {name:?}");
+                out.push_str("${");
+                out.push_str(name);
+                out.push('}');
+            }
+        }
+    }
+    out
+}
+
 /// Quote every word and join them with single spaces.
 pub fn quote_words<S: AsRef<str>>(words: &[S], ctx: Ctx) -> String {
     let mut out = String::new();
@@ -381,6 +455,17 @@ impl std::error::Error for SplitError {}
 /// \UXXXXXXXX`), unbalanced quotes or a trailing backslash are errors; (3) in [`Ctx::Exec`]:
 /// `$$` → `$`, and a `$` followed by a name or `{` (a variable reference) is an error.
 pub fn split_words(line: &str, ctx: Ctx) -> Result<Vec<String>, SplitError> {
+    split_words_env(line, ctx, None)
+}
+
+/// [`split_words`] that also reads variable references in [`Ctx::Exec`] the way systemd does
+/// when the command runs: `${NAME}` becomes the value of `NAME` in `env` (empty when unset),
+/// as part of the one word it sits in. `$NAME` without braces stays an error.
+pub fn split_words_env(
+    line: &str,
+    ctx: Ctx,
+    env: Option<&std::collections::BTreeMap<String, String>>,
+) -> Result<Vec<String>, SplitError> {
     // (1) specifiers
     let mut s = String::with_capacity(line.len());
     let mut it = line.chars().peekable();
@@ -449,6 +534,17 @@ pub fn split_words(line: &str, ctx: Ctx) -> Result<Vec<String>, SplitError> {
                         Some('$') => {
                             out.push('$');
                             j += 2;
+                            continue;
+                        }
+                        Some('{') if env.is_some() => {
+                            let Some(end) = cs[j + 2..].iter().position(|c| *c == '}') else {
+                                return Err(SplitError(format!("unclosed ${{ in {w:?}")));
+                            };
+                            let name: String = cs[j + 2..j + 2 + end].iter().collect();
+                            if let Some(v) = env.and_then(|e| e.get(&name)) {
+                                out.push_str(v);
+                            }
+                            j += end + 3;
                             continue;
                         }
                         Some(c) if *c == '{' || *c == '_' || c.is_ascii_alphabetic() => {
@@ -607,6 +703,66 @@ mod tests {
     }
 
     #[test]
+    fn variable_words_and_their_assignments_round_trip() {
+        let values = [
+            "",
+            ";",
+            " ",
+            "a b",
+            "%h",
+            "$HOME",
+            "${X}",
+            "\\",
+            "\"q\"",
+            "'",
+            "\n[Service]",
+            "\\;",
+        ];
+        let names: Vec<String> = (0..values.len()).map(|i| format!("V_{i}")).collect();
+        let mut svc = Section::new("Service");
+        for (n, v) in names.iter().zip(values) {
+            svc.env_assignment(n, v);
+        }
+        let mut words = vec![ExecWord::Literal("/bin/x"), ExecWord::Literal("${literal}")];
+        words.extend(names.iter().map(|n| ExecWord::Var(n)));
+        svc.exec_words("ExecStart", &words);
+        let text = UnitFile {
+            header: vec![],
+            sections: vec![svc],
+        }
+        .render();
+        let parsed = parse_lines(&text).unwrap();
+        let mut env = std::collections::BTreeMap::new();
+        for (_, k, v) in &parsed {
+            if k == "Environment" {
+                let [w] = split_words(v, Ctx::Setting).unwrap().try_into().unwrap();
+                let (n, val) = w.split_once('=').unwrap();
+                env.insert(n.to_owned(), val.to_owned());
+            }
+        }
+        let exec = &parsed.iter().find(|(_, k, _)| k == "ExecStart").unwrap().2;
+        assert!(
+            exec.starts_with("/bin/x $${literal} ${V_0} ${V_1}"),
+            "{exec}"
+        );
+        let mut want = vec!["/bin/x".to_owned(), "${literal}".to_owned()];
+        want.extend(values.iter().map(|v| (*v).to_owned()));
+        assert_eq!(split_words_env(exec, Ctx::Exec, Some(&env)).unwrap(), want);
+        // Without the environment a reference is an error of the reference reader.
+        assert!(split_words(exec, Ctx::Exec).is_err());
+    }
+
+    #[test]
+    fn variable_names() {
+        for ok in ["A", "_", "TRANSSHIP_ARG_3", "a1"] {
+            assert!(is_var_name(ok), "{ok}");
+        }
+        for bad in ["", "1A", "A-B", "A B", "A}", "Ä"] {
+            assert!(!is_var_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn specifier_prefix_stays_a_specifier() {
         assert_eq!(
             quote_word_with_specifier_prefix("%h", "/a b/100%", Ctx::Exec),
@@ -637,9 +793,13 @@ mod tests {
 
     #[test]
     fn plain_values_refuse_what_cannot_be_verbatim() {
-        for bad in ["", " x", "x ", "a\nb", "a\\", "\"q\"", "\"", "\"a", "a\""] {
+        for bad in [
+            "", " x", "x ", "a\nb", "a\\", "\"q\"", "\"", "\"a", "a\"", ";",
+        ] {
             assert!(escape_plain(bad, Ctx::Exec).is_err(), "{bad:?}");
         }
+        assert_eq!(escape_plain(";", Ctx::Setting).unwrap(), ";");
+        assert_eq!(escape_plain("a;", Ctx::Exec).unwrap(), "a;");
         assert_eq!(
             escape_plain("[Service]", Ctx::Setting).unwrap(),
             "[Service]"

@@ -164,6 +164,76 @@ fn ser_ns(ns: &str, cx: &Cx<'_>) -> String {
     ns.to_owned()
 }
 
+/// The prefix of the systemd variables that carry command arguments quadlet cannot pass.
+const ARG_VAR_PREFIX: &str = "TRANSSHIP_ARG_";
+
+/// Writes `Exec=` for the container's command and returns the ledger detail.
+///
+/// Quadlet (5.4) cannot pass an empty argument through `Exec=` (its word splitter stops
+/// there, dropping the rest) nor a lone `;` (written bare into `ExecStart=`, where systemd
+/// reads it as a command separator). Such an argument is written as `${TRANSSHIP_ARG_<i>}`
+/// (`i` its index in the command) with a systemd-level `Environment=` in `[Service]`
+/// holding its value: systemd replaces the word by exactly one argument with that value when
+/// it runs `ExecStart=`. The variable is in podman's environment, not the container's; a
+/// name the service passes through from that environment (`environment: [NAME]`) is avoided
+/// by adding `_` until it is free.
+fn exec_command(
+    c: &mut Section,
+    svc: &mut Section,
+    args: &[String],
+    environment: &BTreeMap<String, Spanned<Option<String>>>,
+) -> String {
+    use transship_translate::unit::ExecWord;
+    let passed_through = |name: &str| environment.get(name).is_some_and(|v| v.value.is_none());
+    let names: Vec<Option<String>> = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            (a.is_empty() || a == ";").then(|| {
+                let mut name = format!("{ARG_VAR_PREFIX}{i}");
+                while passed_through(&name) {
+                    name.push('_');
+                }
+                name
+            })
+        })
+        .collect();
+    let words: Vec<ExecWord<'_>> = args
+        .iter()
+        .zip(&names)
+        .map(|(a, n)| match n {
+            Some(n) => ExecWord::Var(n.as_str()),
+            None => ExecWord::Literal(a),
+        })
+        .collect();
+    c.exec_words("Exec", &words);
+    let shown: Vec<String> = args
+        .iter()
+        .zip(&names)
+        .map(|(a, n)| match n {
+            Some(n) => format!("${{{n}}}"),
+            None => a.clone(),
+        })
+        .collect();
+    let mut detail = format!("Exec={}", shown.join(" "));
+    let vars: Vec<String> = args
+        .iter()
+        .zip(&names)
+        .filter_map(|(a, n)| {
+            let n = n.as_ref()?;
+            svc.env_assignment(n, a);
+            Some(format!("{n}={a}"))
+        })
+        .collect();
+    if !vars.is_empty() {
+        detail.push_str(&format!(
+            " with [Service] Environment={} (quadlet cannot pass an empty or a lone `;` argument in Exec=; systemd expands each ${{…}} into exactly that one argument)",
+            vars.join(" ")
+        ));
+    }
+    detail
+}
+
 /// JSON-array text of a word list (`["a","b c"]`), as podman's `--entrypoint` and
 /// `--health-cmd` accept it.
 fn json_array(words: &[String]) -> String {
@@ -461,19 +531,6 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     }
 
     // ---- command / entrypoint ----
-    // Quadlet 5.4 cannot pass an empty word (it stops splitting there) or a lone `;` (written
-    // bare into ExecStart=, a command separator for systemd) through Exec=. With an
-    // entrypoint, the whole argv then goes into one JSON `--entrypoint` (Compose's entrypoint
-    // also discards the image's CMD, so this is exact); without one it cannot be carried.
-    let awkward = |w: &String| w.is_empty() || w == ";";
-    let ep_words = entrypoint
-        .as_ref()
-        .map(|e| e.value.clone())
-        .unwrap_or_default();
-    let merge = command
-        .as_ref()
-        .is_some_and(|c| c.value.iter().any(awkward))
-        && !ep_words.is_empty();
     if let Some(cmd) = command {
         let path = format!("{p}.command");
         if cmd.value.is_empty() {
@@ -483,29 +540,13 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
                 "an explicitly empty command keeps the image's CMD under podman (Compose clears it)",
                 "",
             );
-        } else if merge {
-            cx.ok(
-                path,
-                cmd.span,
-                "appended to the JSON --entrypoint (quadlet cannot pass an empty or lone `;` argument in Exec=)",
-            );
-        } else if cmd.value.iter().any(awkward) {
-            cx.unsup(
-                path,
-                cmd.span,
-                "quadlet (5.4) cannot pass an empty or a lone `;` argument in Exec=, and without an entrypoint the command cannot move into --entrypoint; not written",
-            );
         } else {
-            c.sec.words("Exec", &cmd.value, Ctx::Exec);
-            cx.ok(path, cmd.span, format!("Exec={}", cmd.value.join(" ")));
+            let detail = exec_command(&mut c.sec, &mut svc, &cmd.value, environment);
+            cx.ok(path, cmd.span, detail);
         }
     }
     if let Some(ep) = entrypoint {
-        let put = if merge {
-            let mut all = ep.value.clone();
-            all.extend(command.iter().flat_map(|c| c.value.iter().cloned()));
-            c.arg(&format!("--entrypoint={}", json_array(&all)))
-        } else if ep.value.is_empty() {
+        let put = if ep.value.is_empty() {
             c.arg("--entrypoint=")
         } else if ep.value.len() == 1 && !ep.value[0].starts_with('[') && !ep.value[0].is_empty() {
             c.plain("Entrypoint", &ep.value[0], Some("--entrypoint"))

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use transship_ir::*;
-use transship_translate::unit::{Ctx, parse_lines, split_words};
+use transship_translate::unit::{Ctx, parse_lines, split_words, split_words_env};
 use transship_translate::{Outcome, Output, Translator, ir_key_paths};
 
 use crate::{PodmanVersion, QuadletTranslator};
@@ -1282,28 +1282,104 @@ fn values_that_cannot_be_plain_go_through_podman_args() {
     );
 }
 
+/// The argv systemd runs for `Exec=` of a `.container`: `${NAME}` words resolved with the
+/// `[Service]` `Environment=` assignments.
+fn exec_argv(c: &str) -> Vec<String> {
+    let mut env = BTreeMap::new();
+    for v in values(c, "Service", "Environment") {
+        for w in split_words(&v, Ctx::Setting).unwrap() {
+            let (k, v) = w.split_once('=').unwrap();
+            env.insert(k.to_owned(), v.to_owned());
+        }
+    }
+    let exec = values(c, "Container", "Exec");
+    assert_eq!(exec.len(), 1, "{c}");
+    split_words_env(&exec[0], Ctx::Exec, Some(&env)).unwrap()
+}
+
 #[test]
 fn command_with_empty_or_semicolon_words() {
+    let argv: Vec<String> = ["a", "", ";", "b c", ";", ""]
+        .iter()
+        .map(|w| (*w).to_owned())
+        .collect();
     let mut s = service("web");
-    s.command = Some(sp(vec!["a".into(), String::new(), ";".into()], 380));
-    let p = project(vec![s.clone()]);
-    let out = run(&p, "5.4");
-    let c = file(&out, "demo-web.container");
-    assert!(values(c, "Container", "Exec").is_empty());
-    assert!(matches!(
-        outcome(&out, "services.web.command"),
-        Outcome::Unsupported(_)
+    s.command = Some(sp(argv.clone(), 380));
+    // Passed through from podman's environment: those names are not used.
+    s.environment
+        .insert("TRANSSHIP_ARG_1".into(), sp(None, 382));
+    s.environment
+        .insert("TRANSSHIP_ARG_2".into(), sp(None, 383));
+    s.environment
+        .insert("TRANSSHIP_ARG_2_".into(), sp(None, 383));
+    // A value of its own: not read from podman's environment, no clash.
+    s.environment
+        .insert("TRANSSHIP_ARG_4".into(), sp(Some("x".into()), 384));
+    for with_entrypoint in [false, true] {
+        if with_entrypoint {
+            s.entrypoint = Some(sp(vec!["/bin/sh".into(), "-c".into()], 381));
+        }
+        for v in ["4.4", "5.4", "5.8"] {
+            let out = run(&project(vec![s.clone()]), v);
+            let c = file(&out, "demo-web.container");
+            assert_eq!(exec_argv(c), argv, "{v}:\n{c}");
+            assert_eq!(
+                values(c, "Container", "Exec"),
+                [
+                    "a ${TRANSSHIP_ARG_1_} ${TRANSSHIP_ARG_2__} \"b c\" ${TRANSSHIP_ARG_4} ${TRANSSHIP_ARG_5}"
+                ]
+            );
+            assert_eq!(
+                values(c, "Service", "Environment"),
+                [
+                    "TRANSSHIP_ARG_1_=",
+                    "\"TRANSSHIP_ARG_2__=;\"",
+                    "\"TRANSSHIP_ARG_4=;\"",
+                    "TRANSSHIP_ARG_5="
+                ]
+            );
+            // The variables stay out of the container's environment.
+            assert!(
+                values(c, "Container", "Environment")
+                    .iter()
+                    .all(|e| !e.contains("TRANSSHIP_ARG_1_") && !e.contains("TRANSSHIP_ARG_5")),
+                "{c}"
+            );
+            assert_eq!(outcome(&out, "services.web.command"), &Outcome::Translated);
+            if with_entrypoint {
+                let ep = values(c, "Container", "Entrypoint");
+                let pa = values(c, "Container", "PodmanArgs");
+                assert!(
+                    ep == ["[\"/bin/sh\",\"-c\"]"]
+                        || pa.contains(&"\"--entrypoint=[\\\"/bin/sh\\\",\\\"-c\\\"]\"".to_owned()),
+                    "{v}: {c}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_lone_semicolon_is_never_a_plain_value() {
+    let mut s = service("web");
+    s.working_dir = Some(sp(";".into(), 390));
+    s.healthcheck = Some(sp(
+        Healthcheck {
+            test: Some(sp(HealthTest::CmdShell(";".into()), 391)),
+            ..Healthcheck::default()
+        },
+        391,
     ));
-    s.entrypoint = Some(sp(vec!["/bin/sh".into(), "-c".into()], 381));
     let out = run(&project(vec![s]), "5.4");
     let c = file(&out, "demo-web.container");
-    assert!(values(c, "Container", "Exec").is_empty());
-    let pa = values(c, "Container", "PodmanArgs");
-    assert_eq!(
-        split_words(&pa[0], Ctx::Exec).unwrap(),
-        ["--entrypoint=[\"/bin/sh\",\"-c\",\"a\",\"\",\";\"]"]
-    );
-    assert_eq!(outcome(&out, "services.web.command"), &Outcome::Translated);
+    assert!(values(c, "Container", "WorkingDir").is_empty(), "{c}");
+    assert!(values(c, "Container", "HealthCmd").is_empty(), "{c}");
+    let pa: Vec<Vec<String>> = values(c, "Container", "PodmanArgs")
+        .iter()
+        .map(|v| split_words(v, Ctx::Exec).unwrap())
+        .collect();
+    assert!(pa.contains(&vec!["--workdir=;".to_owned()]), "{pa:?}");
+    assert!(pa.contains(&vec!["--health-cmd=;".to_owned()]), "{pa:?}");
 }
 
 #[test]

@@ -160,6 +160,11 @@ pub fn samples() -> Vec<Sample> {
             "+command: [\"nginx\", \"-g\", \"daemon off;\"]",
         ),
         s(
+            "services.app.command",
+            "command (an empty argument)",
+            "+command: [\"nginx\", \"-g\", \"\"]",
+        ),
+        s(
             "services.app.configs",
             "configs (file)",
             "+configs:\n+  - source: app_conf\n+    target: /etc/app.conf\n@configs:\n@  app_conf:\n@    file: ./app.conf",
