@@ -6,8 +6,9 @@
 //! loads the local busybox image into that user's own podman storage, converts one
 //! `fixtures/live/*` project with the real `migrate` binary and `--user`, installs the files
 //! into `~/.config/containers/systemd/`, runs `systemctl --user daemon-reload` and
-//! `systemctl --user start`, and asks the user's podman what runs. Removing the host (its
-//! `Drop`) removes every container of the test.
+//! `systemctl --user start`, and asks the user's podman what runs. One test does the same
+//! with `--user --pod` (the project's containers in one rootless pod). Removing the host (its
+//! `Drop`) removes every container and pod of the test.
 #![allow(clippy::print_stderr, clippy::unwrap_used)]
 
 mod support;
@@ -34,6 +35,8 @@ struct Unit {
 struct Installed {
     host: TargetHost,
     units: Vec<Unit>,
+    /// `PodName=` of the `.pod` file (`--pod`).
+    pod: Option<String>,
     /// Every user service quadlet generates from the files (networks, volumes too).
     all_services: Vec<String>,
     _tmp: tempfile::TempDir,
@@ -90,6 +93,12 @@ impl Installed {
 /// host at the same absolute path (owned by the user, so its containers can bind-mount it),
 /// installs the generated files for the user and starts the given services (all when empty).
 fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
+    install_with(name, busybox, start, &[])
+}
+
+/// [`install`] with extra `migrate` arguments (`--pod`); a `.pod`'s service is started too
+/// when every service is.
+fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> Installed {
     let tmp = tempfile::tempdir().unwrap();
     let project = tmp.path().join(name);
     support::copy_dir(&repo().join("fixtures/live").join(name), &project);
@@ -98,13 +107,14 @@ fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
         Command::new(support::migrate_bin())
             .current_dir(&project)
             .args(["compose.yaml", "--to", "podman", "--user", "-o"])
-            .arg(&out),
+            .arg(&out)
+            .args(extra),
         60,
     );
     assert!(
         o.status.success(),
         "{}",
-        support::describe_failure("migrate --to podman --user", &o)
+        support::describe_failure(&format!("migrate --to podman --user {extra:?}"), &o)
     );
 
     let host = TargetHost::start_rootless(&format!("rootless-{name}"))
@@ -118,6 +128,8 @@ fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
 
     let mut units = Vec::new();
     let mut all_services = Vec::new();
+    let mut pod = None;
+    let mut pod_services = Vec::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -144,7 +156,18 @@ fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
                     container,
                 });
             }
-            Some(ext @ ("pod" | "network" | "volume" | "build" | "image")) => {
+            Some("pod") => {
+                let text = std::fs::read_to_string(f).unwrap();
+                pod = Some(
+                    text.lines()
+                        .filter_map(|l| l.trim().strip_prefix("PodName="))
+                        .next_back()
+                        .map_or_else(|| format!("systemd-{stem}"), str::to_owned),
+                );
+                all_services.push(format!("{stem}-pod.service"));
+                pod_services.push(format!("{stem}-pod.service"));
+            }
+            Some(ext @ ("network" | "volume" | "build" | "image")) => {
                 all_services.push(format!("{stem}-{ext}.service"));
             }
             _ => {}
@@ -154,6 +177,7 @@ fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
     let inst = Installed {
         host,
         units,
+        pod,
         all_services,
         _tmp: tmp,
     };
@@ -167,7 +191,10 @@ fn install(name: &str, busybox: &Path, start: &[&str]) -> Installed {
         );
     }
     let to_start: Vec<String> = if start.is_empty() {
-        inst.units.iter().map(|u| u.service.clone()).collect()
+        pod_services
+            .into_iter()
+            .chain(inst.units.iter().map(|u| u.service.clone()))
+            .collect()
     } else {
         start.iter().map(|s| inst.unit(s).service.clone()).collect()
     };
@@ -197,6 +224,21 @@ fn http_in_host(host: &TargetHost, port: u16, path: &str, needle: &str) -> Strin
         std::thread::sleep(Duration::from_millis(250));
     }
     body
+}
+
+/// The `web` fixture's page answers on its published port 18081 inside the host.
+fn assert_index_published(inst: &Installed) {
+    let body = http_in_host(
+        &inst.host,
+        18081,
+        "/index.html",
+        "transship live fixture index",
+    );
+    assert!(
+        body.contains("transship live fixture index"),
+        "no answer from 127.0.0.1:18081 in the host: {body:?}\n{}",
+        inst.journals()
+    );
 }
 
 #[test]
@@ -256,17 +298,7 @@ fn web_fixture_runs_rootless_under_the_users_systemd() {
 
     // The published (unprivileged) port answers from inside the host, through rootless
     // networking.
-    let body = http_in_host(
-        &inst.host,
-        18081,
-        "/index.html",
-        "transship live fixture index",
-    );
-    assert!(
-        body.contains("transship live fixture index"),
-        "no answer from 127.0.0.1:18081 in the host: {body:?}\n{}",
-        inst.journals()
-    );
+    assert_index_published(&inst);
 
     // The read-only bind mount, the shared named volume in the user's storage, user and
     // working directory, and the file-backed secret.
@@ -350,4 +382,59 @@ fn rootless_service_healthy_dependent_starts_only_after_its_dependency_is_health
     );
     let health = inst.inspect("db")["State"]["Health"]["Status"].clone();
     assert_eq!(health, "healthy", "db health: {health}");
+}
+
+#[test]
+fn web_fixture_runs_rootless_as_one_pod() {
+    let Some(busybox) = support::tier4_prerequisites(TIER) else {
+        return;
+    };
+    let inst = install_with("web", &busybox, &[], &["--pod"]);
+    for s in ["web", "worker"] {
+        inst.assert_active(s);
+    }
+    let pod = inst.pod.clone().expect("--pod wrote a .pod file");
+
+    // The user's podman runs the pod, and both containers inside it.
+    let pods = inst.user(&["podman", "pod", "ps", "--format", "{{.Name}} {{.Status}}"]);
+    assert!(
+        pods.lines().any(|l| l == format!("{pod} Running")),
+        "pod {pod} is not running:\n{pods}\n{}",
+        inst.journals()
+    );
+    let pod_id = inst.user(&["podman", "pod", "inspect", "--format", "{{.Id}}", &pod]);
+    for u in &inst.units {
+        let in_pod = inst.user(&["podman", "inspect", "--format", "{{.Pod}}", &u.container]);
+        assert_eq!(
+            in_pod.trim(),
+            pod_id.trim(),
+            "{} is not in pod {pod}",
+            u.container
+        );
+    }
+
+    // One service reaches another by its service name (the pod's network alias), and on
+    // localhost (one network namespace).
+    for url in [
+        "http://web:8080/index.html",
+        "http://127.0.0.1:8080/index.html",
+    ] {
+        assert_eq!(
+            inst.exec_in("worker", &["wget", "-qO-", url]),
+            "transship live fixture index\n",
+            "{url} from worker"
+        );
+    }
+
+    // The port published on the pod answers in the host, through rootless networking.
+    assert_index_published(&inst);
+
+    // Still the user's containers, with the service's user.
+    let pid = inst.inspect("web")["State"]["Pid"].as_i64().unwrap();
+    let owner = inst
+        .host
+        .exec_ok(&["stat", "-c", "%u", &format!("/proc/{pid}")])
+        .unwrap();
+    assert_eq!(owner.trim(), TARGET_HOST_USER_UID.to_string());
+    assert_eq!(inst.exec_in("worker", &["id", "-u"]).trim(), "1234");
 }
