@@ -131,13 +131,17 @@ impl Section {
     pub fn raw(&mut self, key: &str, value: impl Into<String>) {
         let value = value.into();
         debug_assert!(
-            value.chars().all(|c| !c.is_control()) && !value.ends_with('\\'),
+            !has_control(&value) && !value.ends_with('\\'),
             "raw unit value with control character or trailing backslash: {value:?}"
         );
-        let value: String = value
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+        let value = if has_control(&value) {
+            value
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
+        } else {
+            value
+        };
         self.entries.push((key.to_owned(), value));
     }
 
@@ -183,6 +187,19 @@ impl Section {
 
     /// Drop entries that repeat an earlier `(key, value)` exactly (the first one stays).
     pub fn dedup(&mut self) {
+        if self.entries.len() <= 32 {
+            // A usual section: comparing with the entries kept so far costs less than hashing
+            // every entry. `kept` entries sit at the front, in their original order.
+            let mut kept = 0;
+            for i in 0..self.entries.len() {
+                if !self.entries[..kept].contains(&self.entries[i]) {
+                    self.entries.swap(kept, i);
+                    kept += 1;
+                }
+            }
+            self.entries.truncate(kept);
+            return;
+        }
         let keep: Vec<bool> = {
             let mut seen = std::collections::HashSet::with_capacity(self.entries.len());
             self.entries.iter().map(|e| seen.insert(e)).collect()
@@ -242,7 +259,11 @@ impl UnitFile {
             if !line.is_empty() {
                 out.push(' ');
             }
-            out.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
+            if has_control(line) {
+                out.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
+            } else {
+                out.push_str(line);
+            }
             out.push('\n');
         }
         let mut first = true;
@@ -271,6 +292,22 @@ impl fmt::Display for UnitFile {
     }
 }
 
+/// True when `s` holds a control character (`char::is_control`), checked byte by byte for
+/// ASCII text.
+fn has_control(s: &str) -> bool {
+    if s.is_ascii() {
+        s.bytes().any(|b| b < 0x20 || b == 0x7f)
+    } else {
+        s.chars().any(char::is_control)
+    }
+}
+
+/// True when `s` holds a character that [`push_expanded`] doubles in `ctx`.
+fn needs_expansion(s: &str, ctx: Ctx) -> bool {
+    s.bytes()
+        .any(|b| b == b'%' || (b == b'$' && ctx == Ctx::Exec))
+}
+
 fn push_expanded(out: &mut String, c: char, ctx: Ctx) {
     match c {
         '%' => out.push_str("%%"),
@@ -296,7 +333,7 @@ pub fn escape_plain(value: &str, ctx: Ctx) -> Result<String, Unrepresentable> {
     if value.is_empty() {
         return fail("empty value");
     }
-    if value.chars().any(char::is_control) {
+    if has_control(value) {
         return fail("contains a control character (newline, tab, ...)");
     }
     if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
@@ -313,6 +350,9 @@ pub fn escape_plain(value: &str, ctx: Ctx) -> Result<String, Unrepresentable> {
         // quadlet writes the value as its own word, bare, into ExecStart=
         return fail("a lone `;` (a command separator in ExecStart=)");
     }
+    if !needs_expansion(value, ctx) {
+        return Ok(value.to_owned());
+    }
     let mut out = String::with_capacity(value.len() + 2);
     for c in value.chars() {
         push_expanded(&mut out, c, ctx);
@@ -327,6 +367,13 @@ pub fn is_plain(value: &str) -> bool {
 
 fn word_is_bare(word: &str) -> bool {
     // `;` alone is systemd's command separator; it is written `\;` (see `quote_word`).
+    if word.is_ascii() {
+        // ASCII whitespace and control characters are all at or below 0x20, or 0x7f
+        return !word.is_empty()
+            && word
+                .bytes()
+                .all(|b| b > 0x20 && b != 0x7f && !matches!(b, b'"' | b'\'' | b'\\' | b';'));
+    }
     !word.is_empty()
         && word
             .chars()
@@ -338,6 +385,9 @@ pub fn quote_word(word: &str, ctx: Ctx) -> String {
     if word == ";" {
         // systemd reads a lone `;` (quoted or not) as a command separator in Exec lines
         return "\\;".to_owned();
+    }
+    if word_is_bare(word) && !needs_expansion(word, ctx) {
+        return word.to_owned();
     }
     let mut out = String::with_capacity(word.len() + 2);
     if word_is_bare(word) {
