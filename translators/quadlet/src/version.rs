@@ -324,11 +324,38 @@ pub const UNIT_TYPES: &[(&str, PodmanVersion)] = &[
     ("artifact", v(5, 7)),
 ];
 
+/// FNV-1a: the index below is asked once or twice for every key the translator writes, and
+/// its keys are short constant names, for which SipHash (the default) costs several times
+/// more than the lookup itself.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type KeyIndex = std::collections::HashMap<
+    (&'static str, &'static str),
+    PodmanVersion,
+    std::hash::BuildHasherDefault<Fnv>,
+>;
+
 /// The first release where `section`/`key` exists, if any.
 pub fn key_since(section: &str, key: &str) -> Option<PodmanVersion> {
-    static INDEX: std::sync::OnceLock<
-        std::collections::HashMap<(&'static str, &'static str), PodmanVersion>,
-    > = std::sync::OnceLock::new();
+    static INDEX: std::sync::OnceLock<KeyIndex> = std::sync::OnceLock::new();
     INDEX
         .get_or_init(|| KEYS.iter().map(|(s, k, v)| ((*s, *k), *v)).collect())
         .get(&(section, key))
