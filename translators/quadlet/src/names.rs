@@ -84,3 +84,24 @@ pub(crate) fn local_image(image: &str) -> String {
         format!("localhost/{image}")
     }
 }
+
+/// The concatenation of `parts` in one allocation of the exact size (key paths and values
+/// built from a few pieces; `format!` would grow its buffer and run the formatting machinery).
+pub(crate) fn cat<const N: usize>(parts: [&str; N]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// `parts` concatenated, then `[i]` (a list item's key path: `services.web.ports[0]`).
+pub(crate) fn key_at<const N: usize>(parts: [&str; N], i: usize) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 6);
+    for p in parts {
+        s.push_str(p);
+    }
+    let _ = write!(s, "[{i}]");
+    s
+}

@@ -72,7 +72,7 @@ pub(crate) fn service_networks(
     let v = cx.t.version;
     let p = format!("services.{}", s.name);
     if let Some(nm) = network_mode {
-        let path = format!("{p}.network_mode");
+        let path = names::cat([&p, ".network_mode"]);
         if cx.t.pod {
             cx.unsup(
                 path,
@@ -128,7 +128,7 @@ pub(crate) fn service_networks(
             gw_priority,
             extensions,
         } = &*att.value;
-        let np = format!("{p}.networks.{key}");
+        let np = names::cat([&p, ".networks.", key]);
         let mut opts: Vec<String> = vec![format!("alias={}", s.name)];
         for a in aliases {
             if a.value != s.name {
@@ -137,7 +137,11 @@ pub(crate) fn service_networks(
         }
         let mut notes: Vec<(String, Span, Outcome)> = Vec::new();
         for (i, a) in aliases.iter().enumerate() {
-            notes.push((format!("{np}.aliases[{i}]"), a.span, Outcome::Translated));
+            notes.push((
+                names::key_at([&np, ".aliases"], i),
+                a.span,
+                Outcome::Translated,
+            ));
         }
         for (k, val, opt) in [
             ("interface_name", interface_name, "interface_name"),
@@ -147,26 +151,26 @@ pub(crate) fn service_networks(
         ] {
             if let Some(x) = val {
                 opts.push(format!("{opt}={}", x.value));
-                notes.push((format!("{np}.{k}"), x.span, Outcome::Translated));
+                notes.push((names::cat([&np, ".", k]), x.span, Outcome::Translated));
             }
         }
         for (i, x) in link_local_ips.iter().enumerate() {
             notes.push((
-                format!("{np}.link_local_ips[{i}]"),
+                names::key_at([&np, ".link_local_ips"], i),
                 x.span,
                 Outcome::Unsupported("podman cannot assign link-local addresses".into()),
             ));
         }
         for (k, x) in driver_opts {
             notes.push((
-                format!("{np}.driver_opts.{k}"),
+                names::cat([&np, ".driver_opts.", k]),
                 x.span,
                 Outcome::Unsupported("podman has no per-attachment driver options".into()),
             ));
         }
         if let Some(x) = priority {
             notes.push((
-                format!("{np}.priority"),
+                names::cat([&np, ".priority"]),
                 x.span,
                 Outcome::Approximated(
                     "networks are attached in name order; priority is not used".into(),
@@ -175,7 +179,7 @@ pub(crate) fn service_networks(
         }
         if let Some(x) = gw_priority {
             notes.push((
-                format!("{np}.gw_priority"),
+                names::cat([&np, ".gw_priority"]),
                 x.span,
                 Outcome::Unsupported("podman picks the default gateway itself".into()),
             ));
@@ -206,7 +210,7 @@ pub(crate) fn service_networks(
         }
         for (k, x) in extensions {
             cx.unsup(
-                format!("{np}.{k}"),
+                names::cat([&np, ".", k]),
                 x.span,
                 "extension field: ignored by Compose and by podman",
             );
@@ -358,7 +362,7 @@ pub(crate) fn service_volume(
             let src = source.clone().unwrap_or_default();
             let mut text = format!("type=image,source={src},destination={target}");
             if let Some(sp) = subpath {
-                text.push_str(&format!(",subpath={sp}"));
+                text.push_str(&names::cat([",subpath=", &sp]));
             }
             c.word("Mount", &text, Some("--mount"))
         }
@@ -596,7 +600,7 @@ pub(crate) fn build(
     }
     rec(
         cx,
-        format!("{bp}.context"),
+        names::cat([&bp, ".context"]),
         context.span,
         Put::Key(format!("build context {ctx_dir}")),
     );
@@ -607,11 +611,11 @@ pub(crate) fn build(
             format!("{}/{}", ctx_dir.trim_end_matches('/'), df.value)
         };
         let put = put_flag(&mut q, &mut argv, Some(("File", false)), "--file", &file);
-        rec(cx, format!("{bp}.dockerfile"), df.span, put);
+        rec(cx, names::cat([&bp, ".dockerfile"]), df.span, put);
     }
     if let Some(x) = dockerfile_inline {
         cx.unsup(
-            format!("{bp}.dockerfile_inline"),
+            names::cat([&bp, ".dockerfile_inline"]),
             x.span,
             "an inline Dockerfile is not written out; put it in a file and use `dockerfile`",
         );
@@ -626,11 +630,11 @@ pub(crate) fn build(
         } else {
             put_flag(&mut q, &mut argv, None, "--build-arg", &text)
         };
-        rec(cx, format!("{bp}.args.{k}"), val.span, put);
+        rec(cx, names::cat([&bp, ".args.", k]), val.span, put);
     }
     for (i, x) in ssh.iter().enumerate() {
         let put = put_flag(&mut q, &mut argv, None, "--ssh", &x.value);
-        rec(cx, format!("{bp}.ssh[{i}]"), x.span, put);
+        rec(cx, names::key_at([&bp, ".ssh"], i), x.span, put);
     }
     for (k, x) in labels {
         let put = put_flag(
@@ -640,18 +644,18 @@ pub(crate) fn build(
             "--label",
             &format!("{k}={}", x.value),
         );
-        rec(cx, format!("{bp}.labels.{k}"), x.span, put);
+        rec(cx, names::cat([&bp, ".labels.", k]), x.span, put);
     }
     for (i, x) in cache_from.iter().enumerate() {
         let put = put_flag(&mut q, &mut argv, None, "--cache-from", &x.value);
-        rec(cx, format!("{bp}.cache_from[{i}]"), x.span, put);
+        rec(cx, names::key_at([&bp, ".cache_from"], i), x.span, put);
     }
     for (i, x) in cache_to.iter().enumerate() {
-        cx.unsup(format!("{bp}.cache_to[{i}]"), x.span, format!("BuildKit cache export {:?} has no podman equivalent (podman's --cache-to takes a repository)", x.value));
+        cx.unsup(names::key_at([&bp, ".cache_to"], i), x.span, format!("BuildKit cache export {:?} has no podman equivalent (podman's --cache-to takes a repository)", x.value));
     }
     if let Some(x) = no_cache {
         let put = put_flag(&mut q, &mut argv, None, "--no-cache", &x.value.to_string());
-        rec(cx, format!("{bp}.no_cache"), x.span, put);
+        rec(cx, names::cat([&bp, ".no_cache"]), x.span, put);
     }
     for (k, x) in additional_contexts {
         let put = put_flag(
@@ -661,16 +665,21 @@ pub(crate) fn build(
             "--build-context",
             &format!("{k}={}", x.value),
         );
-        rec(cx, format!("{bp}.additional_contexts.{k}"), x.span, put);
+        rec(
+            cx,
+            names::cat([&bp, ".additional_contexts.", k]),
+            x.span,
+            put,
+        );
     }
     if let Some(x) = network {
         let put = put_flag(&mut q, &mut argv, None, "--network", &x.value);
-        rec(cx, format!("{bp}.network"), x.span, put);
+        rec(cx, names::cat([&bp, ".network"]), x.span, put);
     }
     for (key, x) in [("provenance", provenance), ("sbom", sbom)] {
         if let Some(x) = x {
             cx.unsup(
-                format!("{bp}.{key}"),
+                names::cat([&bp, ".", key]),
                 x.span,
                 "BuildKit attestations are not produced by podman build",
             );
@@ -684,7 +693,7 @@ pub(crate) fn build(
             argv.push(format!("--pull={val}"));
             Put::Args(format!("podman build --pull={val}"))
         };
-        rec(cx, format!("{bp}.pull"), x.span, put);
+        rec(cx, names::cat([&bp, ".pull"]), x.span, put);
     }
     if let Some(x) = target {
         let put = put_flag(
@@ -694,7 +703,7 @@ pub(crate) fn build(
             "--target",
             &x.value,
         );
-        rec(cx, format!("{bp}.target"), x.span, put);
+        rec(cx, names::cat([&bp, ".target"]), x.span, put);
     }
     if let Some(x) = shm_size {
         let put = put_flag(
@@ -704,7 +713,7 @@ pub(crate) fn build(
             "--shm-size",
             &x.value.0.to_string(),
         );
-        rec(cx, format!("{bp}.shm_size"), x.span, put);
+        rec(cx, names::cat([&bp, ".shm_size"]), x.span, put);
     }
     for (i, x) in extra_hosts.iter().enumerate() {
         let put = put_flag(
@@ -714,21 +723,21 @@ pub(crate) fn build(
             "--add-host",
             &format!("{}:{}", x.value.host, x.value.ip),
         );
-        rec(cx, format!("{bp}.extra_hosts[{i}]"), x.span, put);
+        rec(cx, names::key_at([&bp, ".extra_hosts"], i), x.span, put);
     }
     if let Some(x) = isolation {
         let put = put_flag(&mut q, &mut argv, None, "--isolation", &x.value);
-        rec(cx, format!("{bp}.isolation"), x.span, put);
+        rec(cx, names::cat([&bp, ".isolation"]), x.span, put);
     }
     if let Some(x) = privileged {
         cx.unsup(
-            format!("{bp}.privileged"),
+            names::cat([&bp, ".privileged"]),
             x.span,
             "podman build has no privileged build mode",
         );
     }
     for (i, r) in secrets.iter().enumerate() {
-        let path = format!("{bp}.secrets[{i}]");
+        let path = names::key_at([&bp, ".secrets"], i);
         let file =
             cx.p.secrets
                 .get(&r.value.source)
@@ -753,7 +762,7 @@ pub(crate) fn build(
         }
         for (k, x) in &r.value.extensions {
             cx.unsup(
-                format!("{path}.{k}"),
+                names::cat([&path, ".", k]),
                 x.span,
                 "extension field: ignored by Compose and by podman",
             );
@@ -767,7 +776,7 @@ pub(crate) fn build(
             "--tag",
             &x.value,
         );
-        rec(cx, format!("{bp}.tags[{i}]"), x.span, put);
+        rec(cx, names::key_at([&bp, ".tags"], i), x.span, put);
     }
     for (k, u) in ulimits {
         let text = if u.value.soft == u.value.hard {
@@ -776,7 +785,7 @@ pub(crate) fn build(
             format!("{k}={}:{}", u.value.soft, u.value.hard)
         };
         let put = put_flag(&mut q, &mut argv, None, "--ulimit", &text);
-        rec(cx, format!("{bp}.ulimits.{k}"), u.span, put);
+        rec(cx, names::cat([&bp, ".ulimits.", k]), u.span, put);
     }
     if !platforms.is_empty() {
         let all = platforms
@@ -794,19 +803,19 @@ pub(crate) fn build(
             } else {
                 o.clone()
             };
-            cx.push(format!("{bp}.platforms[{i}]"), x.span, o, d.clone());
+            cx.push(names::key_at([&bp, ".platforms"], i), x.span, o, d.clone());
         }
     }
     for (i, x) in entitlements.iter().enumerate() {
         cx.unsup(
-            format!("{bp}.entitlements[{i}]"),
+            names::key_at([&bp, ".entitlements"], i),
             x.span,
             "BuildKit entitlements have no podman build equivalent",
         );
     }
     for (k, x) in extensions {
         cx.unsup(
-            format!("{bp}.{k}"),
+            names::cat([&bp, ".", k]),
             x.span,
             "extension field: ignored by Compose and by podman",
         );
@@ -822,7 +831,7 @@ pub(crate) fn build(
             Ctx::Setting,
         );
         uf.sections.push(q.finish());
-        cx.add_file(format!("{base}.build"), uf.render(), 0o644, false);
+        cx.add_file(names::cat([base, ".build"]), uf.render(), 0o644, false);
     } else {
         argv.push(ctx_dir);
         svc.words("ExecStartPre", &argv, Ctx::Exec);
@@ -853,14 +862,14 @@ pub(crate) fn deploy(
         placement,
         extensions,
     } = &*d.value;
-    let dp = format!("{p}.deploy");
+    let dp = names::cat([p, ".deploy"]);
     let before = cx.ledger.entries.len();
     if let Some(x) = mode {
         if x.value == "replicated" || x.value == "replicated-job" {
-            cx.ok(format!("{dp}.mode"), x.span, "one container");
+            cx.ok(names::cat([&dp, ".mode"]), x.span, "one container");
         } else {
             cx.unsup(
-                format!("{dp}.mode"),
+                names::cat([&dp, ".mode"]),
                 x.span,
                 format!("deploy mode {:?} is a Swarm feature", x.value),
             );
@@ -868,7 +877,7 @@ pub(crate) fn deploy(
     }
     if let Some(x) = endpoint_mode {
         cx.unsup(
-            format!("{dp}.endpoint_mode"),
+            names::cat([&dp, ".endpoint_mode"]),
             x.span,
             "endpoint modes are a Swarm feature",
         );
@@ -876,17 +885,23 @@ pub(crate) fn deploy(
     if let Some(x) = replicas {
         if svc_def.scale.is_some() {
             cx.ok(
-                format!("{dp}.replicas"),
+                names::cat([&dp, ".replicas"]),
                 x.span,
                 "scale decides the number of containers",
             );
         } else {
-            crate::service::replicas_entry(cx, svc_def, format!("{dp}.replicas"), x.span, x.value);
+            crate::service::replicas_entry(
+                cx,
+                svc_def,
+                names::cat([&dp, ".replicas"]),
+                x.span,
+                x.value,
+            );
         }
     }
     for (k, x) in labels {
         cx.unsup(
-            format!("{dp}.labels.{k}"),
+            names::cat([&dp, ".labels.", k]),
             x.span,
             "deploy labels label the Swarm service, not the container",
         );
@@ -905,7 +920,7 @@ pub(crate) fn deploy(
                 order,
                 extensions,
             } = &u.value;
-            let up = format!("{dp}.{key}");
+            let up = names::cat([&dp, ".", key]);
             let b2 = cx.ledger.entries.len();
             let reason = "rolling updates are a Swarm feature";
             for (k, sp) in [
@@ -920,12 +935,12 @@ pub(crate) fn deploy(
                 ("order", order.as_ref().map(|x| x.span)),
             ] {
                 if let Some(sp) = sp {
-                    cx.unsup(format!("{up}.{k}"), sp, reason);
+                    cx.unsup(names::cat([&up, ".", k]), sp, reason);
                 }
             }
             for (k, x) in extensions {
                 cx.unsup(
-                    format!("{up}.{k}"),
+                    names::cat([&up, ".", k]),
                     x.span,
                     "extension field: ignored by Compose and by podman",
                 );
@@ -941,7 +956,7 @@ pub(crate) fn deploy(
             reservations,
             extensions,
         } = &r.value;
-        let rp = format!("{dp}.resources");
+        let rp = names::cat([&dp, ".resources"]);
         let b2 = cx.ledger.entries.len();
         if let Some(l) = limits {
             let ResourceLimits {
@@ -950,26 +965,26 @@ pub(crate) fn deploy(
                 pids,
                 extensions,
             } = &l.value;
-            let lp = format!("{rp}.limits");
+            let lp = names::cat([&rp, ".limits"]);
             let b3 = cx.ledger.entries.len();
             if let Some(x) = cpus {
                 let put = c.arg(&format!("--cpus={}", x.value));
                 let (o, dd) = put.outcome();
-                cx.push(format!("{lp}.cpus"), x.span, o, dd);
+                cx.push(names::cat([&lp, ".cpus"]), x.span, o, dd);
             }
             if let Some(x) = memory {
                 let put = c.plain("Memory", &x.value.0.to_string(), Some("--memory"));
                 let (o, dd) = put.outcome();
-                cx.push(format!("{lp}.memory"), x.span, o, dd);
+                cx.push(names::cat([&lp, ".memory"]), x.span, o, dd);
             }
             if let Some(x) = pids {
                 let put = c.plain("PidsLimit", &x.value.to_string(), Some("--pids-limit"));
                 let (o, dd) = put.outcome();
-                cx.push(format!("{lp}.pids"), x.span, o, dd);
+                cx.push(names::cat([&lp, ".pids"]), x.span, o, dd);
             }
             for (k, x) in extensions {
                 cx.unsup(
-                    format!("{lp}.{k}"),
+                    names::cat([&lp, ".", k]),
                     x.span,
                     "extension field: ignored by Compose and by podman",
                 );
@@ -986,11 +1001,11 @@ pub(crate) fn deploy(
                 devices,
                 extensions,
             } = &rr.value;
-            let rrp = format!("{rp}.reservations");
+            let rrp = names::cat([&rp, ".reservations"]);
             let b3 = cx.ledger.entries.len();
             if let Some(x) = cpus {
                 cx.unsup(
-                    format!("{rrp}.cpus"),
+                    names::cat([&rrp, ".cpus"]),
                     x.span,
                     "podman cannot reserve CPUs (limits only; cpu_shares sets a relative weight)",
                 );
@@ -998,10 +1013,10 @@ pub(crate) fn deploy(
             if let Some(x) = memory {
                 let put = c.arg(&format!("--memory-reservation={}", x.value.0));
                 let (o, dd) = put.outcome();
-                cx.push(format!("{rrp}.memory"), x.span, o, dd);
+                cx.push(names::cat([&rrp, ".memory"]), x.span, o, dd);
             }
             for (i, x) in generic_resources.iter().enumerate() {
-                let path = format!("{rrp}.generic_resources[{i}]");
+                let path = names::key_at([&rrp, ".generic_resources"], i);
                 cx.unsup(
                     path.clone(),
                     x.span,
@@ -1020,18 +1035,18 @@ pub(crate) fn deploy(
                 {
                     crate::service::ext_unsupported(
                         cx,
-                        &format!("{path}.discrete_resource_spec"),
+                        &names::cat([&path, ".discrete_resource_spec"]),
                         extensions,
                         x.span,
                     );
                 }
             }
             for (i, x) in devices.iter().enumerate() {
-                let path = format!("{rrp}.devices[{i}]");
+                let path = names::key_at([&rrp, ".devices"], i);
                 cx.unsup(path.clone(), x.span, "device reservations: add the devices with AddDevice= (CDI names such as nvidia.com/gpu=all)");
                 for (k, e) in &x.value.extensions {
                     cx.unsup(
-                        format!("{path}.{k}"),
+                        names::cat([&path, ".", k]),
                         e.span,
                         "extension field: ignored by Compose and by podman",
                     );
@@ -1039,7 +1054,7 @@ pub(crate) fn deploy(
             }
             for (k, x) in extensions {
                 cx.unsup(
-                    format!("{rrp}.{k}"),
+                    names::cat([&rrp, ".", k]),
                     x.span,
                     "extension field: ignored by Compose and by podman",
                 );
@@ -1050,7 +1065,7 @@ pub(crate) fn deploy(
         }
         for (k, x) in extensions {
             cx.unsup(
-                format!("{rp}.{k}"),
+                names::cat([&rp, ".", k]),
                 x.span,
                 "extension field: ignored by Compose and by podman",
             );
@@ -1067,7 +1082,7 @@ pub(crate) fn deploy(
             window,
             extensions,
         } = &r.value;
-        let rp = format!("{dp}.restart_policy");
+        let rp = names::cat([&dp, ".restart_policy"]);
         let b2 = cx.ledger.entries.len();
         if let Some(x) = condition {
             let val = match x.value.as_str() {
@@ -1079,10 +1094,14 @@ pub(crate) fn deploy(
             match val {
                 Some(val) => {
                     *restart_set = Some(val);
-                    cx.ok(format!("{rp}.condition"), x.span, format!("Restart={val}"));
+                    cx.ok(
+                        names::cat([&rp, ".condition"]),
+                        x.span,
+                        format!("Restart={val}"),
+                    );
                 }
                 None => cx.unsup(
-                    format!("{rp}.condition"),
+                    names::cat([&rp, ".condition"]),
                     x.span,
                     format!("unknown restart condition {:?}", x.value),
                 ),
@@ -1094,7 +1113,7 @@ pub(crate) fn deploy(
         if let Some(x) = delay {
             svc.raw("RestartSec", dur(x.value));
             cx.ok(
-                format!("{rp}.delay"),
+                names::cat([&rp, ".delay"]),
                 x.span,
                 format!("RestartSec={}", dur(x.value)),
             );
@@ -1104,12 +1123,12 @@ pub(crate) fn deploy(
             if window.is_none() {
                 unit.raw("StartLimitIntervalSec", "infinity");
             }
-            cx.approx(format!("{rp}.max_attempts"), x.span, "systemd counts start attempts (StartLimitBurst=) per interval, not restarts of one container", format!("StartLimitBurst={}", x.value + 1));
+            cx.approx(names::cat([&rp, ".max_attempts"]), x.span, "systemd counts start attempts (StartLimitBurst=) per interval, not restarts of one container", format!("StartLimitBurst={}", x.value + 1));
         }
         if let Some(x) = window {
             unit.raw("StartLimitIntervalSec", dur(x.value));
             cx.approx(
-                format!("{rp}.window"),
+                names::cat([&rp, ".window"]),
                 x.span,
                 "the window becomes systemd's start-limit interval",
                 format!("StartLimitIntervalSec={}", dur(x.value)),
@@ -1117,7 +1136,7 @@ pub(crate) fn deploy(
         }
         for (k, x) in extensions {
             cx.unsup(
-                format!("{rp}.{k}"),
+                names::cat([&rp, ".", k]),
                 x.span,
                 "extension field: ignored by Compose and by podman",
             );
@@ -1137,17 +1156,17 @@ pub(crate) fn deploy(
             max_replicas_per_node,
             extensions,
         } = &pl.value;
-        let pp = format!("{dp}.placement");
+        let pp = names::cat([&dp, ".placement"]);
         let b2 = cx.ledger.entries.len();
         for (i, x) in constraints.iter().enumerate() {
             cx.unsup(
-                format!("{pp}.constraints[{i}]"),
+                names::key_at([&pp, ".constraints"], i),
                 x.span,
                 "placement is a Swarm feature: the units run where they are installed",
             );
         }
         for (i, x) in preferences.iter().enumerate() {
-            let path = format!("{pp}.preferences[{i}]");
+            let path = names::key_at([&pp, ".preferences"], i);
             cx.unsup(
                 path.clone(),
                 x.span,
@@ -1161,14 +1180,14 @@ pub(crate) fn deploy(
         }
         if let Some(x) = max_replicas_per_node {
             cx.unsup(
-                format!("{pp}.max_replicas_per_node"),
+                names::cat([&pp, ".max_replicas_per_node"]),
                 x.span,
                 "placement is a Swarm feature",
             );
         }
         for (k, x) in extensions {
             cx.unsup(
-                format!("{pp}.{k}"),
+                names::cat([&pp, ".", k]),
                 x.span,
                 "extension field: ignored by Compose and by podman",
             );
@@ -1179,7 +1198,7 @@ pub(crate) fn deploy(
     }
     for (k, x) in extensions {
         cx.unsup(
-            format!("{dp}.{k}"),
+            names::cat([&dp, ".", k]),
             x.span,
             "extension field: ignored by Compose and by podman",
         );
@@ -1210,7 +1229,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             implicit,
             extensions,
         } = n;
-        let np = format!("networks.{key}");
+        let np = names::cat(["networks.", key]);
         if is_external(external) {
             cx.ok(
                 np.clone(),
@@ -1218,18 +1237,18 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                 format!("external: referenced by name {:?}, no unit", name.value),
             );
             if let Some(x) = external {
-                cx.ok(format!("{np}.external"), x.span, "no unit is written");
+                cx.ok(names::cat([&np, ".external"]), x.span, "no unit is written");
             }
             for (k, x) in driver_opts {
                 cx.ok(
-                    format!("{np}.driver_opts.{k}"),
+                    names::cat([&np, ".driver_opts.", k]),
                     x.span,
                     "external network: set where it was created",
                 );
             }
             for (k, x) in labels {
                 cx.ok(
-                    format!("{np}.labels.{k}"),
+                    names::cat([&np, ".labels.", k]),
                     x.span,
                     "external network: set where it was created",
                 );
@@ -1237,7 +1256,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             for (k, x) in [("driver", driver)] {
                 if let Some(x) = x {
                     cx.ok(
-                        format!("{np}.{k}"),
+                        names::cat([&np, ".", k]),
                         x.span,
                         "external network: set where it was created",
                     );
@@ -1251,7 +1270,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             ] {
                 if let Some(x) = x {
                     cx.ok(
-                        format!("{np}.{k}"),
+                        names::cat([&np, ".", k]),
                         x.span,
                         "external network: set where it was created",
                     );
@@ -1262,7 +1281,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             }
             for (k, x) in extensions {
                 cx.unsup(
-                    format!("{np}.{k}"),
+                    names::cat([&np, ".", k]),
                     x.span,
                     "extension field: ignored by Compose and by podman",
                 );
@@ -1273,7 +1292,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
         let base = names::network_base(project, key);
         let mut q = Quad::new(v, "Network");
         let mut main = Outcome::Translated;
-        let mut detail = format!("{base}.network");
+        let mut detail = names::cat([&base, ".network"]);
         if q.has("NetworkName") {
             let _ = q.plain("NetworkName", &name.value, None);
             detail.push_str(&format!(" (NetworkName={})", name.value));
@@ -1297,12 +1316,12 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                 )),
             };
             let (o, d) = put.outcome();
-            cx.push(format!("{np}.driver"), x.span, o, d);
+            cx.push(names::cat([&np, ".driver"]), x.span, o, d);
         }
         for (k, x) in driver_opts {
             let put = q.word("Options", &format!("{k}={}", x.value), Some("--opt"));
             let (o, d) = put.outcome();
-            cx.push(format!("{np}.driver_opts.{k}"), x.span, o, d);
+            cx.push(names::cat([&np, ".driver_opts.", k]), x.span, o, d);
         }
         if let Some(ip) = ipam {
             ipam_ledger(cx, &np, ip, Some(&mut q));
@@ -1310,19 +1329,23 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
         if let Some(x) = internal {
             let put = q.boolean("Internal", x.value, None);
             let (o, d) = put.outcome();
-            cx.push(format!("{np}.internal"), x.span, o, d);
+            cx.push(names::cat([&np, ".internal"]), x.span, o, d);
         }
         if let Some(x) = enable_ipv6 {
             let put = q.boolean("IPv6", x.value, None);
             let (o, d) = put.outcome();
-            cx.push(format!("{np}.enable_ipv6"), x.span, o, d);
+            cx.push(names::cat([&np, ".enable_ipv6"]), x.span, o, d);
         }
         if let Some(x) = enable_ipv4 {
             if x.value {
-                cx.ok(format!("{np}.enable_ipv4"), x.span, "IPv4 is on by default");
+                cx.ok(
+                    names::cat([&np, ".enable_ipv4"]),
+                    x.span,
+                    "IPv4 is on by default",
+                );
             } else {
                 cx.unsup(
-                    format!("{np}.enable_ipv4"),
+                    names::cat([&np, ".enable_ipv4"]),
                     x.span,
                     "podman networks cannot turn IPv4 off",
                 );
@@ -1330,7 +1353,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
         }
         if let Some(x) = attachable {
             cx.ok(
-                format!("{np}.attachable"),
+                names::cat([&np, ".attachable"]),
                 x.span,
                 "podman networks are always attachable",
             );
@@ -1338,11 +1361,11 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
         for (k, x) in labels {
             let put = q.word("Label", &format!("{k}={}", x.value), Some("--label"));
             let (o, d) = put.outcome();
-            cx.push(format!("{np}.labels.{k}"), x.span, o, d);
+            cx.push(names::cat([&np, ".labels.", k]), x.span, o, d);
         }
         for (k, x) in extensions {
             cx.unsup(
-                format!("{np}.{k}"),
+                names::cat([&np, ".", k]),
                 x.span,
                 "extension field: ignored by Compose and by podman",
             );
@@ -1361,7 +1384,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                 Ctx::Setting,
             );
             uf.sections.push(q.finish());
-            cx.add_file(format!("{base}.network"), uf.render(), 0o644, false);
+            cx.add_file(names::cat([&base, ".network"]), uf.render(), 0o644, false);
         }
     }
     for (key, vol) in &project.volumes {
@@ -1374,7 +1397,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             labels,
             extensions,
         } = vol;
-        let vp = format!("volumes.{key}");
+        let vp = names::cat(["volumes.", key]);
         if is_external(external) {
             cx.ok(
                 vp.clone(),
@@ -1382,32 +1405,32 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                 format!("external: referenced by name {:?}, no unit", name.value),
             );
             if let Some(x) = external {
-                cx.ok(format!("{vp}.external"), x.span, "no unit is written");
+                cx.ok(names::cat([&vp, ".external"]), x.span, "no unit is written");
             }
             if let Some(x) = driver {
                 cx.ok(
-                    format!("{vp}.driver"),
+                    names::cat([&vp, ".driver"]),
                     x.span,
                     "external volume: set where it was created",
                 );
             }
             for (k, x) in driver_opts {
                 cx.ok(
-                    format!("{vp}.driver_opts.{k}"),
+                    names::cat([&vp, ".driver_opts.", k]),
                     x.span,
                     "external volume: set where it was created",
                 );
             }
             for (k, x) in labels {
                 cx.ok(
-                    format!("{vp}.labels.{k}"),
+                    names::cat([&vp, ".labels.", k]),
                     x.span,
                     "external volume: set where it was created",
                 );
             }
             for (k, x) in extensions {
                 cx.unsup(
-                    format!("{vp}.{k}"),
+                    names::cat([&vp, ".", k]),
                     x.span,
                     "extension field: ignored by Compose and by podman",
                 );
@@ -1418,7 +1441,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
         let base = names::volume_base(project, key);
         let mut q = Quad::new(v, "Volume");
         let mut main = Outcome::Translated;
-        let mut detail = format!("{base}.volume");
+        let mut detail = names::cat([&base, ".volume"]);
         if q.has("VolumeName") {
             let _ = q.plain("VolumeName", &name.value, None);
             detail.push_str(&format!(" (VolumeName={})", name.value));
@@ -1440,7 +1463,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                 q.plain("Driver", &x.value, Some("--driver"))
             };
             let (o, d) = put.outcome();
-            cx.push(format!("{vp}.driver"), x.span, o, d);
+            cx.push(names::cat([&vp, ".driver"]), x.span, o, d);
         }
         let device = driver_opts.get("device");
         for (k, x) in driver_opts {
@@ -1451,16 +1474,16 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                 _ => q.arg(&format!("--opt={k}={}", x.value)),
             };
             let (o, d) = put.outcome();
-            cx.push(format!("{vp}.driver_opts.{k}"), x.span, o, d);
+            cx.push(names::cat([&vp, ".driver_opts.", k]), x.span, o, d);
         }
         for (k, x) in labels {
             let put = q.word("Label", &format!("{k}={}", x.value), Some("--label"));
             let (o, d) = put.outcome();
-            cx.push(format!("{vp}.labels.{k}"), x.span, o, d);
+            cx.push(names::cat([&vp, ".labels.", k]), x.span, o, d);
         }
         for (k, x) in extensions {
             cx.unsup(
-                format!("{vp}.{k}"),
+                names::cat([&vp, ".", k]),
                 x.span,
                 "extension field: ignored by Compose and by podman",
             );
@@ -1479,7 +1502,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                 Ctx::Setting,
             );
             uf.sections.push(q.finish());
-            cx.add_file(format!("{base}.volume"), uf.render(), 0o644, false);
+            cx.add_file(names::cat([&base, ".volume"]), uf.render(), 0o644, false);
         }
     }
     for (key, sec) in &project.secrets {
@@ -1496,7 +1519,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             template_driver,
             extensions,
         } = sec;
-        let sp = format!("secrets.{key}");
+        let sp = names::cat(["secrets.", key]);
         cx.ok(
             sp.clone(),
             *span,
@@ -1504,7 +1527,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
         );
         if let Some(x) = file {
             cx.ok(
-                format!("{sp}.file"),
+                names::cat([&sp, ".file"]),
                 x.span,
                 format!("bind-mounted read-only from {}", x.value.display()),
             );
@@ -1520,14 +1543,14 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
         );
         if let Some(x) = driver {
             cx.unsup(
-                format!("{sp}.driver"),
+                names::cat([&sp, ".driver"]),
                 x.span,
                 "secret drivers are a Swarm feature",
             );
         }
         for (k, x) in driver_opts {
             cx.unsup(
-                format!("{sp}.driver_opts.{k}"),
+                names::cat([&sp, ".driver_opts.", k]),
                 x.span,
                 "secret drivers are a Swarm feature",
             );
@@ -1547,7 +1570,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             template_driver,
             extensions,
         } = cf;
-        let cp = format!("configs.{key}");
+        let cp = names::cat(["configs.", key]);
         cx.ok(
             cp.clone(),
             *span,
@@ -1594,13 +1617,13 @@ fn env_external_labels(
     if let Some(x) = environment {
         if value_known {
             cx.ok(
-                format!("{prefix}.environment"),
+                names::cat([prefix, ".environment"]),
                 x.span,
                 format!("value of {} written to {written_to}", x.value),
             );
         } else {
             cx.unsup(
-                format!("{prefix}.environment"),
+                names::cat([prefix, ".environment"]),
                 x.span,
                 format!("{} was not set when converting", x.value),
             );
@@ -1609,18 +1632,18 @@ fn env_external_labels(
     if let Some(x) = external {
         if x.value {
             cx.approx(
-                format!("{prefix}.external"),
+                names::cat([prefix, ".external"]),
                 x.span,
                 "expects an existing podman secret with this name",
                 "",
             );
         } else {
-            cx.ok(format!("{prefix}.external"), x.span, "not external");
+            cx.ok(names::cat([prefix, ".external"]), x.span, "not external");
         }
     }
     for (k, x) in labels {
         cx.unsup(
-            format!("{prefix}.labels.{k}"),
+            names::cat([prefix, ".labels.", k]),
             x.span,
             "podman secrets created here carry no labels",
         );
@@ -1637,14 +1660,14 @@ fn template_and_extensions(
 ) {
     if let Some(x) = template_driver {
         cx.unsup(
-            format!("{prefix}.template_driver"),
+            names::cat([prefix, ".template_driver"]),
             x.span,
             format!("templated {what} are a Swarm feature"),
         );
     }
     for (k, x) in extensions {
         cx.unsup(
-            format!("{prefix}.{k}"),
+            names::cat([prefix, ".", k]),
             x.span,
             "extension field: ignored by Compose and by podman",
         );
@@ -1658,22 +1681,26 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
         options,
         extensions,
     } = &ip.value;
-    let ipp = format!("{np}.ipam");
+    let ipp = names::cat([np, ".ipam"]);
     let before = cx.ledger.entries.len();
     let ext_note = q.is_none();
     if let Some(x) = driver {
         if ext_note {
             cx.ok(
-                format!("{ipp}.driver"),
+                names::cat([&ipp, ".driver"]),
                 x.span,
                 "external network: set where it was created",
             );
         } else if x.value == "default" {
-            cx.ok(format!("{ipp}.driver"), x.span, "podman's default IPAM");
+            cx.ok(
+                names::cat([&ipp, ".driver"]),
+                x.span,
+                "podman's default IPAM",
+            );
         } else if let Some(q) = q.as_deref_mut() {
             let put = q.plain("IPAMDriver", &x.value, None);
             let (o, d) = put.outcome();
-            cx.push(format!("{ipp}.driver"), x.span, o, d);
+            cx.push(names::cat([&ipp, ".driver"]), x.span, o, d);
         }
     }
     for (i, pool) in config.iter().enumerate() {
@@ -1684,7 +1711,7 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
             aux_addresses,
             extensions,
         } = &pool.value;
-        let pp = format!("{ipp}.config[{i}]");
+        let pp = names::key_at([&ipp, ".config"], i);
         let b2 = cx.ledger.entries.len();
         for (k, val, key) in [
             ("subnet", subnet, "Subnet"),
@@ -1694,7 +1721,7 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
             if let Some(x) = val {
                 match q.as_deref_mut() {
                     None => cx.ok(
-                        format!("{pp}.{k}"),
+                        names::cat([&pp, ".", k]),
                         x.span,
                         "external network: set where it was created",
                     ),
@@ -1705,7 +1732,7 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
                             Put::Nowhere("podman needs a subnet to set a gateway or range".into())
                         };
                         let (o, d) = put.outcome();
-                        cx.push(format!("{pp}.{k}"), x.span, o, d);
+                        cx.push(names::cat([&pp, ".", k]), x.span, o, d);
                     }
                 }
             }
@@ -1713,13 +1740,13 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
         for (k, x) in aux_addresses {
             if ext_note {
                 cx.ok(
-                    format!("{pp}.aux_addresses.{k}"),
+                    names::cat([&pp, ".aux_addresses.", k]),
                     x.span,
                     "external network: set where it was created",
                 );
             } else {
                 cx.unsup(
-                    format!("{pp}.aux_addresses.{k}"),
+                    names::cat([&pp, ".aux_addresses.", k]),
                     x.span,
                     "podman cannot reserve auxiliary addresses",
                 );
@@ -1727,7 +1754,7 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
         }
         for (k, x) in extensions {
             cx.unsup(
-                format!("{pp}.{k}"),
+                names::cat([&pp, ".", k]),
                 x.span,
                 "extension field: ignored by Compose and by podman",
             );
@@ -1739,13 +1766,13 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
     for (k, x) in options {
         if ext_note {
             cx.ok(
-                format!("{ipp}.options.{k}"),
+                names::cat([&ipp, ".options.", k]),
                 x.span,
                 "external network: set where it was created",
             );
         } else {
             cx.unsup(
-                format!("{ipp}.options.{k}"),
+                names::cat([&ipp, ".options.", k]),
                 x.span,
                 "podman has no IPAM driver options",
             );
@@ -1753,7 +1780,7 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
     }
     for (k, x) in extensions {
         cx.unsup(
-            format!("{ipp}.{k}"),
+            names::cat([&ipp, ".", k]),
             x.span,
             "extension field: ignored by Compose and by podman",
         );

@@ -83,7 +83,11 @@ impl Quad {
                     "needs quadlet key {key}= (podman {since}+; the target is podman {}) and podman has no equivalent flag",
                     self.v
                 ),
-                None => format!("quadlet has no {key}= key and podman has no equivalent flag"),
+                None => names::cat([
+                    "quadlet has no ",
+                    key,
+                    "= key and podman has no equivalent flag",
+                ]),
             }),
         }
     }
@@ -495,7 +499,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
                 names::qualify_image(&img.value)
             };
             let put = if use_build_unit {
-                c.plain("Image", &format!("{base}.build"), None)
+                c.plain("Image", &names::cat([&base, ".build"]), None)
             } else {
                 c.plain("Image", &qualified, None)
             };
@@ -507,11 +511,11 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             } else {
                 d
             };
-            cx.push(format!("{p}.image"), img.span, o, d);
+            cx.push(names::cat([&p, ".image"]), img.span, o, d);
         }
         None if built => {
             if has_unit_type(v, "build") {
-                let _ = c.plain("Image", &format!("{base}.build"), None);
+                let _ = c.plain("Image", &names::cat([&base, ".build"]), None);
             } else {
                 let _ = c.plain("Image", &image_ref, None);
             }
@@ -524,7 +528,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     if let Some(n) = container_name {
         rec(
             cx,
-            format!("{p}.container_name"),
+            names::cat([&p, ".container_name"]),
             n.span,
             Put::Key(format!("ContainerName={}", n.value)),
         );
@@ -532,7 +536,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
 
     // ---- command / entrypoint ----
     if let Some(cmd) = command {
-        let path = format!("{p}.command");
+        let path = names::cat([&p, ".command"]);
         if cmd.value.is_empty() {
             cx.approx(
                 path,
@@ -553,13 +557,13 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         } else {
             c.plain("Entrypoint", &json_array(&ep.value), Some("--entrypoint"))
         };
-        rec(cx, format!("{p}.entrypoint"), ep.span, put);
+        rec(cx, names::cat([&p, ".entrypoint"]), ep.span, put);
     }
 
     // ---- environment ----
     for (i, f) in env_file.iter().enumerate() {
         cx.ok(
-            format!("{p}.env_file[{i}]"),
+            names::key_at([&p, ".env_file"], i),
             f.span,
             format!(
                 "values read at conversion time into Environment= ({})",
@@ -571,17 +575,17 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         match &val.value {
             Some(x) => {
                 let put = c.word("Environment", &format!("{k}={x}"), Some("--env"));
-                rec(cx, format!("{p}.environment.{k}"), val.span, put);
+                rec(cx, names::cat([&p, ".environment.", k]), val.span, put);
             }
             None => {
                 let reason = "no value in Compose: podman takes it from the environment of the systemd unit when the container starts (Compose takes it from the shell running `compose up`)";
                 let put = if v.env_passthrough() {
                     c.word("Environment", k, None)
                 } else {
-                    c.arg(&format!("--env={k}"))
+                    c.arg(&names::cat(["--env=", k]))
                 };
                 let (_, d) = put.outcome();
-                cx.approx(format!("{p}.environment.{k}"), val.span, reason, d);
+                cx.approx(names::cat([&p, ".environment.", k]), val.span, reason, d);
             }
         }
     }
@@ -589,11 +593,11 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     // ---- labels / annotations ----
     for (k, val) in labels {
         let put = c.word("Label", &format!("{k}={}", val.value), Some("--label"));
-        rec(cx, format!("{p}.labels.{k}"), val.span, put);
+        rec(cx, names::cat([&p, ".labels.", k]), val.span, put);
     }
     for (i, f) in label_file.iter().enumerate() {
         cx.ok(
-            format!("{p}.label_file[{i}]"),
+            names::key_at([&p, ".label_file"], i),
             f.span,
             "labels read at conversion time into Label=",
         );
@@ -604,12 +608,12 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             &format!("{k}={}", val.value),
             Some("--annotation"),
         );
-        rec(cx, format!("{p}.annotations.{k}"), val.span, put);
+        rec(cx, names::cat([&p, ".annotations.", k]), val.span, put);
     }
 
     // ---- ports / expose ----
     for (i, port) in ports.iter().enumerate() {
-        let path = format!("{p}.ports[{i}]");
+        let path = names::key_at([&p, ".ports"], i);
         let Port {
             name: pname,
             mode,
@@ -656,7 +660,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             None => e.value.clone(),
         };
         let put = c.plain("ExposeHostPort", &text, Some("--expose"));
-        rec(cx, format!("{p}.expose[{i}]"), e.span, put);
+        rec(cx, names::key_at([&p, ".expose"], i), e.span, put);
     }
 
     // ---- networks ----
@@ -664,12 +668,12 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
 
     // ---- volumes / tmpfs ----
     for (i, vol) in volumes.iter().enumerate() {
-        let path = format!("{p}.volumes[{i}]");
+        let path = names::key_at([&p, ".volumes"], i);
         let (o, d) = crate::resources::service_volume(cx, &mut c, &mut svc, &vol.value);
         cx.push(path.clone(), vol.span, o, d);
         ext_unsupported(cx, &path, &vol.value.extensions, vol.span);
         if let Some(b) = &vol.value.bind {
-            ext_unsupported(cx, &format!("{path}.bind"), &b.extensions, vol.span);
+            ext_unsupported(cx, &names::cat([&path, ".bind"]), &b.extensions, vol.span);
         if port.value.protocol == Protocol::Other {
             cx.unsup(
                 path.clone(),
@@ -681,15 +685,15 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         }
         }
         if let Some(o) = &vol.value.volume {
-            ext_unsupported(cx, &format!("{path}.volume"), &o.extensions, vol.span);
+            ext_unsupported(cx, &names::cat([&path, ".volume"]), &o.extensions, vol.span);
         }
         if let Some(t) = &vol.value.tmpfs {
-            ext_unsupported(cx, &format!("{path}.tmpfs"), &t.extensions, vol.span);
+            ext_unsupported(cx, &names::cat([&path, ".tmpfs"]), &t.extensions, vol.span);
         }
     }
     for (i, t) in tmpfs.iter().enumerate() {
         let put = c.plain("Tmpfs", &t.value, Some("--tmpfs"));
-        rec(cx, format!("{p}.tmpfs[{i}]"), t.span, put);
+        rec(cx, names::key_at([&p, ".tmpfs"], i), t.span, put);
     }
     for (i, vf) in volumes_from.iter().enumerate() {
         let (src, ro) = match vf.value.rsplit_once(':') {
@@ -710,18 +714,18 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             None => format!("--volumes-from={target}"),
         };
         let put = c.arg(&word);
-        rec(cx, format!("{p}.volumes_from[{i}]"), vf.span, put);
+        rec(cx, names::key_at([&p, ".volumes_from"], i), vf.span, put);
     }
 
     // ---- secrets / configs ----
     for (i, r) in secrets.iter().enumerate() {
-        let path = format!("{p}.secrets[{i}]");
+        let path = names::key_at([&p, ".secrets"], i);
         let (o, d) = crate::resources::file_ref(cx, &unit_base, &mut c, &mut svc, &r.value, true);
         cx.push(path.clone(), r.span, o, d);
         ext_unsupported(cx, &path, &r.value.extensions, r.span);
     }
     for (i, r) in configs.iter().enumerate() {
-        let path = format!("{p}.configs[{i}]");
+        let path = names::key_at([&p, ".configs"], i);
         let (o, d) = crate::resources::file_ref(cx, &unit_base, &mut c, &mut svc, &r.value, false);
         cx.push(path.clone(), r.span, o, d);
         ext_unsupported(cx, &path, &r.value.extensions, r.span);
@@ -753,7 +757,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             // 4.4 .. 4.7 read User= as a number; names must go through the CLI flag
             c.arg(&format!("--user={}", u.value))
         };
-        rec(cx, format!("{p}.user"), u.span, put);
+        rec(cx, names::cat([&p, ".user"]), u.span, put);
     }
     for (i, g) in group_add.iter().enumerate() {
         let put = if c.has("GroupAdd") && (v.multi_group_add() || group_add.len() == 1) {
@@ -761,11 +765,11 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         } else {
             c.arg(&format!("--group-add={}", g.value))
         };
-        rec(cx, format!("{p}.group_add[{i}]"), g.span, put);
+        rec(cx, names::key_at([&p, ".group_add"], i), g.span, put);
     }
     if let Some(w) = working_dir {
         let put = c.plain("WorkingDir", &w.value, Some("--workdir"));
-        rec(cx, format!("{p}.working_dir"), w.span, put);
+        rec(cx, names::cat([&p, ".working_dir"]), w.span, put);
     }
     if let Some(h) = hostname {
         let put = if in_pod {
@@ -773,7 +777,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         } else {
             c.plain("HostName", &h.value, Some("--hostname"))
         };
-        rec(cx, format!("{p}.hostname"), h.span, put);
+        rec(cx, names::cat([&p, ".hostname"]), h.span, put);
     }
     for (key, list, qkey, flag) in [
         ("dns", dns, "DNS", "--dns"),
@@ -782,19 +786,19 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     ] {
         for (i, x) in list.iter().enumerate() {
             let put = c.plain(qkey, &x.value, Some(flag));
-            rec(cx, format!("{p}.{key}[{i}]"), x.span, put);
+            rec(cx, names::key_at([&p, ".", key], i), x.span, put);
         }
     }
     if let Some(d) = domainname {
         cx.unsup(
-            format!("{p}.domainname"),
+            names::cat([&p, ".domainname"]),
             d.span,
             "podman has no option to set the NIS domain name",
         );
     }
     if let Some(i) = init {
         let put = c.boolean("RunInit", i.value, Some("--init"));
-        rec(cx, format!("{p}.init"), i.span, put);
+        rec(cx, names::cat([&p, ".init"]), i.span, put);
     }
     if let Some(r) = read_only {
         let put = c.boolean("ReadOnly", r.value, Some("--read-only"));
@@ -802,7 +806,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             // Docker mounts no tmpfs on a read-only root; podman does unless told not to.
             let _ = c.boolean("ReadOnlyTmpfs", false, None);
         }
-        rec(cx, format!("{p}.read_only"), r.span, put);
+        rec(cx, names::cat([&p, ".read_only"]), r.span, put);
     }
     if let Some(x) = privileged {
         let put = if x.value {
@@ -810,15 +814,15 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         } else {
             Put::Key("(not privileged: the default)".into())
         };
-        rec(cx, format!("{p}.privileged"), x.span, put);
+        rec(cx, names::cat([&p, ".privileged"]), x.span, put);
     }
     for (i, cap) in cap_add.iter().enumerate() {
         let put = c.plain("AddCapability", &cap.value, Some("--cap-add"));
-        rec(cx, format!("{p}.cap_add[{i}]"), cap.span, put);
+        rec(cx, names::key_at([&p, ".cap_add"], i), cap.span, put);
     }
     for (i, cap) in cap_drop.iter().enumerate() {
         let put = c.plain("DropCapability", &cap.value, Some("--cap-drop"));
-        rec(cx, format!("{p}.cap_drop[{i}]"), cap.span, put);
+        rec(cx, names::key_at([&p, ".cap_drop"], i), cap.span, put);
     }
     for (i, so) in security_opt.iter().enumerate() {
         let val = so.value.as_str();
@@ -851,11 +855,11 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             )),
             other => other,
         };
-        rec(cx, format!("{p}.security_opt[{i}]"), so.span, put);
+        rec(cx, names::key_at([&p, ".security_opt"], i), so.span, put);
     }
     for (k, val) in sysctls {
         let put = c.plain("Sysctl", &format!("{k}={}", val.value), Some("--sysctl"));
-        rec(cx, format!("{p}.sysctls.{k}"), val.span, put);
+        rec(cx, names::cat([&p, ".sysctls.", k]), val.span, put);
     }
     for (k, u) in ulimits {
         let text = if u.value.soft == u.value.hard {
@@ -868,7 +872,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         } else {
             c.arg(&format!("--ulimit={text}"))
         };
-        rec(cx, format!("{p}.ulimits.{k}"), u.span, put);
+        rec(cx, names::cat([&p, ".ulimits.", k]), u.span, put);
     }
     for (i, d) in devices.iter().enumerate() {
         let Device {
@@ -882,17 +886,22 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             text.push(':');
             text.push_str(pm);
         }
-        let path = format!("{p}.devices[{i}]");
+        let path = names::key_at([&p, ".devices"], i);
         let put = c.plain("AddDevice", &text, Some("--device"));
         rec(cx, path.clone(), d.span, put);
         ext_unsupported(cx, &path, dext, d.span);
     }
     for (i, r) in device_cgroup_rules.iter().enumerate() {
         let put = c.arg(&format!("--device-cgroup-rule={}", r.value));
-        rec(cx, format!("{p}.device_cgroup_rules[{i}]"), r.span, put);
+        rec(
+            cx,
+            names::key_at([&p, ".device_cgroup_rules"], i),
+            r.span,
+            put,
+        );
     }
     for (i, g) in gpus.iter().enumerate() {
-        let path = format!("{p}.gpus[{i}]");
+        let path = names::key_at([&p, ".gpus"], i);
         let DeviceRequest {
             capabilities: _,
             driver: _,
@@ -939,24 +948,24 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     ] {
         if let Some(x) = val {
             let put = c.arg(&format!("{flag}={}", ser_ns(&x.value, cx)));
-            rec(cx, format!("{p}.{key}"), x.span, put);
+            rec(cx, names::cat([&p, ".", key]), x.span, put);
         }
     }
     if let Some(x) = cgroup_parent {
         let put = c.arg(&format!("--cgroup-parent={}", x.value));
         let (_, d) = put.outcome();
-        cx.approx(format!("{p}.cgroup_parent"), x.span, "quadlet runs containers with --cgroups=split under the unit's cgroup; a parent cgroup may conflict with that", d);
+        cx.approx(names::cat([&p, ".cgroup_parent"]), x.span, "quadlet runs containers with --cgroups=split under the unit's cgroup; a parent cgroup may conflict with that", d);
     }
     if let Some(x) = userns_mode {
         let put = c.plain("UserNS", &x.value, Some("--userns"));
-        rec(cx, format!("{p}.userns_mode"), x.span, put);
+        rec(cx, names::cat([&p, ".userns_mode"]), x.span, put);
     }
     if let Some(x) = isolation {
         if x.value == "default" {
-            cx.ok(format!("{p}.isolation"), x.span, "default isolation");
+            cx.ok(names::cat([&p, ".isolation"]), x.span, "default isolation");
         } else {
             cx.unsup(
-                format!("{p}.isolation"),
+                names::cat([&p, ".isolation"]),
                 x.span,
                 "isolation technologies are a Windows container feature",
             );
@@ -975,12 +984,12 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     ] {
         if let Some(x) = val {
             let put = c.arg(&format!("{flag}={}", x.value));
-            rec(cx, format!("{p}.{key}"), x.span, put);
+            rec(cx, names::cat([&p, ".", key]), x.span, put);
         }
     }
     if let Some(x) = cpus {
         let put = c.arg(&format!("--cpus={}", x.value));
-        rec(cx, format!("{p}.cpus"), x.span, put);
+        rec(cx, names::cat([&p, ".cpus"]), x.span, put);
     }
     for (key, val) in [
         ("cpu_count", cpu_count.as_ref().map(|x| x.span)),
@@ -988,7 +997,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     ] {
         if let Some(sp) = val {
             cx.unsup(
-                format!("{p}.{key}"),
+                names::cat([&p, ".", key]),
                 sp,
                 "a Windows-only CPU setting; podman has no equivalent (use cpus)",
             );
@@ -996,44 +1005,44 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     }
     if let Some(x) = credential_spec {
         cx.unsup(
-            format!("{p}.credential_spec"),
+            names::cat([&p, ".credential_spec"]),
             x.span,
             "credential specs are a Windows container feature",
         );
         ext_unsupported(
             cx,
-            &format!("{p}.credential_spec"),
+            &names::cat([&p, ".credential_spec"]),
             &x.value.extensions,
             x.span,
         );
     }
     if let Some(x) = mem_limit {
         let put = c.plain("Memory", &x.value.0.to_string(), Some("--memory"));
-        rec(cx, format!("{p}.mem_limit"), x.span, put);
+        rec(cx, names::cat([&p, ".mem_limit"]), x.span, put);
     }
     if let Some(x) = mem_reservation {
         let put = c.arg(&format!("--memory-reservation={}", x.value.0));
-        rec(cx, format!("{p}.mem_reservation"), x.span, put);
+        rec(cx, names::cat([&p, ".mem_reservation"]), x.span, put);
     }
     if let Some(x) = memswap_limit {
         let put = c.arg(&format!("--memory-swap={}", x.value.0));
-        rec(cx, format!("{p}.memswap_limit"), x.span, put);
+        rec(cx, names::cat([&p, ".memswap_limit"]), x.span, put);
     }
     if let Some(x) = oom_kill_disable {
         let put = c.arg(&format!("--oom-kill-disable={}", x.value));
-        rec(cx, format!("{p}.oom_kill_disable"), x.span, put);
+        rec(cx, names::cat([&p, ".oom_kill_disable"]), x.span, put);
     }
     if let Some(x) = pids_limit {
         let put = c.plain("PidsLimit", &x.value.to_string(), Some("--pids-limit"));
-        rec(cx, format!("{p}.pids_limit"), x.span, put);
+        rec(cx, names::cat([&p, ".pids_limit"]), x.span, put);
     }
     if let Some(x) = shm_size {
         let put = c.plain("ShmSize", &x.value.0.to_string(), Some("--shm-size"));
-        rec(cx, format!("{p}.shm_size"), x.span, put);
+        rec(cx, names::cat([&p, ".shm_size"]), x.span, put);
     }
     for (k, x) in storage_opt {
         let put = c.arg(&format!("--storage-opt={k}={}", x.value));
-        rec(cx, format!("{p}.storage_opt.{k}"), x.span, put);
+        rec(cx, names::cat([&p, ".storage_opt.", k]), x.span, put);
     }
     if let Some(b) = blkio_config {
         let BlkioConfig {
@@ -1045,18 +1054,18 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             device_write_iops,
             extensions: bext,
         } = &b.value;
-        let bp = format!("{p}.blkio_config");
+        let bp = names::cat([&p, ".blkio_config"]);
         group(cx, &bp, b.span, |cx| {
             if let Some(w) = weight {
                 let put = c.arg(&format!("--blkio-weight={}", w.value));
-                rec(cx, format!("{bp}.weight"), w.span, put);
+                rec(cx, names::cat([&bp, ".weight"]), w.span, put);
             }
             for (i, d) in weight_device.iter().enumerate() {
                 let put = c.arg(&format!(
                     "--blkio-weight-device={}:{}",
                     d.value.path, d.value.weight
                 ));
-                rec(cx, format!("{bp}.weight_device[{i}]"), d.span, put);
+                rec(cx, names::key_at([&bp, ".weight_device"], i), d.span, put);
             }
             for (key, list, flag) in [
                 ("device_read_bps", device_read_bps, "--device-read-bps"),
@@ -1070,7 +1079,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             ] {
                 for (i, d) in list.iter().enumerate() {
                     let put = c.arg(&format!("{flag}={}:{}", d.value.path, d.value.rate));
-                    rec(cx, format!("{bp}.{key}[{i}]"), d.span, put);
+                    rec(cx, names::key_at([&bp, ".", key], i), d.span, put);
                 }
             }
             ext_unsupported(cx, &bp, bext, b.span);
@@ -1105,7 +1114,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             options,
             extensions: lext,
         } = &l.value;
-        let lp = format!("{p}.logging");
+        let lp = names::cat([&p, ".logging"]);
         group(cx, &lp, l.span, |cx| {
             if let Some(d) = driver {
                 let drv = match d.value.as_str() {
@@ -1126,11 +1135,11 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
                 } else {
                     o
                 };
-                cx.push(format!("{lp}.driver"), d.span, o, det);
+                cx.push(names::cat([&lp, ".driver"]), d.span, o, det);
             }
             for (k, x) in options {
                 let put = c.plain("LogOpt", &format!("{k}={}", x.value), Some("--log-opt"));
-                rec(cx, format!("{lp}.options.{k}"), x.span, put);
+                rec(cx, names::cat([&lp, ".options.", k]), x.span, put);
             }
             ext_unsupported(cx, &lp, lext, l.span);
         });
@@ -1139,7 +1148,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     // ---- stop ----
     if let Some(x) = stop_signal {
         let put = c.plain("StopSignal", &x.value, Some("--stop-signal"));
-        rec(cx, format!("{p}.stop_signal"), x.span, put);
+        rec(cx, names::cat([&p, ".stop_signal"]), x.span, put);
     }
     if let Some(x) = stop_grace_period {
         let secs = x.value.as_secs_ceil().max(0);
@@ -1152,19 +1161,19 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         } else {
             o
         };
-        cx.push(format!("{p}.stop_grace_period"), x.span, o, d);
+        cx.push(names::cat([&p, ".stop_grace_period"]), x.span, o, d);
     }
 
     // ---- terminal / misc ----
     if let Some(x) = tty {
         let put = c.arg(&format!("--tty={}", x.value));
-        rec(cx, format!("{p}.tty"), x.span, put);
+        rec(cx, names::cat([&p, ".tty"]), x.span, put);
     }
     if let Some(x) = stdin_open {
         let put = c.arg(&format!("--interactive={}", x.value));
         let (_, d) = put.outcome();
         cx.approx(
-            format!("{p}.stdin_open"),
+            names::cat([&p, ".stdin_open"]),
             x.span,
             "under systemd no terminal is attached; stdin stays open but nothing writes to it",
             d,
@@ -1172,18 +1181,18 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     }
     if let Some(x) = attach {
         cx.approx(
-            format!("{p}.attach"),
+            names::cat([&p, ".attach"]),
             x.span,
             "no `compose up` to attach to: output goes to the journal (journalctl -u UNIT)",
             "",
         );
     }
     for (i, x) in links.iter().enumerate() {
-        cx.unsup(format!("{p}.links[{i}]"), x.span, "links are legacy: services on a shared network already resolve each other by name; add an alias on the network for a link alias");
+        cx.unsup(names::key_at([&p, ".links"], i), x.span, "links are legacy: services on a shared network already resolve each other by name; add an alias on the network for a link alias");
     }
     for (i, x) in external_links.iter().enumerate() {
         cx.unsup(
-            format!("{p}.external_links[{i}]"),
+            names::key_at([&p, ".external_links"], i),
             x.span,
             "external links are legacy; join the other container's network instead",
         );
@@ -1197,7 +1206,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         } else {
             o
         };
-        cx.push(format!("{p}.extra_hosts[{i}]"), x.span, o, d);
+        cx.push(names::key_at([&p, ".extra_hosts"], i), x.span, o, d);
     }
     if let Some(x) = pull_policy {
         let pol = match x.value.as_str() {
@@ -1210,26 +1219,26 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         match (pol, x.value.as_str()) {
             (Some(pp), _) => {
                 let put = c.plain("Pull", pp, Some("--pull"));
-                rec(cx, format!("{p}.pull_policy"), x.span, put);
+                rec(cx, names::cat([&p, ".pull_policy"]), x.span, put);
             }
             (None, "build") => {
-                cx.ok(format!("{p}.pull_policy"), x.span, "the image is built (see build)");
+                cx.ok(names::cat([&p, ".pull_policy"]), x.span, "the image is built (see build)");
             }
-            (None, other) => cx.unsup(format!("{p}.pull_policy"), x.span, format!("pull policy {other:?} (periodic refresh) has no podman equivalent; use podman auto-update")),
+            (None, other) => cx.unsup(names::cat([&p, ".pull_policy"]), x.span, format!("pull policy {other:?} (periodic refresh) has no podman equivalent; use podman auto-update")),
         }
     }
     if let Some(x) = pull_refresh_after {
-        cx.unsup(format!("{p}.pull_refresh_after"), x.span, "periodic refresh has no podman equivalent; use podman auto-update (AutoUpdate=registry)");
+        cx.unsup(names::cat([&p, ".pull_refresh_after"]), x.span, "periodic refresh has no podman equivalent; use podman auto-update (AutoUpdate=registry)");
     }
     if let Some(x) = scale {
-        replicas_entry(cx, s, format!("{p}.scale"), x.span, x.value);
+        replicas_entry(cx, s, names::cat([&p, ".scale"]), x.span, x.value);
     }
     if let Some(x) = use_api_socket {
         if x.value {
-            cx.unsup(format!("{p}.use_api_socket"), x.span, "mount the podman socket explicitly (Volume=/run/podman/podman.sock:/var/run/docker.sock)");
+            cx.unsup(names::cat([&p, ".use_api_socket"]), x.span, "mount the podman socket explicitly (Volume=/run/podman/podman.sock:/var/run/docker.sock)");
         } else {
             cx.ok(
-                format!("{p}.use_api_socket"),
+                names::cat([&p, ".use_api_socket"]),
                 x.span,
                 "no socket (the default)",
             );
@@ -1237,44 +1246,48 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     }
     for (i, x) in profiles.iter().enumerate() {
         cx.ok(
-            format!("{p}.profiles[{i}]"),
+            names::key_at([&p, ".profiles"], i),
             x.span,
             "profiles are applied when loading",
         );
     }
     if let Some(x) = extends {
-        cx.ok(format!("{p}.extends"), x.span, "resolved when loading");
+        cx.ok(
+            names::cat([&p, ".extends"]),
+            x.span,
+            "resolved when loading",
+        );
     }
     if let Some(x) = develop {
         cx.unsup(
-            format!("{p}.develop"),
+            names::cat([&p, ".develop"]),
             x.span,
             "Compose Watch is a development-time feature of `compose up --watch`",
         );
     }
     if let Some(x) = models {
         cx.unsup(
-            format!("{p}.models"),
+            names::cat([&p, ".models"]),
             x.span,
             "Compose models (AI model runners) have no podman equivalent",
         );
     }
     if let Some(x) = provider {
         cx.unsup(
-            format!("{p}.provider"),
+            names::cat([&p, ".provider"]),
             x.span,
             "external service providers are run by the Compose CLI; nothing runs under podman",
         );
     }
     for (i, h) in post_start.iter().enumerate() {
-        let path = format!("{p}.post_start[{i}]");
+        let path = names::key_at([&p, ".post_start"], i);
         let words = exec_hook(&cname, &h.value);
         svc.words("ExecStartPost", &words, Ctx::Exec);
         cx.approx(path.clone(), h.span, "run with `podman exec` after the unit is started (ExecStartPost=); a failure fails the unit", format!("ExecStartPost={}", words.join(" ")));
         ext_unsupported(cx, &path, &h.value.extensions, h.span);
     }
     for (i, h) in pre_stop.iter().enumerate() {
-        let path = format!("{p}.pre_stop[{i}]");
+        let path = names::key_at([&p, ".pre_stop"], i);
         let mut words = exec_hook(&cname, &h.value);
         words[0] = format!("-{}", words[0]);
         svc.words("ExecStop", &words, Ctx::Exec);
@@ -1313,13 +1326,13 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             .is_some();
         if superseded {
             cx.ok(
-                format!("{p}.restart"),
+                names::cat([&p, ".restart"]),
                 r.span,
                 "superseded by deploy.restart_policy, as in Compose",
             );
         } else {
             cx.push(
-                format!("{p}.restart"),
+                names::cat([&p, ".restart"]),
                 r.span,
                 outcome,
                 format!("Restart={val}"),
@@ -1354,7 +1367,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             required,
             extensions: dext,
         } = &d.value;
-        let path = format!("{p}.depends_on.{dep}");
+        let path = names::cat([&p, ".depends_on.", dep]);
         let dunit = names::service_unit(cx.p, dep);
         let exists = cx.p.services.contains_key(dep);
         let mut detail = Vec::new();
@@ -1374,23 +1387,30 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         let outcome = match condition.value {
             DependsCondition::ServiceStarted => Outcome::Translated,
             DependsCondition::ServiceHealthy if !dep_has_check(cx, dep) => {
-                detail.push(format!("Notify=healthy on {dep}"));
+                detail.push(names::cat(["Notify=healthy on ", dep]));
                 Outcome::Approximated(format!(
                     "{dep} defines no healthcheck in Compose: it must come from the image's HEALTHCHECK, or {dep}'s unit never becomes ready (Compose refuses to start in that case)"
                 ))
             }
             DependsCondition::ServiceHealthy if v.notify_healthy() => {
-                detail.push(format!("Notify=healthy on {dep}"));
+                detail.push(names::cat(["Notify=healthy on ", dep]));
                 Outcome::Translated
             }
             DependsCondition::ServiceHealthy => {
-                detail.push(format!("ExecStartPost= waits for {dep}'s healthcheck"));
+                detail.push(names::cat([
+                    "ExecStartPost= waits for ",
+                    dep,
+                    "'s healthcheck",
+                ]));
                 Outcome::Approximated(format!(
                     "podman {v} has no Notify=healthy (5.0+): {dep}'s unit polls `podman healthcheck run` in ExecStartPost= until healthy (within TimeoutStartSec=900)"
                 ))
             }
             DependsCondition::ServiceCompletedSuccessfully => {
-                detail.push(format!("{dep} runs as Type=oneshot, RemainAfterExit=yes"));
+                detail.push(names::cat([
+                    dep,
+                    " runs as Type=oneshot, RemainAfterExit=yes",
+                ]));
                 Outcome::Translated
             }
         };
@@ -1431,7 +1451,12 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     uf.sections.push(c.finish());
     uf.sections.push(svc);
     uf.sections.push(install);
-    cx.add_file(format!("{unit_base}.container"), uf.render(), 0o644, false);
+    cx.add_file(
+        names::cat([&unit_base, ".container"]),
+        uf.render(),
+        0o644,
+        false,
+    );
 }
 
 fn healthcheck_keys(cx: &mut Cx<'_>, c: &mut Quad, p: &str, h: &Spanned<Healthcheck>) {
@@ -1445,7 +1470,7 @@ fn healthcheck_keys(cx: &mut Cx<'_>, c: &mut Quad, p: &str, h: &Spanned<Healthch
         disable,
         extensions,
     } = &h.value;
-    let hp = format!("{p}.healthcheck");
+    let hp = names::cat([p, ".healthcheck"]);
     group(cx, &hp.clone(), h.span, |cx| {
         let disabled = disable.as_ref().is_some_and(|d| d.value);
         if let Some(t) = test {
@@ -1464,7 +1489,7 @@ fn healthcheck_keys(cx: &mut Cx<'_>, c: &mut Quad, p: &str, h: &Spanned<Healthch
             } else {
                 c.plain("HealthCmd", &text, Some("--health-cmd"))
             };
-            rec(cx, format!("{hp}.test"), t.span, put);
+            rec(cx, names::cat([&hp, ".test"]), t.span, put);
         }
         for (key, val, qkey, flag) in [
             ("interval", interval, "HealthInterval", "--health-interval"),
@@ -1478,7 +1503,7 @@ fn healthcheck_keys(cx: &mut Cx<'_>, c: &mut Quad, p: &str, h: &Spanned<Healthch
         ] {
             if let Some(x) = val {
                 let put = c.plain(qkey, &dur(x.value), Some(flag));
-                rec(cx, format!("{hp}.{key}"), x.span, put);
+                rec(cx, names::cat([&hp, ".", key]), x.span, put);
             }
         }
         if let Some(x) = retries {
@@ -1487,10 +1512,10 @@ fn healthcheck_keys(cx: &mut Cx<'_>, c: &mut Quad, p: &str, h: &Spanned<Healthch
                 &x.value.to_string(),
                 Some("--health-retries"),
             );
-            rec(cx, format!("{hp}.retries"), x.span, put);
+            rec(cx, names::cat([&hp, ".retries"]), x.span, put);
         }
         if let Some(x) = start_interval {
-            cx.unsup(format!("{hp}.start_interval"), x.span, "podman has no separate check interval for the start period (HealthStartup* keys configure a different mechanism)");
+            cx.unsup(names::cat([&hp, ".start_interval"]), x.span, "podman has no separate check interval for the start period (HealthStartup* keys configure a different mechanism)");
         }
         if let Some(x) = disable {
             let put = if disabled {
@@ -1502,7 +1527,7 @@ fn healthcheck_keys(cx: &mut Cx<'_>, c: &mut Quad, p: &str, h: &Spanned<Healthch
             } else {
                 Put::Key("(enabled: the default)".into())
             };
-            rec(cx, format!("{hp}.disable"), x.span, put);
+            rec(cx, names::cat([&hp, ".disable"]), x.span, put);
         }
         ext_unsupported(cx, &hp, extensions, h.span);
     });
@@ -1546,7 +1571,7 @@ fn exec_hook(cname: &str, h: &LifecycleHook) -> Vec<String> {
     for (k, v) in env {
         match v {
             Some(v) => w.push(format!("--env={k}={v}")),
-            None => w.push(format!("--env={k}")),
+            None => w.push(names::cat(["--env=", k])),
         }
     }
     w.push(cname.to_owned());
