@@ -40,7 +40,7 @@ fn project(volume_text: &str, userns: Option<&str>) -> (Project, Sources) {
         }],
         ..Project::default()
     };
-    p.services.insert("app".into(), svc);
+    p.services.insert("app".into(), Box::new(svc));
     (p, Sources::from_texts(vec![Some(text)]))
 }
 

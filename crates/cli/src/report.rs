@@ -448,11 +448,11 @@ mod tests {
         for (name, line) in [("web", 3), ("web.v2", 20), ("db", 30)] {
             p.services.insert(
                 name.to_owned(),
-                Service {
+                Box::new(Service {
                     name: name.to_owned(),
                     span: Span::new(FileId(0), line, 3),
                     ..Service::default()
-                },
+                }),
             );
         }
         p.networks.insert("backend".to_owned(), Default::default());

@@ -13,8 +13,9 @@ pub struct Project {
     pub working_dir: PathBuf,
     /// Every file that contributed a value; [`Span::file`] indexes this list.
     pub files: Vec<SourceFile>,
-    /// Active services (after profiles), by service name.
-    pub services: BTreeMap<String, Service>,
+    /// Active services (after profiles), by service name. Boxed: a `Service` is several KB,
+    /// and a map moves its values on every node split and leaves its nodes partly empty.
+    pub services: BTreeMap<String, Box<Service>>,
     pub networks: BTreeMap<String, Network>,
     pub volumes: BTreeMap<String, Volume>,
     pub secrets: BTreeMap<String, Secret>,

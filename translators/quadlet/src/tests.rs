@@ -27,7 +27,7 @@ fn project(services: Vec<Service>) -> Project {
                 .insert("default".into(), sp(Box::<ServiceNetwork>::default(), 0));
             used_default = true;
         }
-        p.services.insert(s.name.clone(), s);
+        p.services.insert(s.name.clone(), Box::new(s));
     }
     if used_default {
         p.networks.insert(

@@ -106,10 +106,9 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             ));
         }
     };
-    // Built in name order as a vector and bulk-loaded into the map once (full B-tree nodes,
-    // each several-KB `Service` moved once): inserting one by one moves every `Service` again
-    // on each node split and leaves the nodes half full.
-    let mut all_services: Vec<(String, Service)> = Vec::new();
+    // Built in name order as a vector and bulk-loaded into the map once (full B-tree nodes);
+    // each several-KB `Service` is moved once, into its box.
+    let mut all_services: Vec<(String, Box<Service>)> = Vec::new();
     for (k, mut v) in root {
         let (k, v) = (&k, &mut v);
         if read::take_ext(&mut project.extensions, k, v) {
@@ -136,7 +135,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
                 for (sk, sv) in sorted {
                     let s = services::service(&mut cx, &sk, &sv)?;
                     drop(sv);
-                    all_services.push((sk.name, s));
+                    all_services.push((sk.name, Box::new(s)));
                 }
             }
             "networks" => {
@@ -212,7 +211,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
     }
     // Sorted and unique (a YAML mapping has no duplicate keys): `from_iter` finds one run
     // and bulk-builds full nodes.
-    let all_services: BTreeMap<String, Service> = all_services.into_iter().collect();
+    let all_services: BTreeMap<String, Box<Service>> = all_services.into_iter().collect();
     let active = active_profiles(&profiles, &environment);
     project.services = apply_profiles(&cx, all_services, &active, &explicit)?;
     project.active_profiles = active;
@@ -280,10 +279,10 @@ fn active_profiles(profiles: &[String], env: &BTreeMap<String, String>) -> Vec<S
 /// unknown service is an error unless it is `required: false`.
 fn apply_profiles(
     cx: &Cx<'_>,
-    mut all: BTreeMap<String, Service>,
+    mut all: BTreeMap<String, Box<Service>>,
     active: &[String],
     explicit: &[String],
-) -> R<BTreeMap<String, Service>> {
+) -> R<BTreeMap<String, Box<Service>>> {
     let all_on = active.iter().any(|p| p == "*");
     let mut enabled: BTreeSet<String> = all
         .values()

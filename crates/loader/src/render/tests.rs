@@ -32,7 +32,7 @@ fn project(services: Vec<Service>) -> Project {
             s.networks
                 .insert("default".to_owned(), sp(Box::<ServiceNetwork>::default()));
         }
-        p.services.insert(s.name.clone(), s);
+        p.services.insert(s.name.clone(), Box::new(s));
     }
     p
 }
