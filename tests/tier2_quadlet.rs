@@ -11,7 +11,8 @@
 //! - Escaping round trip: adversarial values in `command`, `entrypoint`, `environment` and
 //!   `labels` go through the loader, the translator, the real quadlet, and systemd's reading of
 //!   `ExecStart=` (re-implemented in `sdexec`), and podman's argv must carry them unchanged.
-//!   Fixed cases plus a property test.
+//!   Fixed cases plus a property test; command arguments include empty ones and a lone `;`
+//!   (carried as `${VAR}` words), as in the bundled example's `redis-server --save ""`.
 //!
 //! Fixture format: `compose.yaml`, optional `args` (extra CLI arguments, one per line, blank
 //! lines and `#` lines ignored; when it has `-f`, `compose.yaml` is not added), optional `env`
@@ -963,6 +964,53 @@ fn empty_and_lone_semicolon_arguments_reach_podman_unchanged() {
             );
         }
     }
+}
+
+#[test]
+fn the_examples_redis_gets_its_empty_save_argument() {
+    if !tools_present() {
+        return;
+    }
+    // examples/webapp's cache runs `redis-server --save "" --appendonly no` (no entrypoint):
+    // through quadlet and systemd's reading of the unit, podman must get that argv.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = support::run_with_timeout(
+        Command::new(support::migrate_bin())
+            .arg(repo().join("examples/webapp/compose.yaml"))
+            .args(["--to", "podman", "--report", "json", "-o"])
+            .arg(&out),
+        60,
+    );
+    assert!(
+        o.status.success(),
+        "{}",
+        support::describe_failure("migrate examples/webapp --to podman", &o)
+    );
+    let ledger: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let outcome = ledger["entries"]
+        .as_array()
+        .and_then(|es| {
+            es.iter()
+                .find(|e| e["key_path"] == "services.cache.command")
+        })
+        .map(|e| e["outcome"].clone());
+    assert_eq!(outcome, Some("translated".into()), "{ledger:#}");
+    let units = split_dryrun(&support::quadlet_dryrun(&out).unwrap_or_else(|e| panic!("{e}")));
+    let (name, text) = units
+        .iter()
+        .find(|(n, _)| n.ends_with("-cache.service"))
+        .unwrap_or_else(|| panic!("no cache unit in {:?}", units.keys().collect::<Vec<_>>()));
+    let argv = sdexec::exec_start_argv(text, name).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let image = argv
+        .iter()
+        .position(|a| a == "docker.io/library/redis:7-alpine")
+        .unwrap_or_else(|| panic!("no redis image in {argv:?}"));
+    assert_eq!(
+        argv[image + 1..],
+        ["redis-server", "--save", "", "--appendonly", "no"],
+        "{text}"
+    );
 }
 
 #[test]
