@@ -626,6 +626,15 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             app_protocol,
             extensions: pext,
         } = &port.value;
+        if port.value.protocol == Protocol::Other {
+            cx.unsup(
+                path.clone(),
+                port.span,
+                "podman publishes tcp, udp and sctp ports only; not written",
+            );
+            ext_unsupported(cx, &path, pext, port.span);
+            continue;
+        }
         let text = port_text(&port.value);
         let put = if in_pod {
             pod_put(cx, "PublishPort", &text)
@@ -674,15 +683,6 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         ext_unsupported(cx, &path, &vol.value.extensions, vol.span);
         if let Some(b) = &vol.value.bind {
             ext_unsupported(cx, &names::cat([&path, ".bind"]), &b.extensions, vol.span);
-        if port.value.protocol == Protocol::Other {
-            cx.unsup(
-                path.clone(),
-                port.span,
-                "podman publishes tcp, udp and sctp ports only; not written",
-            );
-            ext_unsupported(cx, &path, pext, port.span);
-            continue;
-        }
         }
         if let Some(o) = &vol.value.volume {
             ext_unsupported(cx, &names::cat([&path, ".volume"]), &o.extensions, vol.span);
