@@ -5,6 +5,9 @@ use transship_ir::{Project, Service};
 /// A string made safe for a unit file name: systemd allows `[A-Za-z0-9:_.\-]`; anything else
 /// becomes `_`.
 pub(crate) fn unit_safe(s: &str) -> String {
+    if s.bytes().all(unit_safe_byte) {
+        return s.to_owned();
+    }
     s.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '.' | '-') {
@@ -16,24 +19,40 @@ pub(crate) fn unit_safe(s: &str) -> String {
         .collect()
 }
 
+fn unit_safe_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'.' | b'-')
+}
+
+/// `<prefix>-<name>` made unit-safe (see [`unit_safe`]), built in place when nothing needs
+/// replacing.
+fn unit_safe_pair(prefix: &str, name: &str) -> String {
+    if prefix.bytes().chain(name.bytes()).all(unit_safe_byte) {
+        cat([prefix, "-", name])
+    } else {
+        unit_safe(&cat([prefix, "-", name]))
+    }
+}
+
 /// `<project>-<service>`: base of the `.container` file and of its `.service`.
 pub(crate) fn service_base(p: &Project, service: &str) -> String {
-    unit_safe(&format!("{}-{service}", p.name.value))
+    unit_safe_pair(&p.name.value, service)
 }
 
 /// The systemd unit of a service's container.
 pub(crate) fn service_unit(p: &Project, service: &str) -> String {
-    format!("{}.service", service_base(p, service))
+    let mut s = service_base(p, service);
+    s.push_str(".service");
+    s
 }
 
 /// `<project>-<key>`: base of a `.network` file.
 pub(crate) fn network_base(p: &Project, key: &str) -> String {
-    unit_safe(&format!("{}-{key}", p.name.value))
+    unit_safe_pair(&p.name.value, key)
 }
 
 /// `<project>-<key>`: base of a `.volume` file.
 pub(crate) fn volume_base(p: &Project, key: &str) -> String {
-    unit_safe(&format!("{}-{key}", p.name.value))
+    unit_safe_pair(&p.name.value, key)
 }
 
 /// `<project>`: base of the `.pod` file.

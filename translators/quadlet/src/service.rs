@@ -57,7 +57,7 @@ impl Quad {
     /// target version or the value cannot be written verbatim.
     pub(crate) fn plain(&mut self, key: &str, value: &str, flag: Option<&str>) -> Put {
         if self.has(key) && self.sec.plain(key, value, Ctx::Exec).is_ok() {
-            return Put::Key(format!("{key}={value}"));
+            return Put::Key(names::cat([key, "=", value]));
         }
         self.fallback(key, value, flag)
     }
@@ -66,7 +66,7 @@ impl Quad {
     pub(crate) fn word(&mut self, key: &str, value: &str, flag: Option<&str>) -> Put {
         if self.has(key) {
             self.sec.word(key, value, Ctx::Exec);
-            return Put::Key(format!("{key}={value}"));
+            return Put::Key(names::cat([key, "=", value]));
         }
         self.fallback(key, value, flag)
     }
