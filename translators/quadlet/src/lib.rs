@@ -1,15 +1,17 @@
 //! Podman quadlet translator: a Compose project (IR) → `.container`, `.network`, `.volume`,
-//! `.pod` and `.build` files for a chosen podman version, plus a ledger entry for every key
-//! path of the IR (see [`transship_translate::ir_key_paths`] for the path rules).
+//! `.pod`, `.build` and `.image` files for a chosen podman version, plus a ledger entry for
+//! every key path of the IR (see [`transship_translate::ir_key_paths`] for the path rules).
 //!
 //! Naming: `<project>-<service>.container` (→ `<project>-<service>.service`),
 //! `<project>-<network>.network`, `<project>-<volume>.volume`, `<project>.pod`,
-//! `<project>-<service>.build`. Resource names match Compose: `ContainerName=` is
+//! `<project>-<service>.build`, `<project>-<repository>-<tag>[-<platform>][-<policy>].image`
+//! (see the `image` module for when). Resource names match Compose: `ContainerName=` is
 //! `container_name` or `<project>-<service>-1`, `NetworkName=`/`VolumeName=` the Compose runtime
 //! names (from 4.7). Which quadlet keys are written is decided by [`version`]'s table; a key
 //! newer than the target becomes `PodmanArgs=--flag=…` where `podman run` has the flag, else a
 //! ledger entry.
 
+mod image;
 mod names;
 mod resources;
 mod service;
@@ -126,6 +128,7 @@ impl Translator for QuadletTranslator {
             cx.ledger.entries.reserve_exact(resources + 16);
         }
         resources::emit(&mut cx);
+        image::emit(&mut cx);
         for (k, m) in &project.models {
             cx.ledger.push(
                 format!("models.{k}"),
@@ -187,6 +190,8 @@ pub(crate) struct Cx<'a> {
     pub pod: Option<UnitFile>,
     /// With `--pod`: `Network=` reference → the options (aliases of every service).
     pub pod_networks: BTreeMap<String, Vec<String>>,
+    /// The `.image` units and the services they pull for.
+    pub images: image::Plan,
 }
 
 impl<'a> Cx<'a> {
@@ -225,6 +230,7 @@ impl<'a> Cx<'a> {
             dep_needs,
             pod: None,
             pod_networks: BTreeMap::new(),
+            images: image::plan(t.version, p),
         }
     }
 

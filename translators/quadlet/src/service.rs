@@ -490,7 +490,13 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     if let Some(b) = build {
         crate::resources::build(cx, s, b, &image_ref, &base, &mut c, &mut svc);
     }
+    let pulled_by_unit = crate::image::container_image(cx, s, &mut c);
     match image {
+        Some(img) if pulled_by_unit.is_some() => {
+            if let Some((o, d)) = pulled_by_unit {
+                cx.push(names::cat([&p, ".image"]), img.span, o, d);
+            }
+        }
         Some(img) => {
             let use_build_unit = built && has_unit_type(v, "build");
             let qualified = if built {
@@ -947,6 +953,10 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         ("cpuset", cpuset, "--cpuset-cpus"),
     ] {
         if let Some(x) = val {
+            if key == "platform" {
+                crate::image::platform(cx, s, &mut c, x);
+                continue;
+            }
             let put = c.arg(&format!("{flag}={}", ser_ns(&x.value, cx)));
             rec(cx, names::cat([&p, ".", key]), x.span, put);
         }
@@ -1209,23 +1219,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         cx.push(names::key_at([&p, ".extra_hosts"], i), x.span, o, d);
     }
     if let Some(x) = pull_policy {
-        let pol = match x.value.as_str() {
-            "always" => Some("always"),
-            "missing" | "if_not_present" => Some("missing"),
-            "never" => Some("never"),
-            "newer" => Some("newer"),
-            _ => None,
-        };
-        match (pol, x.value.as_str()) {
-            (Some(pp), _) => {
-                let put = c.plain("Pull", pp, Some("--pull"));
-                rec(cx, names::cat([&p, ".pull_policy"]), x.span, put);
-            }
-            (None, "build") => {
-                cx.ok(names::cat([&p, ".pull_policy"]), x.span, "the image is built (see build)");
-            }
-            (None, other) => cx.unsup(names::cat([&p, ".pull_policy"]), x.span, format!("pull policy {other:?} (periodic refresh) has no podman equivalent; use podman auto-update")),
-        }
+        crate::image::pull_policy(cx, s, &mut c, x);
     }
     if let Some(x) = pull_refresh_after {
         cx.unsup(names::cat([&p, ".pull_refresh_after"]), x.span, "periodic refresh has no podman equivalent; use podman auto-update (AutoUpdate=registry)");

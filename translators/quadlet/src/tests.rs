@@ -1452,3 +1452,327 @@ fn replicas_become_extra_units() {
         1
     );
 }
+
+// ---- .image units (pull_policy: always, platform) ----
+
+fn run_mode(p: &Project, v: &str, user: bool, pod: bool) -> Output {
+    let t = QuadletTranslator {
+        version: v.parse().unwrap(),
+        user,
+        pod,
+    };
+    let out = t.translate(p).unwrap();
+    assert_eq!(out.ledger.key_paths(), ir_key_paths(p), "ledger vs IR");
+    out
+}
+
+fn image_files(out: &Output) -> Vec<String> {
+    out.artifacts
+        .iter()
+        .map(|a| a.path.to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".image"))
+        .collect()
+}
+
+fn detail<'a>(out: &'a Output, path: &str) -> &'a str {
+    out.ledger
+        .entries
+        .iter()
+        .find(|e| e.key_path == path)
+        .and_then(|e| e.detail.as_deref())
+        .unwrap_or_else(|| panic!("no detail for {path}"))
+}
+
+fn pulling(name: &str, image: &str, policy: Option<&str>, platform: Option<&str>) -> Service {
+    let mut s = service(name);
+    s.image = Some(sp(image.into(), 400));
+    s.pull_policy = policy.map(|x| sp(x.into(), 401));
+    s.platform = platform.map(|x| sp(x.into(), 402));
+    s
+}
+
+#[test]
+fn pull_policy_always_shares_one_image_unit_from_4_8() {
+    let p = project(vec![
+        pulling(
+            "web",
+            "registry.example:5000/team/app:1",
+            Some("always"),
+            None,
+        ),
+        pulling(
+            "worker",
+            "registry.example:5000/team/app:1",
+            Some("always"),
+            None,
+        ),
+        pulling("cache", "redis:7", Some("always"), None),
+        pulling("calm", "registry.example:5000/team/app:1", None, None),
+    ]);
+    for v in ["4.8", "5.4", "5.8"] {
+        let out = run(&p, v);
+        assert_eq!(
+            image_files(&out),
+            ["demo-app-1.image", "demo-redis-7.image"],
+            "podman {v}"
+        );
+        let i = file(&out, "demo-app-1.image");
+        assert_eq!(
+            values(i, "Image", "Image"),
+            ["registry.example:5000/team/app:1"]
+        );
+        // the unit's default policy is `always`; nothing else is written
+        assert_eq!(values(i, "Image", "Policy"), Vec::<String>::new());
+        assert_eq!(values(i, "Install", "WantedBy"), Vec::<String>::new());
+        for svc in ["web", "worker"] {
+            let c = file(&out, &format!("demo-{svc}.container"));
+            assert_eq!(values(c, "Container", "Image"), ["demo-app-1.image"]);
+            assert_eq!(values(c, "Container", "Pull"), Vec::<String>::new());
+            assert_eq!(
+                outcome(&out, &format!("services.{svc}.pull_policy")),
+                &Outcome::Translated
+            );
+        }
+        // short names are qualified as Docker does
+        assert_eq!(
+            values(file(&out, "demo-redis-7.image"), "Image", "Image"),
+            ["docker.io/library/redis:7"]
+        );
+        // no pull policy: the image is pulled by podman run when missing, no unit
+        assert_eq!(
+            values(file(&out, "demo-calm.container"), "Container", "Image"),
+            ["registry.example:5000/team/app:1"]
+        );
+        let d = detail(&out, "services.web.pull_policy");
+        assert!(
+            d.contains("demo-app-1-image.service") && d.contains("shared with worker"),
+            "{d}"
+        );
+        assert!(detail(&out, "services.web.image").contains("demo-app-1.image"));
+    }
+    // before 4.8: Pull= (4.6) or --pull, and the ledger says why there is no unit
+    let out = run(&p, "4.7");
+    assert!(image_files(&out).is_empty());
+    let c = file(&out, "demo-web.container");
+    assert_eq!(values(c, "Container", "Pull"), ["always"]);
+    assert_eq!(
+        values(c, "Container", "Image"),
+        ["registry.example:5000/team/app:1"]
+    );
+    assert!(detail(&out, "services.web.pull_policy").contains("podman 4.8"));
+    let out = run(&p, "4.4");
+    assert!(image_files(&out).is_empty());
+    assert_eq!(
+        values(file(&out, "demo-web.container"), "Container", "PodmanArgs"),
+        ["--pull=always"]
+    );
+}
+
+#[test]
+fn platform_goes_to_the_image_unit_where_the_pull_policy_allows() {
+    let p = project(vec![
+        pulling(
+            "arm",
+            "localhost/app:1",
+            Some("always"),
+            Some("linux/arm64/v8"),
+        ),
+        pulling("amd", "localhost/app:1", None, Some("linux/amd64")),
+        pulling("off", "localhost/app:1", Some("never"), Some("linux/amd64")),
+        pulling("odd", "localhost/app:1", Some("always"), Some("arm64")),
+    ]);
+    let out = run(&p, "5.4");
+    // always + platform: a unit with OS/Arch/Variant (4.8+); a platform without a pull
+    // every start stays --platform before 5.6 (the unit would pull at every start)
+    assert_eq!(image_files(&out), ["demo-app-1-linux-arm64-v8.image"]);
+    let i = file(&out, "demo-app-1-linux-arm64-v8.image");
+    assert_eq!(values(i, "Image", "OS"), ["linux"]);
+    assert_eq!(values(i, "Image", "Arch"), ["arm64"]);
+    assert_eq!(values(i, "Image", "Variant"), ["v8"]);
+    let c = file(&out, "demo-arm.container");
+    assert_eq!(
+        values(c, "Container", "Image"),
+        ["demo-app-1-linux-arm64-v8.image"]
+    );
+    assert_eq!(
+        values(c, "Container", "PodmanArgs"),
+        ["--platform=linux/arm64/v8"]
+    );
+    assert!(detail(&out, "services.arm.platform").contains("Arch=arm64"));
+    let amd = file(&out, "demo-amd.container");
+    assert_eq!(values(amd, "Container", "Image"), ["localhost/app:1"]);
+    assert_eq!(
+        values(amd, "Container", "PodmanArgs"),
+        ["--platform=linux/amd64"]
+    );
+    assert!(detail(&out, "services.amd.platform").contains("Policy="));
+    // never: nothing to pull
+    assert_eq!(
+        values(file(&out, "demo-off.container"), "Container", "Pull"),
+        ["never"]
+    );
+    // `odd` has an unsplittable platform: it pulls through podman run, as before
+    assert_eq!(
+        values(file(&out, "demo-odd.container"), "Container", "Image"),
+        ["localhost/app:1"]
+    );
+    assert_eq!(
+        values(file(&out, "demo-odd.container"), "Container", "Pull"),
+        ["always"]
+    );
+    // 5.6: Policy=missing carries the default policy with a platform
+    let out = run(&p, "5.6");
+    assert_eq!(
+        image_files(&out),
+        [
+            "demo-app-1-linux-amd64-missing.image",
+            "demo-app-1-linux-arm64-v8.image"
+        ]
+    );
+    let i = file(&out, "demo-app-1-linux-amd64-missing.image");
+    assert_eq!(values(i, "Image", "Policy"), ["missing"]);
+    assert_eq!(values(i, "Image", "Variant"), Vec::<String>::new());
+    assert_eq!(
+        values(file(&out, "demo-amd.container"), "Container", "Image"),
+        ["demo-app-1-linux-amd64-missing.image"]
+    );
+    assert!(
+        !file(&out, "demo-off.container").contains(".image"),
+        "never must not pull"
+    );
+}
+
+#[test]
+fn newer_uses_the_policy_key_from_5_6_only() {
+    // `newer` is podman's (Compose 2.26.1 refuses it); the IR may still carry it.
+    let p = project(vec![pulling("web", "localhost/app:1", Some("newer"), None)]);
+    let out = run(&p, "5.6");
+    assert_eq!(image_files(&out), ["demo-app-1-newer.image"]);
+    assert_eq!(
+        values(file(&out, "demo-app-1-newer.image"), "Image", "Policy"),
+        ["newer"]
+    );
+    let out = run(&p, "5.5");
+    assert!(image_files(&out).is_empty());
+    assert_eq!(
+        values(file(&out, "demo-web.container"), "Container", "Pull"),
+        ["newer"]
+    );
+    assert!(detail(&out, "services.web.pull_policy").contains("Policy="));
+}
+
+#[test]
+fn built_images_never_get_an_image_unit() {
+    let mut b = pulling("builder", "localhost/mine:1", Some("always"), None);
+    b.build = Some(sp(
+        Box::new(Build {
+            context: sp("/srv/demo/src".into(), 410),
+            ..Build::default()
+        }),
+        410,
+    ));
+    // another service runs the image the first one builds
+    let user = pulling(
+        "user",
+        "localhost/mine:1",
+        Some("always"),
+        Some("linux/amd64"),
+    );
+    let p = project(vec![b, user]);
+    for v in ["5.4", "5.8"] {
+        let out = run(&p, v);
+        assert!(image_files(&out).is_empty(), "{:?}", image_files(&out));
+        assert_eq!(
+            values(file(&out, "demo-builder.container"), "Container", "Image"),
+            ["demo-builder.build"]
+        );
+        assert!(detail(&out, "services.user.pull_policy").contains("built by a service"));
+    }
+}
+
+#[test]
+fn image_unit_names_are_distinct_and_do_not_collide_with_containers() {
+    let p = project(vec![
+        pulling("a", "docker.io/library/redis:7", Some("always"), None),
+        pulling("b", "quay.io/other/redis:7", Some("always"), None),
+        // its container unit is demo-redis-7-image.service
+        pulling("redis-7-image", "localhost/x:1", None, None),
+        pulling(
+            "c",
+            "docker.io/library/redis:7",
+            Some("always"),
+            Some("linux/amd64"),
+        ),
+    ]);
+    let out = run(&p, "5.4");
+    let files = image_files(&out);
+    assert_eq!(files.len(), 3, "{files:?}");
+    assert!(
+        !files.contains(&"demo-redis-7.image".to_owned()),
+        "{files:?}"
+    );
+    let mut images: Vec<String> = files
+        .iter()
+        .map(|f| values(file(&out, f), "Image", "Image").join(" "))
+        .collect();
+    images.sort();
+    assert_eq!(
+        images,
+        [
+            "docker.io/library/redis:7",
+            "docker.io/library/redis:7",
+            "quay.io/other/redis:7"
+        ]
+    );
+    // each file's base is unique and a container refers to it
+    for f in &files {
+        assert!(
+            out.artifacts
+                .iter()
+                .any(|a| a.path.to_string_lossy().ends_with(".container")
+                    && values(&a.contents, "Container", "Image") == [f.clone()]),
+            "{f} unused"
+        );
+    }
+    dryrun(&out, false).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn image_units_work_rootless_and_in_a_pod() {
+    let p = project(vec![
+        pulling("web", "localhost/app:1", Some("always"), None),
+        pulling(
+            "arm",
+            "localhost/app:1",
+            Some("always"),
+            Some("linux/arm64"),
+        ),
+    ]);
+    for (user, pod) in [(true, false), (false, true), (true, true)] {
+        let out = run_mode(&p, "5.4", user, pod);
+        assert_eq!(
+            image_files(&out),
+            ["demo-app-1-linux-arm64.image", "demo-app-1.image"],
+            "user={user} pod={pod}"
+        );
+        let c = file(&out, "demo-web.container");
+        assert_eq!(values(c, "Container", "Image"), ["demo-app-1.image"]);
+        if pod {
+            assert_eq!(values(c, "Container", "Pod"), ["demo.pod"]);
+        }
+        let services = dryrun(&out, user).unwrap_or_else(|e| panic!("user={user} pod={pod}: {e}"));
+        if services.is_empty() {
+            continue; // no quadlet binary (skipped loudly above)
+        }
+        // quadlet makes the container require the pull and pulls with the platform
+        let web = &services[services.find("---demo-web.service---").unwrap()..];
+        assert!(web.contains("Requires=demo-app-1-image.service"), "{web}");
+        // (quadlet writes the platform options in varying order)
+        let pull = exec_start(&services, "demo-app-1-linux-arm64-image.service");
+        assert_eq!(pull[..3], ["/usr/bin/podman", "image", "pull"], "{pull:?}");
+        assert_eq!(pull.last().map(String::as_str), Some("localhost/app:1"));
+        let mut opts: Vec<&[String]> = pull[3..pull.len() - 1].chunks(2).collect();
+        opts.sort();
+        assert_eq!(opts, [["--arch", "arm64"], ["--os", "linux"]], "{pull:?}");
+    }
+}

@@ -479,6 +479,11 @@ pub fn samples() -> Vec<Sample> {
         s("services.app.pid", "pid", "+pid: host"),
         s("services.app.pids_limit", "pids_limit", "+pids_limit: 100"),
         s("services.app.platform", "platform", "+platform: linux/arm64"),
+        s(
+            "services.app.platform",
+            "platform (with pull_policy: always)",
+            "+platform: linux/arm64/v8\n+pull_policy: always",
+        ),
         s("services.app.ports", "ports", "+ports: [\"8080:80\"]"),
         s(
             "services.app.ports",
