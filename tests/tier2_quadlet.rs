@@ -7,7 +7,9 @@
 //!   and with `--pod` (every container in one `.pod`).
 //! - The same with `--podman-version 4.4`: there is no 4.4 quadlet binary, so every emitted
 //!   section/key is checked against the 4.4 key set twice, once from the translator's own
-//!   table and once from an independent copy (below) of `quadlet-keys-since.md`.
+//!   table and once from an independent copy (below) of `quadlet-keys-since.md`. Likewise
+//!   `--podman-version 4.8`, the first release with `.image` files (the `pull_policy`
+//!   fixtures give some).
 //! - Escaping round trip: adversarial values in `command`, `entrypoint`, `environment` and
 //!   `labels` go through the loader, the translator, the real quadlet, and systemd's reading of
 //!   `ExecStart=` (re-implemented in `sdexec`), and podman's argv must carry them unchanged.
@@ -473,23 +475,137 @@ fn in_reference_4_4(section: &str, key: &str) -> bool {
         .any(|(s, keys)| *s == section && keys.contains(&key))
 }
 
-/// Every quadlet key in the files of `out` that podman 4.4 would reject, by both tables.
-fn keys_not_in_4_4(name: &str, out: &Path) -> Vec<String> {
+/// The keys podman 4.5 .. 4.8 added to 4.4's, and the `[Image]` section of 4.8 (`.image`
+/// files), copied by hand from `shared/reference/quadlet-keys-since.md`; with [`KEYS_4_4`] the
+/// key set of podman 4.8. Deliberately independent of the translator's table.
+const KEYS_ADDED_4_5_TO_4_8: &[(&str, &[&str])] = &[
+    (
+        "Container",
+        &[
+            // 4.5
+            "HealthCmd",
+            "HealthInterval",
+            "HealthOnFailure",
+            "HealthRetries",
+            "HealthStartPeriod",
+            "HealthStartupCmd",
+            "HealthStartupInterval",
+            "HealthStartupRetries",
+            "HealthStartupSuccess",
+            "HealthStartupTimeout",
+            "HealthTimeout",
+            "IP",
+            "IP6",
+            "LogDriver",
+            "Mount",
+            "Rootfs",
+            "Secret",
+            "SecurityLabelDisable",
+            "SecurityLabelFileType",
+            "SecurityLabelLevel",
+            "SecurityLabelType",
+            "Tmpfs",
+            "UserNS",
+            // 4.6
+            "AutoUpdate",
+            "HostName",
+            "Mask",
+            "Pull",
+            "SecurityLabelNested",
+            "Sysctl",
+            "Unmask",
+            "WorkingDir",
+            // 4.7
+            "DNS",
+            "DNSOption",
+            "DNSSearch",
+            "PidsLimit",
+            "ShmSize",
+            "Ulimit",
+            // 4.8
+            "ContainersConfModule",
+            "GIDMap",
+            "GlobalArgs",
+            "ReadOnlyTmpfs",
+            "SubGIDMap",
+            "SubUIDMap",
+            "UIDMap",
+        ],
+    ),
+    (
+        "Volume",
+        &[
+            "PodmanArgs",
+            "VolumeName",
+            "ContainersConfModule",
+            "Driver",
+            "GlobalArgs",
+            "Image",
+        ],
+    ),
+    (
+        "Network",
+        &[
+            "PodmanArgs",
+            "DNS",
+            "NetworkName",
+            "ContainersConfModule",
+            "GlobalArgs",
+        ],
+    ),
+    (
+        "Image",
+        &[
+            "AllTags",
+            "Arch",
+            "AuthFile",
+            "CertDir",
+            "ContainersConfModule",
+            "Creds",
+            "DecryptionKey",
+            "GlobalArgs",
+            "Image",
+            "ImageTag",
+            "OS",
+            "PodmanArgs",
+            "TLSVerify",
+            "Variant",
+        ],
+    ),
+];
+
+/// The quadlet file types podman 4.8 knows.
+const UNIT_TYPES_4_8: &[&str] = &["container", "volume", "network", "kube", "image"];
+
+fn in_reference_4_8(section: &str, key: &str) -> bool {
+    in_reference_4_4(section, key)
+        || KEYS_ADDED_4_5_TO_4_8
+            .iter()
+            .any(|(s, keys)| *s == section && keys.contains(&key))
+}
+
+/// Every quadlet file type and key in the files of `out` that podman `version` would reject,
+/// by the independent reference (`types`, `in_reference`) and by the translator's table.
+fn keys_not_in(
+    name: &str,
+    out: &Path,
+    version: &str,
+    types: &[&str],
+    in_reference: fn(&str, &str) -> bool,
+) -> Vec<String> {
     let mut problems = Vec::new();
-    let v44: transship_quadlet::PodmanVersion = "4.4".parse().unwrap();
+    let v: transship_quadlet::PodmanVersion = version.parse().unwrap();
     for f in quadlet_files(out) {
         let ext = f.extension().unwrap().to_string_lossy().into_owned();
-        if !UNIT_TYPES_4_4.contains(&ext.as_str()) {
+        if !types.contains(&ext.as_str()) {
             problems.push(format!(
-                "{name}: {} is a .{ext} file, which podman 4.4 does not know",
+                "{name}: {} is a .{ext} file, which podman {version} does not know",
                 f.display()
             ));
         }
-        if transship_quadlet::version::has_unit_type(v44, &ext)
-            != UNIT_TYPES_4_4.contains(&ext.as_str())
-        {
+        if transship_quadlet::version::has_unit_type(v, &ext) != types.contains(&ext.as_str()) {
             problems.push(format!(
-                "{name}: the translator's table and the reference disagree on .{ext} in 4.4"
+                "{name}: the translator's table and the reference disagree on .{ext} in {version}"
             ));
         }
         let text = std::fs::read_to_string(&f).unwrap();
@@ -504,17 +620,17 @@ fn keys_not_in_4_4(name: &str, out: &Path) -> Vec<String> {
             if !QUADLET_SECTIONS.contains(&section) {
                 continue;
             }
-            let reference = in_reference_4_4(section, key);
-            let own = transship_quadlet::version::has_key(v44, section, key);
+            let reference = in_reference(section, key);
+            let own = transship_quadlet::version::has_key(v, section, key);
             if !reference {
                 problems.push(format!(
-                    "{name}: {}: [{section}] {key}= is not a podman 4.4 quadlet key",
+                    "{name}: {}: [{section}] {key}= is not a podman {version} quadlet key",
                     f.file_name().unwrap().to_string_lossy()
                 ));
             }
             if reference != own {
                 problems.push(format!(
-                    "{name}: [{section}] {key}=: the translator's table says {own} for 4.4, the reference says {reference}"
+                    "{name}: [{section}] {key}=: the translator's table says {own} for {version}, the reference says {reference}"
                 ));
             }
         }
@@ -566,31 +682,59 @@ fn the_translators_4_4_table_matches_the_independent_copy() {
     }
 }
 
-#[test]
-fn every_fixture_converts_for_podman_4_4_with_only_4_4_keys() {
+/// Converts every fixture for an old podman `version` and checks the files against that
+/// version's keys (`types`, `in_reference`) and, since its keys are a subset of 5.4's, with
+/// the 5.4.2 tools. Returns the generated files' extensions (one entry per file).
+fn every_fixture_for_old_version(
+    version: &str,
+    types: &[&str],
+    in_reference: fn(&str, &str) -> bool,
+) -> Vec<String> {
     let tools = tools_present();
     let mut problems = Vec::new();
     let mut checked = 0;
+    let mut extensions = Vec::new();
     for fx in fixtures() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        if let Err(e) = convert_ok(&fx, &out, &["--podman-version", "4.4"]) {
+        if let Err(e) = convert_ok(&fx, &out, &["--podman-version", version]) {
             problems.push(format!("{}: {e}", fx.name));
             continue;
         }
-        problems.extend(keys_not_in_4_4(&fx.name, &out));
-        // 4.4 keys are a subset of 5.4's: the files must also pass the 5.4.2 tools.
+        problems.extend(keys_not_in(&fx.name, &out, version, types, in_reference));
+        extensions.extend(
+            quadlet_files(&out)
+                .iter()
+                .filter_map(|f| f.extension())
+                .map(|e| e.to_string_lossy().into_owned()),
+        );
         if tools {
             problems.extend(check_with_tools(&fx.name, &out));
         }
         checked += 1;
     }
-    eprintln!("tier 2: {checked} fixtures converted for podman 4.4 and checked");
+    eprintln!("tier 2: {checked} fixtures converted for podman {version} and checked");
     assert!(
         problems.is_empty(),
         "{} problem(s):\n\n{}",
         problems.len(),
         problems.join("\n\n")
+    );
+    extensions
+}
+
+#[test]
+fn every_fixture_converts_for_podman_4_4_with_only_4_4_keys() {
+    every_fixture_for_old_version("4.4", UNIT_TYPES_4_4, in_reference_4_4);
+}
+
+#[test]
+fn every_fixture_converts_for_podman_4_8_with_only_4_8_keys() {
+    let extensions = every_fixture_for_old_version("4.8", UNIT_TYPES_4_8, in_reference_4_8);
+    // The pull_policy fixtures give .image units (new in 4.8), so [Image] is checked too.
+    assert!(
+        extensions.iter().any(|e| e == "image"),
+        "no fixture produced an .image file for 4.8"
     );
 }
 
