@@ -65,7 +65,11 @@ fn rewrite_list(ctx: &Context<'_>, svc: &Service) -> Option<Vec<Edit>> {
         if item != name {
             return None;
         }
-        let healthy = ctx.project.services.get(name).is_some_and(|s| has_healthcheck(s));
+        let healthy = ctx
+            .project
+            .services
+            .get(name)
+            .is_some_and(|s| has_healthcheck(s));
         let cond = if healthy {
             "service_healthy"
         } else {
