@@ -1,9 +1,12 @@
 //! Writing generated artifacts into an output directory: atomically, never clobbering.
 //!
 //! The rules (`migrate ... -o DIR`):
-//! - every file is written to a temporary file in its final directory, given its final mode,
-//!   flushed to disk (`fsync`) and then renamed over the destination, so a reader never sees
-//!   a half-written unit;
+//! - every file is written to a temporary file in its final directory and given its final
+//!   mode; once all of them are written, they are flushed to disk together (one `syncfs` per
+//!   filesystem, instead of one `fsync` per file) and only then renamed over their
+//!   destinations, so a reader never sees a half-written unit, a crash before the renames
+//!   leaves every destination as it was, and an error while writing or flushing leaves the
+//!   whole directory as it was (the temporary files are removed);
 //! - a file that already exists with the same content is left alone (`unchanged`); if only its
 //!   mode differs, the mode is corrected (content equal, so nothing is lost);
 //! - a file that exists with *different* content is only replaced with `--force`; without it
@@ -224,30 +227,28 @@ pub fn write_artifacts(
         return Err(WriteError::Conflicts(conflicts));
     }
 
-    // 2. Write. Directories first; then the files, several at a time: each one still goes
-    // through its own temporary file, fsync and rename, but concurrent fsyncs let the
-    // filesystem commit them together (one journal commit instead of one per file).
+    // 2. Write. Every new content goes to a temporary file next to its destination; nothing
+    // is renamed until all of them are written and on disk.
     fs::create_dir_all(dir).map_err(io_err(dir))?;
     // Directories in the order they were first needed (the set only answers "seen?").
     let mut dirs_to_sync: Vec<PathBuf> = Vec::new();
     let mut dirs_seen = std::collections::HashSet::new();
-    let mut jobs = Vec::new();
+    let mut staged: Vec<(tempfile::TempPath, PathBuf)> = Vec::new();
     let mut done = Vec::with_capacity(plan.len());
     for (a, path, mode, state) in plan {
         let action = match state {
             State::Same => Action::Unchanged,
-            State::SameContentOtherMode => {
-                fs::set_permissions(&path, fs::Permissions::from_mode(mode))
-                    .map_err(io_err(&path))?;
-                Action::ModeFixed
-            }
+            State::SameContentOtherMode => Action::ModeFixed,
             State::Missing | State::Differs => {
                 let parent = path.parent().unwrap_or(dir).to_path_buf();
                 if dirs_seen.insert(parent.clone().into_os_string()) {
                     fs::create_dir_all(&parent).map_err(io_err(&parent))?;
                     dirs_to_sync.push(parent.clone());
                 }
-                jobs.push((parent, path.clone(), a.contents.as_bytes(), mode));
+                staged.push((
+                    stage(&parent, &path, a.contents.as_bytes(), mode)?,
+                    path.clone(),
+                ));
                 if state == State::Missing {
                     Action::Created
                 } else {
@@ -263,8 +264,21 @@ pub fn write_artifacts(
             secret: a.secret,
         });
     }
-    run_parallel(&jobs)?;
-    // 3. Make the renames durable.
+    // 3. Flush the staged files: one `syncfs` for each filesystem they are on.
+    sync_filesystems(&dirs_to_sync)?;
+    // 4. Only now change what is visible: modes, then renames, then make the renames durable.
+    for w in &done {
+        if w.action == Action::ModeFixed {
+            fs::set_permissions(&w.path, fs::Permissions::from_mode(w.mode))
+                .map_err(io_err(&w.path))?;
+        }
+    }
+    for (tmp, path) in staged {
+        tmp.persist(&path).map_err(|e| WriteError::Io {
+            path: path.clone(),
+            source: e.error,
+        })?;
+    }
     for d in dirs_to_sync {
         File::open(&d)
             .and_then(|f| f.sync_all())
@@ -273,54 +287,15 @@ pub fn write_artifacts(
     Ok(done)
 }
 
-/// How many files are written at the same time.
-const WRITERS: usize = 16;
-
-type Job<'a> = (PathBuf, PathBuf, &'a [u8], u32);
-
-/// Runs [`write_atomic`] for every job on up to [`WRITERS`] threads; the first error wins.
-fn run_parallel(jobs: &[Job<'_>]) -> Result<(), WriteError> {
-    if jobs.len() <= 1 {
-        for (parent, path, contents, mode) in jobs {
-            write_atomic(parent, path, contents, *mode)?;
-        }
-        return Ok(());
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let failed = std::sync::Mutex::new(None::<WriteError>);
-    std::thread::scope(|scope| {
-        for _ in 0..WRITERS.min(jobs.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((parent, path, contents, mode)) = jobs.get(i) else {
-                        break;
-                    };
-                    if let Err(e) = write_atomic(parent, path, contents, *mode) {
-                        // Stop handing out work; keep the first error.
-                        next.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
-                        let mut f = failed
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner);
-                        f.get_or_insert(e);
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    match failed
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-    {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
-}
-
-/// Temporary file in `parent` (same filesystem, so the rename is atomic), final mode set
-/// before any content is written, fsync, rename over `path`.
-fn write_atomic(parent: &Path, path: &Path, contents: &[u8], mode: u32) -> Result<(), WriteError> {
+/// A temporary file in `parent` (same filesystem, so the later rename is atomic) with the
+/// final mode set before any content is written, holding `contents`; closed, and removed
+/// when the returned path is dropped without being persisted.
+fn stage(
+    parent: &Path,
+    path: &Path,
+    contents: &[u8],
+    mode: u32,
+) -> Result<tempfile::TempPath, WriteError> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".migrate-")
         .suffix(".tmp")
@@ -332,11 +307,26 @@ fn write_atomic(parent: &Path, path: &Path, contents: &[u8], mode: u32) -> Resul
         .set_permissions(fs::Permissions::from_mode(mode))
         .map_err(io_err(tmp.path()))?;
     tmp.write_all(contents).map_err(io_err(path))?;
-    tmp.as_file().sync_all().map_err(io_err(path))?;
-    tmp.persist(path).map_err(|e| WriteError::Io {
-        path: path.to_path_buf(),
-        source: e.error,
-    })?;
+    Ok(tmp.into_temp_path())
+}
+
+/// Flushes every filesystem that holds one of `dirs` to disk and waits for it: `syncfs`
+/// once per filesystem (told apart by device number). Since Linux 5.8 `syncfs` reports a
+/// write-back error of any file on the filesystem, which here fails the whole write before
+/// anything was renamed.
+fn sync_filesystems(dirs: &[PathBuf]) -> Result<(), WriteError> {
+    use std::os::unix::fs::MetadataExt;
+    let mut devices = std::collections::HashSet::new();
+    for d in dirs {
+        let f = File::open(d).map_err(io_err(d))?;
+        let dev = f.metadata().map_err(io_err(d))?.dev();
+        if devices.insert(dev) {
+            rustix::fs::syncfs(&f).map_err(|e| WriteError::Io {
+                path: d.clone(),
+                source: e.into(),
+            })?;
+        }
+    }
     Ok(())
 }
 
