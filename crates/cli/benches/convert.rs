@@ -6,8 +6,8 @@
 //! figures). Ratios are given to both.
 //!
 //! End to end = load (read, parse, interpolate, merge, canonicalize, validate) + translate
-//! (quadlet files and the ledger) + the default (text) ledger report + writing every file atomically into a fresh directory (temporary file, fsync,
-//! rename, directory fsync). Each phase is also timed on its own. Time: best of N runs;
+//! (quadlet files and the ledger) + the default (text) ledger report + writing every file atomically into a fresh directory (temporary files, one
+//! syncfs, renames, directory fsync). Each phase is also timed on its own. Time: best of N runs;
 //! memory: peak heap during the run (a counting global allocator).
 //!
 //! Goal (issue 4): conversion ≤ 1.5× the bare parse (the document tree) and ≤ 40 MiB at 2,000 services, linear
@@ -267,7 +267,7 @@ fn print(r: &Row) {
         ("translate (files + ledger)", r.translate),
         ("ledger report (text)", r.ledger),
         ("ledger report (--report json)", r.ledger_json),
-        ("write (tmp + fsync + rename)", r.write),
+        ("write (tmp + syncfs + rename)", r.write),
     ] {
         println!(
             "    {name:<33}{:>9.1} ms {:>9.0} ms {:>6.1} MiB",
