@@ -98,16 +98,9 @@ fn bare_parse(path: &Path) {
     std::hint::black_box(events);
 }
 
-/// saphyr's spanned document tree by its fastest path (the parser over a `&str`, nodes that
-/// borrow their text; no alias budget: saphyr's default stops the 20,000-service file).
 fn bare_tree(path: &Path) {
     let bytes = std::fs::read_to_string(path).unwrap();
-    let mut parser = Parser::new_from_str(&bytes);
-    let mut loader: saphyr::YamlLoader<'_, saphyr::MarkedYaml<'_>> = saphyr::YamlLoader::default();
-    loader.alias_limit(usize::MAX);
-    parser.load(&mut loader, true).unwrap();
-    assert!(loader.error().is_none(), "{:?}", loader.error());
-    std::hint::black_box(loader.into_documents());
+    std::hint::black_box(transship_loader::synthetic::document_tree(&bytes));
 }
 
 fn load(opts: &LoadOptions) -> transship_ir::Project {

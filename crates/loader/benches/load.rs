@@ -44,20 +44,6 @@ fn thread_cpu() -> Duration {
         .map_or(Duration::ZERO, Duration::from_nanos)
 }
 
-/// saphyr's spanned document tree, by its fastest path: the parser over a `&str` (not
-/// `load_from_str`, which reads `char` by `char`), nodes that borrow their text from the input,
-/// and no alias budget (the loader's own budget is far above what this file needs; saphyr's
-/// default of 100,000 nodes stops the 20,000-service file).
-fn saphyr_tree(text: &str) -> usize {
-    let mut parser = Parser::new_from_str(text);
-    let mut loader: saphyr::YamlLoader<'_, saphyr::MarkedYaml<'_>> = saphyr::YamlLoader::default();
-    loader.alias_limit(usize::MAX);
-    parser.load(&mut loader, true).unwrap();
-    assert!(loader.error().is_none(), "{:?}", loader.error());
-    let docs = loader.into_documents();
-    docs.len()
-}
-
 fn measure(runs: usize, mut f: impl FnMut()) -> Figure {
     let mut best = Duration::MAX;
     let mut best_cpu = Duration::MAX;
@@ -107,7 +93,7 @@ fn run(services: usize, runs: usize) {
     });
     let doc = measure(runs, || {
         let bytes = std::fs::read_to_string(Path::new(&path)).unwrap();
-        std::hint::black_box(saphyr_tree(&bytes));
+        std::hint::black_box(transship_loader::synthetic::document_tree(&bytes));
     });
     let tree = measure(runs, || {
         let loaded = transship_loader::pipeline::load_tree(&opts).unwrap();

@@ -38,12 +38,7 @@ fn main() {
         }
         "saphyr" => {
             let bytes = std::fs::read_to_string(&path).unwrap();
-            let mut parser = saphyr_parser::Parser::new_from_str(&bytes);
-            let mut loader: saphyr::YamlLoader<'_, saphyr::MarkedYaml<'_>> =
-                saphyr::YamlLoader::default();
-            loader.alias_limit(usize::MAX);
-            parser.load(&mut loader, true).unwrap();
-            std::hint::black_box(loader.into_documents());
+            std::hint::black_box(transship_loader::synthetic::document_tree(&bytes));
         }
         "tree" => {
             let loaded = transship_loader::pipeline::load_tree(&opts).unwrap();

@@ -33,6 +33,27 @@ pub fn compose_file(services: usize) -> String {
     s
 }
 
+/// The benchmarks' second bare parse: `text` into saphyr's spanned document tree (the same
+/// parser as the loader's, by its fastest path: over a `&str`, nodes borrowing their text),
+/// dropped before returning. There is no alias budget: saphyr's default (100,000 nodes)
+/// stops the 20,000-service file, whose merge key expands `&defaults` once per service.
+///
+/// # Panics
+/// When `text` is not YAML (the synthetic files always are).
+#[allow(clippy::panic)]
+pub fn document_tree(text: &str) -> usize {
+    let mut parser = saphyr_parser::Parser::new_from_str(text);
+    let mut loader: saphyr::YamlLoader<'_, saphyr::MarkedYaml<'_>> = saphyr::YamlLoader::default();
+    loader.alias_limit(usize::MAX);
+    if let Err(e) = parser.load(&mut loader, true) {
+        panic!("synthetic file: {e}");
+    }
+    if let Some(e) = loader.error() {
+        panic!("synthetic file: {e}");
+    }
+    loader.into_documents().len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
