@@ -56,8 +56,22 @@ impl Quad {
     /// A plain-valued key, or `flag=value` in `PodmanArgs=` when the key is missing in the
     /// target version or the value cannot be written verbatim.
     pub(crate) fn plain(&mut self, key: &str, value: &str, flag: Option<&str>) -> Put {
-        if self.has(key) && self.sec.plain(key, value, Ctx::Exec).is_ok() {
-            return Put::Key(names::cat([key, "=", value]));
+        if self.has(key) {
+            match self.sec.plain(key, value, Ctx::Exec) {
+                Ok(()) => return Put::Key(names::cat([key, "=", value])),
+                // The key exists but cannot hold this value: say so, not that it is missing.
+                Err(e) if flag.is_none() || !self.has("PodmanArgs") => {
+                    return Put::Nowhere(format!(
+                        "{key}= cannot hold it ({e}) and {}",
+                        if flag.is_none() {
+                            "podman has no equivalent flag".to_owned()
+                        } else {
+                            format!("[{}] of podman {} has no PodmanArgs=", self.group, self.v)
+                        }
+                    ));
+                }
+                Err(_) => {}
+            }
         }
         self.fallback(key, value, flag)
     }

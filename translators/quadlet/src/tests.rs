@@ -1776,3 +1776,26 @@ fn image_units_work_rootless_and_in_a_pod() {
         assert_eq!(opts, [["--arch", "arm64"], ["--os", "linux"]], "{pull:?}");
     }
 }
+
+#[test]
+fn a_value_an_existing_key_cannot_hold_is_not_reported_as_a_missing_key() {
+    let mut s = service("web");
+    s.networks.insert(
+        "front".into(),
+        sp(
+            Box::new(ServiceNetwork {
+                aliases: vec![sp("two\nlines".into(), 401)],
+                ..ServiceNetwork::default()
+            }),
+            400,
+        ),
+    );
+    let out = run(&project(vec![s]), "5.4");
+    let Outcome::Unsupported(why) = outcome(&out, "services.web.networks.front") else {
+        panic!("{:?}", outcome(&out, "services.web.networks.front"));
+    };
+    assert!(why.contains("Network= cannot hold it"), "{why}");
+    assert!(!why.contains("needs quadlet key"), "{why}");
+    let c = file(&out, "demo-web.container");
+    assert!(!c.contains("two\nlines") && !c.contains("two"), "{c}");
+}
