@@ -198,22 +198,6 @@ fn start_units(installed: &Installed, start: &[&str]) {
     );
 }
 
-fn http_in_host(host: &TargetHost, port: u16, path: &str, needle: &str) -> String {
-    let script = format!(
-        "exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET {path} HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"
-    );
-    let mut body = String::new();
-    for _ in 0..60 {
-        let out = host.exec(&["bash", "-c", &script]);
-        body = String::from_utf8_lossy(&out.stdout).into_owned();
-        if body.contains(needle) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    body
-}
-
 #[test]
 fn web_fixture_runs_with_its_env_ports_mounts_user_and_secret() {
     let Some(busybox) = support::tier4_prerequisites(TIER) else {
@@ -251,12 +235,9 @@ fn check_web(inst: &Installed) {
     }
 
     // The published port answers from inside the host.
-    let body = http_in_host(
-        &inst.host,
-        18081,
-        "/index.html",
-        "transship live fixture index",
-    );
+    let body = inst
+        .host
+        .http_get(18081, "/index.html", "transship live fixture index");
     assert!(
         body.contains("transship live fixture index"),
         "no answer from 127.0.0.1:18081 in the host: {body:?}\n{}",

@@ -15,7 +15,6 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 use support::{TARGET_HOST_USER_UID, TargetHost};
 
@@ -210,30 +209,11 @@ fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> I
     inst
 }
 
-fn http_in_host(host: &TargetHost, port: u16, path: &str, needle: &str) -> String {
-    let script = format!(
-        "exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET {path} HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"
-    );
-    let mut body = String::new();
-    for _ in 0..60 {
-        let out = host.exec(&["bash", "-c", &script]);
-        body = String::from_utf8_lossy(&out.stdout).into_owned();
-        if body.contains(needle) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    body
-}
-
 /// The `web` fixture's page answers on its published port 18081 inside the host.
 fn assert_index_published(inst: &Installed) {
-    let body = http_in_host(
-        &inst.host,
-        18081,
-        "/index.html",
-        "transship live fixture index",
-    );
+    let body = inst
+        .host
+        .http_get(18081, "/index.html", "transship live fixture index");
     assert!(
         body.contains("transship live fixture index"),
         "no answer from 127.0.0.1:18081 in the host: {body:?}\n{}",

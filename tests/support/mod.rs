@@ -1211,6 +1211,24 @@ impl TargetHost {
         )
     }
 
+    /// An HTTP/1.0 `GET path` to `127.0.0.1:port` inside the host (bash's `/dev/tcp`),
+    /// retried for up to 15 s until the answer contains `needle`; the last answer.
+    pub fn http_get(&self, port: u16, path: &str, needle: &str) -> String {
+        let script = format!(
+            "exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET {path} HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3"
+        );
+        let mut body = String::new();
+        for _ in 0..60 {
+            let out = self.exec(&["bash", "-c", &script]);
+            body = String::from_utf8_lossy(&out.stdout).into_owned();
+            if body.contains(needle) {
+                break;
+            }
+            thread::sleep(Duration::from_millis(250));
+        }
+        body
+    }
+
     /// Like [`TargetHost::exec`], but `Err` with the whole account unless it exits 0.
     pub fn exec_ok(&self, argv: &[&str]) -> Result<String, String> {
         let out = self.exec(argv);
