@@ -296,6 +296,8 @@ fn stage(
     contents: &[u8],
     mode: u32,
 ) -> Result<tempfile::TempPath, WriteError> {
+    #[cfg(test)]
+    tests::fail_point(path)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".migrate-")
         .suffix(".tmp")
@@ -484,6 +486,61 @@ mod tests {
             "user file\n"
         );
         assert!(leftovers(dir).is_empty());
+    }
+
+    thread_local! {
+        /// Staging a file whose name ends with this fails (this thread's writes only).
+        static FAIL_ON: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// Fault injection for [`stage`]: an I/O error, as a full disk would give, for the file
+    /// chosen by [`FAIL_ON`].
+    pub(super) fn fail_point(path: &Path) -> Result<(), WriteError> {
+        let hit = FAIL_ON.with(|f| {
+            f.borrow()
+                .as_ref()
+                .is_some_and(|name| path.to_string_lossy().ends_with(name.as_str()))
+        });
+        if hit {
+            return Err(WriteError::Io {
+                path: path.to_path_buf(),
+                source: io::Error::from(io::ErrorKind::StorageFull),
+            });
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_failure_while_staging_leaves_the_directory_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::write(dir.join("b.container"), "edited by hand\n").unwrap();
+        let arts = [
+            art("a.container", "new a\n", false),
+            art("b.container", "generated b\n", false),
+            art("c.container", "new c\n", false),
+            art("d.container", "new d\n", false),
+        ];
+        FAIL_ON.with(|f| *f.borrow_mut() = Some("c.container".into()));
+        let err = write_artifacts(dir, &arts, true).unwrap_err();
+        FAIL_ON.with(|f| *f.borrow_mut() = None);
+        assert!(matches!(err, WriteError::Io { .. }), "{err}");
+        // a and b were staged before c failed: neither is visible, b keeps its content.
+        assert!(!dir.join("a.container").exists());
+        assert_eq!(
+            fs::read_to_string(dir.join("b.container")).unwrap(),
+            "edited by hand\n"
+        );
+        assert!(!dir.join("c.container").exists());
+        assert!(!dir.join("d.container").exists());
+        assert!(leftovers(dir).is_empty(), "{:?}", leftovers(dir));
+        // The same write without the fault goes through.
+        let done = write_artifacts(dir, &arts, true).unwrap();
+        assert_eq!(done.len(), 4);
+        assert_eq!(
+            fs::read_to_string(dir.join("b.container")).unwrap(),
+            "generated b\n"
+        );
     }
 
     #[test]
