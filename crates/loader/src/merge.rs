@@ -633,34 +633,33 @@ fn unicity_at<'a>(node: &'a mut Node, path: &mut Vec<&'a str>) {
             else {
                 return;
             };
-            let mut out: Vec<Node> = Vec::with_capacity(items.len());
-            if items.len() <= 8 {
-                // Short lists (the usual case): a linear search beats hashing, and a list
-                // without duplicates (the usual case again) is left as it is.
-                let keys: Vec<String> = items.iter().map(|item| index_key(ix, item)).collect();
-                if keys.iter().enumerate().all(|(i, k)| !keys[..i].contains(k)) {
-                    return;
-                }
-                let mut keys: Vec<String> = Vec::with_capacity(items.len());
-                for item in std::mem::take(items) {
-                    let key = index_key(ix, &item);
-                    if let Some(j) = keys.iter().position(|k| *k == key) {
-                        out[j] = item;
-                    } else {
-                        keys.push(key);
-                        out.push(item);
-                    }
-                }
+            let keys: Vec<String> = items.iter().map(|item| index_key(ix, item)).collect();
+            // For each item, the first item with its key.
+            let first: Vec<usize> = if keys.len() <= 8 {
+                // Short lists (the usual case): a linear search beats hashing.
+                (0..keys.len())
+                    .map(|i| keys[..i].iter().position(|k| *k == keys[i]).unwrap_or(i))
+                    .collect()
             } else {
-                let mut keys: HashMap<String, usize> = HashMap::new();
-                for item in std::mem::take(items) {
-                    let key = index_key(ix, &item);
-                    if let Some(&j) = keys.get(&key) {
-                        out[j] = item;
-                    } else {
-                        keys.insert(key, out.len());
-                        out.push(item);
-                    }
+                let mut seen: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+                keys.iter()
+                    .enumerate()
+                    .map(|(i, k)| *seen.entry(k.as_str()).or_insert(i))
+                    .collect()
+            };
+            if first.iter().enumerate().all(|(i, f)| *f == i) {
+                // No duplicates (the usual case again): the list stays as it is.
+                return;
+            }
+            // A later item takes the place of the first one with its key.
+            let mut slot = vec![0; first.len()];
+            let mut out: Vec<Node> = Vec::with_capacity(first.len());
+            for (i, item) in std::mem::take(items).into_iter().enumerate() {
+                if first[i] == i {
+                    slot[i] = out.len();
+                    out.push(item);
+                } else {
+                    out[slot[first[i]]] = item;
                 }
             }
             *items = out;

@@ -61,7 +61,7 @@ fn read(n: &Node, dir: &Path, home: Option<&str>) -> Option<Spanned<Extends>> {
                     (Some(rest), Some(h)) => Path::new(h).join(rest),
                     _ => Path::new(f).to_path_buf(),
                 };
-                super::read::clean(&dir.join(f))
+                super::read::clean(dir.join(f))
             }),
         },
         _ => return None,

@@ -1,5 +1,6 @@
 //! Reading typed values out of the spanned tree, with located errors.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -33,50 +34,42 @@ impl Cx<'_> {
     }
 
     /// Directory of the file `span` points into (relative paths of `env_file` etc.).
-    pub fn base_dir(&self, _span: Span) -> PathBuf {
+    pub fn base_dir(&self, _span: Span) -> &Path {
         // Compose resolves relative paths against the project directory (the first file's
         // directory); extends/include have already rebased their own paths.
-        self.project_dir.to_path_buf()
+        self.project_dir
     }
 
     /// Makes `p` absolute against the project directory, expanding a leading `~`.
     pub fn abs_path(&self, span: Span, p: &str) -> PathBuf {
         // As compose-go: an absolute path is kept as written (`/a/` stays `/a/`), a relative
         // one is joined to the base directory and cleaned.
-        if !p.starts_with('~') && !p.starts_with('/') {
-            // The usual relative path (`./conf`, `data/x`): when what follows the leading
-            // `./` is already clean, joining it to the (clean) base is the cleaned path.
-            let mut rest = p;
-            while let Some(r) = rest.strip_prefix("./") {
-                rest = r.trim_start_matches('/');
-            }
-            let base = self.base_dir(span);
-            if is_clean(rest) && base.to_str().is_some_and(is_clean) {
-                return base.join(rest);
-            }
-        }
         let expanded = self.expand_home(p);
-        let path = Path::new(&expanded);
+        let path = Path::new(expanded.as_ref());
         if path.is_absolute() {
             path.to_path_buf()
         } else {
-            clean(&self.base_dir(span).join(path))
+            // `./x` and `x` clean to the same path; without the prefix, an already clean `x`
+            // takes `clean`'s shortcut.
+            clean(self.base_dir(span).join(without_dot_prefix(&expanded)))
         }
     }
 
     /// A leading `~` is the home directory: `~`, `~/x`, and also `~x` (= `$HOME/x`), as
     /// compose-go expands it.
-    pub fn expand_home(&self, p: &str) -> String {
+    pub fn expand_home<'p>(&self, p: &'p str) -> Cow<'p, str> {
         if let Some(rest) = p.strip_prefix('~') {
             if let Some(home) = self.env.get("HOME") {
                 // Joined and cleaned, like Go's `filepath.Join(home, rest)`.
                 let rest = rest.trim_start_matches('/');
-                return clean(&Path::new(home).join(rest))
-                    .to_string_lossy()
-                    .into_owned();
+                return Cow::Owned(
+                    clean(Path::new(home).join(rest))
+                        .to_string_lossy()
+                        .into_owned(),
+                );
             }
         }
-        p.to_owned()
+        Cow::Borrowed(p)
     }
 
     pub fn file_id_for(
@@ -99,7 +92,14 @@ impl Cx<'_> {
     }
 }
 
-/// Lexically normalizes `.` and `..` components (like Go's `filepath.Clean`).
+/// `p` without its leading `./` segments (`././x` is `x`).
+fn without_dot_prefix(mut p: &str) -> &str {
+    while let Some(r) = p.strip_prefix("./") {
+        p = r.trim_start_matches('/');
+    }
+    p
+}
+
 /// Whether [`clean`] returns `s` unchanged: no empty, `.` or `..` segment, no trailing `/`
 /// (the root itself excepted).
 fn is_clean(s: &str) -> bool {
@@ -113,8 +113,13 @@ fn is_clean(s: &str) -> bool {
             .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
-pub(crate) fn clean(p: &Path) -> PathBuf {
+/// Lexically normalizes `.` and `..` components (like Go's `filepath.Clean`).
+pub(crate) fn clean(p: PathBuf) -> PathBuf {
     use std::path::Component;
+    // The usual case, checked on the text: nothing to normalize.
+    if p.to_str().is_some_and(is_clean) {
+        return p;
+    }
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
@@ -572,15 +577,15 @@ pub(crate) fn clean_target(t: &str) -> String {
     if t.is_empty() {
         return String::new();
     }
-    if is_clean(t) {
-        return t.to_owned();
-    }
-    clean(Path::new(t)).to_string_lossy().into_owned()
+    clean(PathBuf::from(t))
+        .into_os_string()
+        .into_string()
+        .unwrap_or_else(|s| s.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]
 mod clean_fast_path {
-    use super::{clean, clean_target, is_clean};
+    use super::{clean, is_clean, without_dot_prefix};
     use proptest::prelude::*;
     use std::path::Path;
 
@@ -602,30 +607,25 @@ mod clean_fast_path {
     }
 
     proptest! {
-        /// The shortcut only fires where the full cleaning would change nothing.
+        /// The shortcut only fires where the normalization by components would change
+        /// nothing: such a text is that normalization's fixed point.
         #[test]
         fn clean_text_is_a_fixed_point(s in path_text()) {
             if is_clean(&s) {
-                let cleaned = clean(Path::new(&s));
-                prop_assert_eq!(cleaned.to_str(), Some(s.as_str()));
+                let by_components: std::path::PathBuf = Path::new(&s).components().collect();
+                prop_assert_eq!(by_components.to_str(), Some(s.as_str()));
             }
-            prop_assert_eq!(
-                clean_target(&s),
-                if s.is_empty() { String::new() } else { clean(Path::new(&s)).to_string_lossy().into_owned() }
-            );
         }
 
-        /// `./rest` joined to a clean base equals the cleaned join, whenever the shortcut
-        /// applies.
+        /// Dropping the leading `./` segments before joining changes no cleaned path.
         #[test]
-        fn dot_prefix_shortcut_matches_clean(s in path_text()) {
+        fn dot_prefix_changes_no_cleaned_path(s in path_text()) {
             let base = Path::new("/srv/project");
-            let mut rest = s.as_str();
-            while let Some(r) = rest.strip_prefix("./") {
-                rest = r.trim_start_matches('/');
-            }
-            if !s.starts_with('/') && !s.starts_with('~') && is_clean(rest) {
-                prop_assert_eq!(base.join(rest), clean(&base.join(&s)));
+            if !s.starts_with('/') {
+                prop_assert_eq!(
+                    clean(base.join(without_dot_prefix(&s))),
+                    clean(base.join(&s))
+                );
             }
         }
     }
