@@ -69,6 +69,7 @@
 //! specifier pass for `%%`, `extract_first_word` with unquoting and C unescaping, then `$$`),
 //! used by the tests to prove the round trip.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Where a value ends up, which decides what systemd expands in it.
@@ -134,13 +135,9 @@ impl Section {
             !has_control(&value) && !value.ends_with('\\'),
             "raw unit value with control character or trailing backslash: {value:?}"
         );
-        let value = if has_control(&value) {
-            value
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect()
-        } else {
-            value
+        let value = match without_controls(&value) {
+            Cow::Borrowed(_) => value,
+            Cow::Owned(cleaned) => cleaned,
         };
         self.entries.push((key.to_owned(), value));
     }
@@ -259,11 +256,7 @@ impl UnitFile {
             if !line.is_empty() {
                 out.push(' ');
             }
-            if has_control(line) {
-                out.extend(line.chars().map(|c| if c.is_control() { ' ' } else { c }));
-            } else {
-                out.push_str(line);
-            }
+            out.push_str(&without_controls(line));
             out.push('\n');
         }
         let mut first = true;
@@ -299,6 +292,19 @@ fn has_control(s: &str) -> bool {
         s.bytes().any(|b| b < 0x20 || b == 0x7f)
     } else {
         s.chars().any(char::is_control)
+    }
+}
+
+/// `s` with every control character replaced by a space (borrowed when there is none).
+fn without_controls(s: &str) -> Cow<'_, str> {
+    if has_control(s) {
+        Cow::Owned(
+            s.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(s)
     }
 }
 
@@ -386,11 +392,12 @@ pub fn quote_word(word: &str, ctx: Ctx) -> String {
         // systemd reads a lone `;` (quoted or not) as a command separator in Exec lines
         return "\\;".to_owned();
     }
-    if word_is_bare(word) && !needs_expansion(word, ctx) {
+    let bare = word_is_bare(word);
+    if bare && !needs_expansion(word, ctx) {
         return word.to_owned();
     }
     let mut out = String::with_capacity(word.len() + 2);
-    if word_is_bare(word) {
+    if bare {
         for c in word.chars() {
             push_expanded(&mut out, c, ctx);
         }

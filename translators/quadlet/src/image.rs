@@ -24,7 +24,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use transship_ir::{Project, Service, Spanned};
-use transship_translate::unit::{Ctx, UnitFile, escape_plain};
+use transship_translate::unit::{Ctx, escape_plain};
 
 use crate::service::Quad;
 use crate::version::{PodmanVersion, has_unit_type};
@@ -409,20 +409,16 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             let _ = q.plain("Policy", pol, None);
         }
         let list = users.join(", ");
-        let mut uf = UnitFile {
-            header: cx.header(&format!("image pull for Compose service(s) {list}")),
-            sections: vec![],
-        };
-        let _ = uf.section("Unit").plain(
-            "Description",
-            &format!(
-                "Pull of {} for Compose project {} ({list})",
-                pull.reference, cx.p.name.value
-            ),
-            Ctx::Setting,
+        let description = format!(
+            "Pull of {} for Compose project {} ({list})",
+            pull.reference, cx.p.name.value
         );
-        uf.sections.push(q.finish());
-        cx.add_file(format!("{base}.image"), uf.render(), 0o644, false);
+        cx.add_unit(
+            format!("{base}.image"),
+            &format!("image pull for Compose service(s) {list}"),
+            &description,
+            q.finish(),
+        );
     }
 }
 

@@ -20,7 +20,7 @@ pub mod version;
 use std::collections::{BTreeMap, BTreeSet};
 
 use transship_ir::{DependsCondition, Project, Span};
-use transship_translate::unit::UnitFile;
+use transship_translate::unit::{Ctx, Section, UnitFile};
 use transship_translate::{Artifact, Ledger, Outcome, Output, TranslateError, Translator};
 
 pub use version::{PodmanVersion, VersionError};
@@ -273,6 +273,20 @@ impl<'a> Cx<'a> {
                 secret,
             },
         );
+    }
+
+    /// A unit file made of `[Unit] Description=` and one quadlet section (`.network`,
+    /// `.volume`, `.build`, `.image`), written as `path` with mode 0644.
+    pub fn add_unit(&mut self, path: String, what: &str, description: &str, section: Section) {
+        let mut uf = UnitFile {
+            header: self.header(what),
+            sections: vec![],
+        };
+        let _ = uf
+            .section("Unit")
+            .plain("Description", description, Ctx::Setting);
+        uf.sections.push(section);
+        self.add_file(path, uf.render(), 0o644, false);
     }
 
     pub fn header(&self, what: &str) -> Vec<String> {

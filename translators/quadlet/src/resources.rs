@@ -821,17 +821,12 @@ pub(crate) fn build(
         );
     }
     if unit_mode {
-        let mut uf = UnitFile {
-            header: cx.header(&format!("image build of Compose service {:?}", s.name)),
-            sections: vec![],
-        };
-        let _ = uf.section("Unit").plain(
-            "Description",
+        cx.add_unit(
+            names::cat([base, ".build"]),
+            &format!("image build of Compose service {:?}", s.name),
             &format!("Build of {image} for Compose service {}", s.name),
-            Ctx::Setting,
+            q.finish(),
         );
-        uf.sections.push(q.finish());
-        cx.add_file(names::cat([base, ".build"]), uf.render(), 0o644, false);
     } else {
         argv.push(ctx_dir);
         svc.words("ExecStartPre", &argv, Ctx::Exec);
@@ -1371,20 +1366,15 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             );
         }
         if used {
-            let mut uf = UnitFile {
-                header: cx.header(&format!("Compose network {key:?}")),
-                sections: vec![],
-            };
-            let _ = uf.section("Unit").plain(
-                "Description",
+            cx.add_unit(
+                names::cat([&base, ".network"]),
+                &format!("Compose network {key:?}"),
                 &format!(
                     "Network {} of Compose project {}",
                     name.value, project.name.value
                 ),
-                Ctx::Setting,
+                q.finish(),
             );
-            uf.sections.push(q.finish());
-            cx.add_file(names::cat([&base, ".network"]), uf.render(), 0o644, false);
         }
     }
     for (key, vol) in &project.volumes {
@@ -1489,20 +1479,15 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             );
         }
         if used {
-            let mut uf = UnitFile {
-                header: cx.header(&format!("Compose volume {key:?}")),
-                sections: vec![],
-            };
-            let _ = uf.section("Unit").plain(
-                "Description",
+            cx.add_unit(
+                names::cat([&base, ".volume"]),
+                &format!("Compose volume {key:?}"),
                 &format!(
                     "Volume {} of Compose project {}",
                     name.value, project.name.value
                 ),
-                Ctx::Setting,
+                q.finish(),
             );
-            uf.sections.push(q.finish());
-            cx.add_file(names::cat([&base, ".volume"]), uf.render(), 0o644, false);
         }
     }
     for (key, sec) in &project.secrets {

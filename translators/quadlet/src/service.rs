@@ -216,33 +216,22 @@ fn exec_command(
             })
         })
         .collect();
-    let words: Vec<ExecWord<'_>> = args
-        .iter()
-        .zip(&names)
-        .map(|(a, n)| match n {
-            Some(n) => ExecWord::Var(n.as_str()),
-            None => ExecWord::Literal(a),
-        })
-        .collect();
-    c.exec_words("Exec", &words);
-    let shown: Vec<String> = args
-        .iter()
-        .zip(&names)
-        .map(|(a, n)| match n {
-            Some(n) => format!("${{{n}}}"),
-            None => a.clone(),
-        })
-        .collect();
-    let mut detail = format!("Exec={}", shown.join(" "));
-    let vars: Vec<String> = args
-        .iter()
-        .zip(&names)
-        .filter_map(|(a, n)| {
-            let n = n.as_ref()?;
+    let mut words: Vec<ExecWord<'_>> = Vec::with_capacity(args.len());
+    let mut shown: Vec<String> = Vec::with_capacity(args.len());
+    let mut vars: Vec<String> = Vec::new();
+    for (a, n) in args.iter().zip(&names) {
+        if let Some(n) = n {
+            words.push(ExecWord::Var(n));
+            shown.push(format!("${{{n}}}"));
             svc.env_assignment(n, a);
-            Some(format!("{n}={a}"))
-        })
-        .collect();
+            vars.push(format!("{n}={a}"));
+        } else {
+            words.push(ExecWord::Literal(a));
+            shown.push(a.clone());
+        }
+    }
+    c.exec_words("Exec", &words);
+    let mut detail = format!("Exec={}", shown.join(" "));
     if !vars.is_empty() {
         detail.push_str(&format!(
             " with [Service] Environment={} (quadlet cannot pass an empty or a lone `;` argument in Exec=; systemd expands each ${{…}} into exactly that one argument)",
