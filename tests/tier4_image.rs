@@ -213,19 +213,15 @@ fn pull_through_image_units(extra: &[&str]) {
     let user = extra.contains(&"--user");
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let o = support::run_with_timeout(
+    support::run_ok(
         Command::new(support::migrate_bin())
             .arg(repo().join("fixtures/live/pull/compose.yaml"))
             .args(["--to", "podman", "-o"])
             .arg(&out)
             .args(extra),
         60,
-    );
-    assert!(
-        o.status.success(),
-        "{}",
-        support::describe_failure("migrate --to podman", &o)
-    );
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
     let mut images: Vec<String> = std::fs::read_dir(&out)
         .unwrap()

@@ -117,18 +117,14 @@ fn install_pod(name: &str, busybox: &Path) -> Installed {
     let project = tmp.path().join(name);
     support::copy_dir(&repo().join("fixtures/live").join(name), &project);
     let out = tmp.path().join("out");
-    let o = support::run_with_timeout(
+    support::run_ok(
         Command::new(support::migrate_bin())
             .current_dir(&project)
             .args(["compose.yaml", "--to", "podman", "--pod", "-o"])
             .arg(&out),
         60,
-    );
-    assert!(
-        o.status.success(),
-        "{}",
-        support::describe_failure("migrate --to podman --pod", &o)
-    );
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
 
     let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
         .unwrap()

@@ -97,19 +97,15 @@ fn prepare(name: &str, busybox: &Path, extra: &[&str]) -> Installed {
     let project = tmp.path().join(name);
     support::copy_dir(&repo().join("fixtures/live").join(name), &project);
     let out = tmp.path().join("out");
-    let o = support::run_with_timeout(
+    support::run_ok(
         Command::new(support::migrate_bin())
             .current_dir(&project)
             .args(["compose.yaml", "--to", "podman", "-o"])
             .arg(&out)
             .args(extra),
         60,
-    );
-    assert!(
-        o.status.success(),
-        "{}",
-        support::describe_failure("migrate --to podman", &o)
-    );
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
 
     let host = TargetHost::start(&format!("convert-{name}")).expect("boot the target host");
     host.load_image_archive(busybox)

@@ -102,19 +102,15 @@ fn install_with(name: &str, busybox: &Path, start: &[&str], extra: &[&str]) -> I
     let project = tmp.path().join(name);
     support::copy_dir(&repo().join("fixtures/live").join(name), &project);
     let out = tmp.path().join("out");
-    let o = support::run_with_timeout(
+    support::run_ok(
         Command::new(support::migrate_bin())
             .current_dir(&project)
             .args(["compose.yaml", "--to", "podman", "--user", "-o"])
             .arg(&out)
             .args(extra),
         60,
-    );
-    assert!(
-        o.status.success(),
-        "{}",
-        support::describe_failure(&format!("migrate --to podman --user {extra:?}"), &o)
-    );
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
 
     let host = TargetHost::start_rootless(&format!("rootless-{name}"))
         .expect("boot the target host with its user manager");
