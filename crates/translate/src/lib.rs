@@ -1,5 +1,6 @@
 //! What every translator shares: the [`Translator`] trait, [`Artifact`]s, the [`Ledger`],
-//! and (in [`unit`]) the one writer of systemd unit syntax, where all escaping lives.
+//! and the one writer of each output syntax, where its escaping lives: systemd unit syntax
+//! ([`unit`]), YAML documents ([`yaml`]) and POSIX shell words ([`shell`]).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use transship_ir::{Project, Span};
 
 pub mod keys;
 pub mod unit;
+pub mod yaml;
 
 pub use keys::ir_key_paths;
 
