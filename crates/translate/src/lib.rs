@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use transship_ir::{Project, Span};
 
 pub mod keys;
+pub mod shell;
 pub mod unit;
 pub mod yaml;
 
