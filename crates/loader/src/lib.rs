@@ -9,6 +9,7 @@ pub mod error;
 pub mod extends;
 pub mod include;
 pub mod interpolate;
+mod load_state;
 pub mod merge;
 pub mod pipeline;
 pub mod render;

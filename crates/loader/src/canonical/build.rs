@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use transship_ir::{Build, Spanned};
 
 use super::read::*;
-use super::services::{extra_hosts, file_refs, ulimits};
+use super::shared_keys::{extra_hosts, file_refs, ulimits};
 use crate::tree::{Node, NodeValue};
 
 /// A context Compose does not resolve on disk (git or http URL).

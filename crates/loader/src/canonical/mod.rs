@@ -15,6 +15,7 @@ mod provenance;
 pub(crate) mod read;
 mod resources;
 mod services;
+mod shared_keys;
 pub mod units;
 mod volumes;
 
