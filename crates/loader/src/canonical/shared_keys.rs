@@ -9,13 +9,17 @@ use super::read::*;
 use crate::tree::{Node, NodeValue};
 
 /// `extra_hosts`: `host:ip`, `host=ip` (IPv6 allowed after `=` or the first `:`), or a map.
-pub(crate) fn extra_hosts(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<ExtraHost>>> {
+pub(crate) fn extra_hosts(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Vec<Spanned<ExtraHost>>> {
     let mut out = Vec::new();
     match &v.value {
         NodeValue::Null => {}
         NodeValue::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                let ip = idx(p, i);
+                let ip = item_key_path(p, i);
                 let s = string(cx, item, &ip)?;
                 let (h, addr) = s
                     .value
@@ -39,7 +43,7 @@ pub(crate) fn extra_hosts(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Extra
         }
         NodeValue::Map(entries) => {
             for (k, n) in entries {
-                let kp = sub(p, &k.name);
+                let kp = child_key_path(p, &k.name);
                 let ips: Vec<Spanned<String>> = match &n.value {
                     NodeValue::Seq(_) => string_list(cx, n, &kp, false)?,
                     _ => vec![string_or_number(cx, n, &kp)?],
@@ -76,14 +80,14 @@ fn strip_brackets(s: &str) -> &str {
 /// relative to `/run/secrets`), `None` for configs (`/<source>`), `Some("")` for
 /// build secrets (target kept as written).
 pub(crate) fn file_refs(
-    cx: &Cx<'_>,
+    cx: &CanonicalizeState<'_>,
     v: &Node,
     p: &str,
     secret_dir: Option<&str>,
-) -> R<Vec<Spanned<FileRef>>> {
+) -> LoadResult<Vec<Spanned<FileRef>>> {
     let mut out = Vec::new();
     for (i, item) in seq(cx, v, p)?.iter().enumerate() {
-        let ip = idx(p, i);
+        let ip = item_key_path(p, i);
         let mut r = FileRef::default();
         match &item.value {
             NodeValue::String(s) => r.source = s.clone(),
@@ -126,15 +130,19 @@ pub(crate) fn file_refs(
 }
 
 /// A file mode: a number (YAML `0o440` / `0440` already decoded) or an octal string.
-fn file_mode(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<u32>> {
+fn file_mode(cx: &CanonicalizeState<'_>, n: &Node, p: &str) -> LoadResult<Option<u32>> {
     mode_number(cx, n, p)
 }
 
 /// `ulimits`: a number (soft and hard the same) or `{soft, hard}` per name.
-pub(crate) fn ulimits(cx: &Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Spanned<Ulimit>>> {
+pub(crate) fn ulimits(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<BTreeMap<String, Spanned<Ulimit>>> {
     let mut out = BTreeMap::new();
     for (k, n) in map(cx, v, p)? {
-        let kp = sub(p, &k.name);
+        let kp = child_key_path(p, &k.name);
         let u = match &n.value {
             NodeValue::Map(_) => {
                 let mut soft = None;
