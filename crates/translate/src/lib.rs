@@ -1,6 +1,6 @@
 //! What every translator shares: the [`Translator`] trait, [`Artifact`]s, the [`Ledger`],
 //! and the one writer of each output syntax, where its escaping lives: systemd unit syntax
-//! ([`unit`]), YAML documents ([`yaml`]) and POSIX shell words ([`shell`]).
+//! ([`unit`](mod@unit)), YAML documents ([`yaml`]) and POSIX shell words ([`shell`]).
 
 use std::fmt;
 use std::path::PathBuf;
