@@ -104,7 +104,9 @@ fn is_reserved_word(word: &str) -> bool {
     )
 }
 
-fn single_quoted(word: &str) -> String {
+/// `word` always in single quotes (`'a'\''b'`), even when it could stay bare: for text a
+/// script shows as one literal (`until podman healthcheck run 'name'; ...`).
+pub fn single_quoted(word: &str) -> String {
     let mut out = String::with_capacity(word.len() + 2);
     out.push('\'');
     for c in word.chars() {

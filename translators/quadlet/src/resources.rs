@@ -7,9 +7,10 @@ use transship_translate::unit::{
 };
 
 use crate::Cx;
-use crate::names;
-use crate::service::{Put, Quad, dur};
+use crate::spell::{Put, Quad};
 use crate::version::{has_key, has_unit_type};
+use transship_podman::duration_text;
+use transship_podman::names;
 
 /// Before the services: which networks and volumes are used.
 pub(crate) fn plan(cx: &mut Cx<'_>) {
@@ -885,13 +886,15 @@ pub(crate) fn deploy(
                 "scale decides the number of containers",
             );
         } else {
-            crate::service::replicas_entry(
-                cx,
+            let d = transship_podman::map::replicas_decision(
+                cx.p,
+                cx.t.pod,
                 svc_def,
                 names::cat([&dp, ".replicas"]),
                 x.span,
                 x.value,
             );
+            crate::spell::push_decision(cx, &d, crate::spell::Put::Nowhere(String::new()));
         }
     }
     for (k, x) in labels {
@@ -1106,11 +1109,11 @@ pub(crate) fn deploy(
             *restart_set = Some("always");
         }
         if let Some(x) = delay {
-            svc.raw("RestartSec", dur(x.value));
+            svc.raw("RestartSec", duration_text(x.value));
             cx.ok(
                 names::cat([&rp, ".delay"]),
                 x.span,
-                format!("RestartSec={}", dur(x.value)),
+                format!("RestartSec={}", duration_text(x.value)),
             );
         }
         if let Some(x) = max_attempts {
@@ -1121,12 +1124,12 @@ pub(crate) fn deploy(
             cx.approx(names::cat([&rp, ".max_attempts"]), x.span, "systemd counts start attempts (StartLimitBurst=) per interval, not restarts of one container", format!("StartLimitBurst={}", x.value + 1));
         }
         if let Some(x) = window {
-            unit.raw("StartLimitIntervalSec", dur(x.value));
+            unit.raw("StartLimitIntervalSec", duration_text(x.value));
             cx.approx(
                 names::cat([&rp, ".window"]),
                 x.span,
                 "the window becomes systemd's start-limit interval",
-                format!("StartLimitIntervalSec={}", dur(x.value)),
+                format!("StartLimitIntervalSec={}", duration_text(x.value)),
             );
         }
         for (k, x) in extensions {
