@@ -250,13 +250,7 @@ impl Opt {
             Self::StopTimeout(x) => one("--stop-timeout", x),
             Self::AddHost(x) => one("--add-host", x),
             Self::Pod(x) => one("--pod", x),
-            Self::Flag { flag, value } => {
-                if value.is_empty() && *flag == "--privileged" {
-                    vec![(*flag).to_owned()]
-                } else {
-                    one(flag, value)
-                }
-            }
+            Self::Flag { flag, value } => one(flag, value),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use transship_ir::{Project, Span};
 
+pub mod completeness;
 pub mod keys;
 pub mod shell;
 pub mod unit;
