@@ -89,10 +89,52 @@ pub enum Opt {
     StopTimeout(String),
     /// `--add-host HOST:IP`.
     AddHost(String),
+    /// `--network MODE` (`host`, `none`, `podman`, ...).
+    NetworkMode(String),
+    /// `--network container:<container>`: the network namespace of another service.
+    NetworkOfService { service: String, container: String },
+    /// `--network NAME:OPTIONS` (aliases, addresses) on the container.
+    NetworkAttach {
+        network: NetRef,
+        options: Vec<String>,
+    },
+    /// The same on the pod every service shares (`--pod`); aliases of every service.
+    PodNetwork {
+        network: NetRef,
+        options: Vec<String>,
+    },
     /// `--pod` (the project's pod).
     Pod(String),
     /// An option no target has a dedicated key for: `--flag=value` as podman takes it.
     Flag { flag: &'static str, value: String },
+}
+
+/// A network a service attaches to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetRef {
+    /// The key under `networks:`.
+    pub key: String,
+    /// The runtime name (`<project>_<key>` or `name:`), when the network is defined.
+    pub name: Option<String>,
+    /// An existing network, not created by the project.
+    pub external: bool,
+}
+
+impl NetRef {
+    /// The attachment to network `key` of project `p`.
+    pub fn of(p: &transship_ir::Project, key: &str) -> Self {
+        let n = p.networks.get(key);
+        Self {
+            key: key.to_owned(),
+            name: n.map(|n| n.name.value.clone()),
+            external: n.is_some_and(|n| n.external.as_ref().is_some_and(|x| x.value)),
+        }
+    }
+
+    /// The name podman knows the network by (the key itself when undefined).
+    pub fn runtime_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.key)
+    }
 }
 
 /// The health timing settings with a duration value.
@@ -249,6 +291,22 @@ impl Opt {
             Self::StopSignal(x) => one("--stop-signal", x),
             Self::StopTimeout(x) => one("--stop-timeout", x),
             Self::AddHost(x) => one("--add-host", x),
+            Self::NetworkMode(x) => one("--network", x),
+            Self::NetworkOfService { container, .. } => {
+                vec![format!("--network=container:{container}")]
+            }
+            Self::NetworkAttach { network, options } => {
+                vec![format!(
+                    "--network={}:{}",
+                    network.runtime_name(),
+                    options.join(",")
+                )]
+            }
+            Self::PodNetwork { network, options } => vec![format!(
+                "(pod) --network={}:{}",
+                network.runtime_name(),
+                options.join(",")
+            )],
             Self::Pod(x) => one("--pod", x),
             Self::Flag { flag, value } => one(flag, value),
         }

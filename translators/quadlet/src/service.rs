@@ -1,7 +1,7 @@
 //! One Compose service → one `.container` file (and `.build` / secret files): the podman
 //! mapping's steps for the service ([`transship_podman::map_service`]), spelled in quadlet
 //! terms ([`crate::spell`]), and the areas the mapping leaves to the target for now (image
-//! and build, networks, volumes, secrets and configs, platform and pull policy, restart and
+//! and build, volumes, secrets and configs, platform and pull policy, restart and
 //! deploy), which this module maps from the IR at the mapping's marker.
 
 use transship_ir::*;
@@ -121,14 +121,6 @@ fn target_area(cx: &mut Cx<'_>, s: &Service, m: &ServiceMap, u: &mut ContainerUn
             }
         }
         Area::Image => image(cx, s, &mut u.container),
-        Area::Networks => crate::resources::service_networks(
-            cx,
-            s,
-            &mut u.container,
-            &mut u.unit,
-            s.network_mode.as_ref(),
-            &s.networks,
-        ),
         Area::Volumes => {
             for (i, vol) in s.volumes.iter().enumerate() {
                 let path = names::key_at([p, ".volumes"], i);

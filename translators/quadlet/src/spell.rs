@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use transship_ir::Spanned;
 use transship_podman::map::{Decision, Rule};
 use transship_podman::names;
-use transship_podman::opt::{HealthSetting, Opt, SecurityKind, json_array};
+use transship_podman::opt::{HealthSetting, NetRef, Opt, SecurityKind, json_array};
 use transship_translate::Outcome;
 use transship_translate::unit::{Ctx, Section, UnitFile, escape_plain};
 
@@ -348,6 +348,33 @@ pub(crate) fn spell(
         Opt::StopSignal(x) => c.plain("StopSignal", x, Some("--stop-signal")),
         Opt::StopTimeout(x) => c.plain("StopTimeout", x, Some("--stop-timeout")),
         Opt::AddHost(x) => c.plain("AddHost", x, Some("--add-host")),
+        Opt::NetworkMode(x) => c.plain("Network", x, Some("--network")),
+        Opt::NetworkOfService { service, container } => {
+            if v.network_container() {
+                let unit = names::cat([&names::service_base(cx.p, service), ".container"]);
+                c.plain("Network", &unit, None)
+            } else {
+                let unit = names::service_unit(cx.p, service);
+                u.unit.raw("Requires", unit.clone());
+                u.unit.raw("After", unit);
+                c.plain("Network", &names::cat(["container:", container]), None)
+            }
+        }
+        Opt::NetworkAttach { network, options } => {
+            let value = format!("{}:{}", network_unit(cx, network), options.join(","));
+            c.plain("Network", &value, None)
+        }
+        Opt::PodNetwork { network, options } => {
+            // One Network= per network on the pod, with the aliases of every service.
+            let net = network_unit(cx, network);
+            let entry = cx.pod_networks.entry(net.clone()).or_default();
+            for o in options {
+                if o.starts_with("alias=") && !entry.contains(o) {
+                    entry.push(o.clone());
+                }
+            }
+            Put::Key(format!("Network={net}:{} (on the pod)", options.join(",")))
+        }
         Opt::Pod(x) => c.plain("Pod", x, None),
         Opt::Flag { flag, value } => c.arg(&format!("{flag}={value}")),
     }
@@ -376,6 +403,15 @@ fn user(c: &mut Quad, v: PodmanVersion, u: &str) -> Put {
             }
         }
         _ => c.plain("User", u, Some("--user")),
+    }
+}
+
+/// The `Network=` value (without options) for a network: an external network by name, a
+/// project network (defined or not) by its `.network` unit.
+fn network_unit(cx: &Cx<'_>, network: &NetRef) -> String {
+    match &network.name {
+        Some(name) if network.external => name.clone(),
+        _ => format!("{}.network", names::network_base(cx.p, &network.key)),
     }
 }
 

@@ -8,7 +8,7 @@
 //! `..` once, so a new IR field fails to compile here until it is classified.
 //!
 //! Areas not yet moved here are [`Step::Area`] markers at their place in the order: the target
-//! handles them from the IR (image and build, networks, volumes, secrets and configs, restart
+//! handles them from the IR (image and build, volumes, secrets and configs, restart
 //! and deploy).
 
 mod command;
@@ -17,6 +17,7 @@ mod env;
 mod health;
 mod lifecycle;
 mod namespaces;
+mod networks;
 mod ports;
 mod resources;
 mod security;
@@ -108,7 +109,6 @@ pub enum SystemdSection {
 pub enum Area {
     Build,
     Image,
-    Networks,
     Volumes,
     Secrets,
     Configs,
@@ -366,8 +366,8 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
         mem_swappiness,
         memswap_limit,
         models,
-        network_mode: _,
-        networks: _,
+        network_mode,
+        networks,
         oom_kill_disable,
         oom_score_adj,
         pid,
@@ -434,7 +434,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
     env::environment(&mut st, env_file, environment);
     env::labels(&mut st, labels, label_file, annotations);
     ports::ports(&mut st, ports, expose);
-    st.area(Area::Networks);
+    networks::networks(&mut st, network_mode.as_ref(), networks);
     storage::volumes(&mut st, tmpfs, volumes_from);
     st.area(Area::Secrets);
     st.area(Area::Configs);
