@@ -22,6 +22,16 @@ pub enum Opt {
     PodPublish(String),
     /// `--expose PORT[/PROTO]`.
     Expose(String),
+    /// `--volume HOST:TARGET[:OPTIONS]` (a bind mount).
+    Bind(String),
+    /// `--volume [SOURCE:]TARGET[:OPTIONS]` of a named (or, without source, anonymous)
+    /// volume; `rest` is `TARGET[:OPTIONS]`.
+    Volume {
+        source: Option<ResourceRef>,
+        rest: String,
+    },
+    /// `--mount type=...` (image mounts).
+    Mount(String),
     /// `--tmpfs TARGET[:OPTIONS]`.
     Tmpfs(String),
     /// `--volumes-from CONTAINER[:ro|rw]`.
@@ -95,12 +105,12 @@ pub enum Opt {
     NetworkOfService { service: String, container: String },
     /// `--network NAME:OPTIONS` (aliases, addresses) on the container.
     NetworkAttach {
-        network: NetRef,
+        network: ResourceRef,
         options: Vec<String>,
     },
     /// The same on the pod every service shares (`--pod`); aliases of every service.
     PodNetwork {
-        network: NetRef,
+        network: ResourceRef,
         options: Vec<String>,
     },
     /// `--pod` (the project's pod).
@@ -109,29 +119,43 @@ pub enum Opt {
     Flag { flag: &'static str, value: String },
 }
 
-/// A network a service attaches to.
+/// A top-level network or volume a service uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NetRef {
-    /// The key under `networks:`.
+pub struct ResourceRef {
+    /// The key under `networks:` / `volumes:`.
     pub key: String,
-    /// The runtime name (`<project>_<key>` or `name:`), when the network is defined.
+    /// The runtime name (`<project>_<key>` or `name:`), when the resource is defined.
     pub name: Option<String>,
-    /// An existing network, not created by the project.
+    /// An existing resource, not created by the project.
     pub external: bool,
 }
 
-impl NetRef {
-    /// The attachment to network `key` of project `p`.
-    pub fn of(p: &transship_ir::Project, key: &str) -> Self {
+fn is_true(x: &Option<transship_ir::Spanned<bool>>) -> bool {
+    x.as_ref().is_some_and(|x| x.value)
+}
+
+impl ResourceRef {
+    /// Network `key` of project `p`.
+    pub fn network(p: &transship_ir::Project, key: &str) -> Self {
         let n = p.networks.get(key);
         Self {
             key: key.to_owned(),
             name: n.map(|n| n.name.value.clone()),
-            external: n.is_some_and(|n| n.external.as_ref().is_some_and(|x| x.value)),
+            external: n.is_some_and(|n| is_true(&n.external)),
         }
     }
 
-    /// The name podman knows the network by (the key itself when undefined).
+    /// Volume `key` of project `p`.
+    pub fn volume(p: &transship_ir::Project, key: &str) -> Self {
+        let v = p.volumes.get(key);
+        Self {
+            key: key.to_owned(),
+            name: v.map(|v| v.name.value.clone()),
+            external: v.is_some_and(|v| is_true(&v.external)),
+        }
+    }
+
+    /// The name podman knows the resource by (the key itself when undefined).
     pub fn runtime_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.key)
     }
@@ -258,6 +282,12 @@ impl Opt {
             Self::Publish(x) => one("--publish", x),
             Self::PodPublish(x) => vec![format!("(pod) --publish={x}")],
             Self::Expose(x) => one("--expose", x),
+            Self::Bind(x) => one("--volume", x),
+            Self::Volume { source, rest } => match source {
+                Some(r) => vec![format!("--volume={}:{rest}", r.runtime_name())],
+                None => one("--volume", rest),
+            },
+            Self::Mount(x) => one("--mount", x),
             Self::Tmpfs(x) => one("--tmpfs", x),
             Self::VolumesFrom(x) => one("--volumes-from", x),
             Self::User(x) => one("--user", x),

@@ -1,7 +1,7 @@
 //! One Compose service → one `.container` file (and `.build` / secret files): the podman
 //! mapping's steps for the service ([`transship_podman::map_service`]), spelled in quadlet
 //! terms ([`crate::spell`]), and the areas the mapping leaves to the target for now (image
-//! and build, volumes, secrets and configs, platform and pull policy, restart and
+//! and build, secrets and configs, platform and pull policy, restart and
 //! deploy), which this module maps from the IR at the mapping's marker.
 
 use transship_ir::*;
@@ -121,28 +121,6 @@ fn target_area(cx: &mut Cx<'_>, s: &Service, m: &ServiceMap, u: &mut ContainerUn
             }
         }
         Area::Image => image(cx, s, &mut u.container),
-        Area::Volumes => {
-            for (i, vol) in s.volumes.iter().enumerate() {
-                let path = names::key_at([p, ".volumes"], i);
-                let (o, d) = crate::resources::service_volume(
-                    cx,
-                    &mut u.container,
-                    &mut u.service,
-                    &vol.value,
-                );
-                cx.push(path.clone(), vol.span, o, d);
-                ext_unsupported(cx, &path, &vol.value.extensions, vol.span);
-                if let Some(b) = &vol.value.bind {
-                    ext_unsupported(cx, &names::cat([&path, ".bind"]), &b.extensions, vol.span);
-                }
-                if let Some(o) = &vol.value.volume {
-                    ext_unsupported(cx, &names::cat([&path, ".volume"]), &o.extensions, vol.span);
-                }
-                if let Some(t) = &vol.value.tmpfs {
-                    ext_unsupported(cx, &names::cat([&path, ".tmpfs"]), &t.extensions, vol.span);
-                }
-            }
-        }
         Area::Secrets | Area::Configs => {
             let secret = area == Area::Secrets;
             let (list, key) = if secret {

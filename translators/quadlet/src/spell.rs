@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use transship_ir::Spanned;
 use transship_podman::map::{Decision, Rule};
 use transship_podman::names;
-use transship_podman::opt::{HealthSetting, NetRef, Opt, SecurityKind, json_array};
+use transship_podman::opt::{HealthSetting, Opt, ResourceRef, SecurityKind, json_array};
 use transship_translate::Outcome;
 use transship_translate::unit::{Ctx, Section, UnitFile, escape_plain};
 
@@ -240,6 +240,15 @@ pub(crate) fn spell(
         Opt::Publish(x) => c.plain("PublishPort", x, Some("--publish")),
         Opt::PodPublish(x) => pod_put(cx, "PublishPort", x),
         Opt::Expose(x) => c.plain("ExposeHostPort", x, Some("--expose")),
+        Opt::Bind(x) => c.plain("Volume", x, Some("--volume")),
+        Opt::Volume { source, rest } => {
+            let text = match source {
+                Some(r) => format!("{}:{rest}", volume_unit(cx, r)),
+                None => rest.clone(),
+            };
+            c.plain("Volume", &text, Some("--volume"))
+        }
+        Opt::Mount(x) => c.word("Mount", x, Some("--mount")),
         Opt::Tmpfs(x) => c.plain("Tmpfs", x, Some("--tmpfs")),
         Opt::VolumesFrom(x) => c.arg(&format!("--volumes-from={x}")),
         Opt::User(x) => user(c, v, x),
@@ -408,10 +417,20 @@ fn user(c: &mut Quad, v: PodmanVersion, u: &str) -> Put {
 
 /// The `Network=` value (without options) for a network: an external network by name, a
 /// project network (defined or not) by its `.network` unit.
-fn network_unit(cx: &Cx<'_>, network: &NetRef) -> String {
+fn network_unit(cx: &Cx<'_>, network: &ResourceRef) -> String {
     match &network.name {
         Some(name) if network.external => name.clone(),
         _ => format!("{}.network", names::network_base(cx.p, &network.key)),
+    }
+}
+
+/// A volume's `Volume=` source: an external volume by name, a defined one by its `.volume`
+/// unit, an undefined key as written.
+fn volume_unit(cx: &Cx<'_>, volume: &ResourceRef) -> String {
+    match &volume.name {
+        Some(name) if volume.external => name.clone(),
+        Some(_) => format!("{}.volume", names::volume_base(cx.p, &volume.key)),
+        None => volume.key.clone(),
     }
 }
 

@@ -8,7 +8,7 @@
 //! `..` once, so a new IR field fails to compile here until it is classified.
 //!
 //! Areas not yet moved here are [`Step::Area`] markers at their place in the order: the target
-//! handles them from the IR (image and build, volumes, secrets and configs, restart
+//! handles them from the IR (image and build, secrets and configs, restart
 //! and deploy).
 
 mod command;
@@ -109,7 +109,6 @@ pub enum SystemdSection {
 pub enum Area {
     Build,
     Image,
-    Volumes,
     Secrets,
     Configs,
     Platform,
@@ -400,7 +399,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
         user,
         userns_mode,
         uts,
-        volumes: _,
+        volumes,
         volumes_from,
         working_dir,
         extensions,
@@ -435,7 +434,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
     env::labels(&mut st, labels, label_file, annotations);
     ports::ports(&mut st, ports, expose);
     networks::networks(&mut st, network_mode.as_ref(), networks);
-    storage::volumes(&mut st, tmpfs, volumes_from);
+    storage::volumes(&mut st, volumes, tmpfs, volumes_from);
     st.area(Area::Secrets);
     st.area(Area::Configs);
     security::user(&mut st, user.as_ref(), group_add, working_dir.as_ref());

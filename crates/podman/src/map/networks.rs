@@ -7,7 +7,7 @@ use transship_translate::Outcome;
 
 use super::{Rule, Steps};
 use crate::names;
-use crate::opt::{NetRef, Opt};
+use crate::opt::{Opt, ResourceRef};
 
 pub(super) fn networks(
     st: &mut Steps<'_, '_>,
@@ -124,7 +124,7 @@ fn attachment(st: &mut Steps<'_, '_>, key: &str, att: &Spanned<Box<ServiceNetwor
             Outcome::Unsupported("podman picks the default gateway itself".into()),
         ));
     }
-    let network = NetRef::of(st.project(), key);
+    let network = ResourceRef::network(st.project(), key);
     if st.m.options.pod {
         let opt = Opt::PodNetwork { network, options };
         st.decide(np.clone(), att.span, opt, Rule::ApproxIfSpelled("with --pod the services share the pod's network namespace and are reached by service name on each network; per-service addresses and aliases apply to the pod".into()));
