@@ -32,6 +32,15 @@ pub enum Opt {
     },
     /// `--mount type=...` (image mounts).
     Mount(String),
+    /// `--secret NAME,OPTIONS` of an existing podman secret.
+    Secret { name: String, options: String },
+    /// `--secret NAME,OPTIONS` of a podman secret created before each start from `file` (a
+    /// [`crate::map::SideFile`] next to the units).
+    SecretFromFile {
+        name: String,
+        file: String,
+        options: String,
+    },
     /// `--tmpfs TARGET[:OPTIONS]`.
     Tmpfs(String),
     /// `--volumes-from CONTAINER[:ro|rw]`.
@@ -288,6 +297,9 @@ impl Opt {
                 None => one("--volume", rest),
             },
             Self::Mount(x) => one("--mount", x),
+            Self::Secret { name, options } | Self::SecretFromFile { name, options, .. } => {
+                vec![format!("--secret={name},{options}")]
+            }
             Self::Tmpfs(x) => one("--tmpfs", x),
             Self::VolumesFrom(x) => one("--volumes-from", x),
             Self::User(x) => one("--user", x),

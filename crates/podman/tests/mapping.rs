@@ -77,6 +77,15 @@ fn render(project: &Project, version: PodmanVersion) -> String {
                 Step::SystemdExec(sec, k, words) => {
                     let _ = writeln!(out, "[{}] {k}= {words:?}", section(*sec));
                 }
+                Step::File(f) => {
+                    let _ = writeln!(
+                        out,
+                        "file {} (mode {:o}{})",
+                        f.path,
+                        f.mode,
+                        if f.secret { ", secret" } else { "" }
+                    );
+                }
                 Step::Area(a) => {
                     let _ = writeln!(out, "area {a:?} (mapped by the target)");
                 }

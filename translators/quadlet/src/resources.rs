@@ -1,10 +1,10 @@
-//! Networks, volumes, secrets, configs, builds, the pod and `deploy`.
+//! The project's resource units (`.network`, `.volume`, the pod, top-level secrets and
+//! configs), and the per-service areas the podman mapping leaves to the target for now:
+//! `build` and `deploy`.
 
 use transship_ir::*;
 use transship_translate::Outcome;
-use transship_translate::unit::{
-    Ctx, Section, UnitFile, quote_word_with_specifier_prefix, quote_words,
-};
+use transship_translate::unit::{Ctx, Section, UnitFile};
 
 use crate::Cx;
 use crate::spell::{Put, Quad};
@@ -50,155 +50,6 @@ pub(crate) fn plan(cx: &mut Cx<'_>) {
 
 fn is_external(e: &Option<Spanned<bool>>) -> bool {
     e.as_ref().is_some_and(|x| x.value)
-}
-
-/// A service's reference to a secret (`secret = true`) or config.
-pub(crate) fn file_ref(
-    cx: &mut Cx<'_>,
-    unit_base: &str,
-    c: &mut Quad,
-    svc: &mut Section,
-    r: &FileRef,
-    secret: bool,
-) -> (Outcome, String) {
-    let FileRef {
-        source,
-        target,
-        uid,
-        gid,
-        mode,
-        extensions: _,
-    } = r;
-    let kind = if secret { "secret" } else { "config" };
-    let target = target.clone().unwrap_or_else(|| {
-        if secret {
-            format!("/run/secrets/{source}")
-        } else {
-            format!("/{source}")
-        }
-    });
-    // (file on the host, inline text to write, external name)
-    let (file, inline, external, env_name): (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ) = if secret {
-        match cx.p.secrets.get(source) {
-            Some(sec) => (
-                sec.file.as_ref().map(|f| f.value.display().to_string()),
-                sec.environment_value.clone(),
-                is_external(&sec.external).then(|| sec.name.value.clone()),
-                sec.environment.as_ref().map(|e| e.value.clone()),
-            ),
-            None => {
-                return (
-                    Outcome::Unsupported(format!("secret {source:?} is not defined")),
-                    String::new(),
-                );
-            }
-        }
-    } else {
-        match cx.p.configs.get(source) {
-            Some(cf) => (
-                cf.file.as_ref().map(|f| f.value.display().to_string()),
-                cf.content
-                    .as_ref()
-                    .map(|x| x.value.clone())
-                    .or_else(|| cf.environment_value.clone()),
-                is_external(&cf.external).then(|| cf.name.value.clone()),
-                cf.environment.as_ref().map(|e| e.value.clone()),
-            ),
-            None => {
-                return (
-                    Outcome::Unsupported(format!("config {source:?} is not defined")),
-                    String::new(),
-                );
-            }
-        }
-    };
-    let mut secret_opts = format!("type=mount,target={target}");
-    if let Some(u) = uid {
-        secret_opts.push_str(&format!(",uid={u}"));
-    }
-    if let Some(g) = gid {
-        secret_opts.push_str(&format!(",gid={g}"));
-    }
-    secret_opts.push_str(&format!(
-        ",mode={}",
-        mode.map_or("0444".into(), |m| format!("{m:04o}"))
-    ));
-    if let Some(f) = file {
-        let put = c.plain("Volume", &format!("{f}:{target}:ro"), Some("--volume"));
-        let (o, d) = put.outcome();
-        if o == Outcome::Translated && (uid.is_some() || gid.is_some() || mode.is_some()) {
-            return (
-                Outcome::Approximated(format!(
-                    "read-only bind mount of the {kind} file: it keeps the host file's owner and mode (uid/gid/mode are not applied, as with docker compose for file-backed {kind}s)"
-                )),
-                d,
-            );
-        }
-        return (o, format!("{d} (read-only bind mount)"));
-    }
-    if let Some(name) = external {
-        let put = c.word("Secret", &format!("{name},{secret_opts}"), Some("--secret"));
-        let (o, d) = put.outcome();
-        if o == Outcome::Translated {
-            return (
-                Outcome::Approximated(format!(
-                    "external {kind}: expects an existing podman secret named {name:?} (podman secret create)"
-                )),
-                d,
-            );
-        }
-        return (o, d);
-    }
-    let Some(text) = inline else {
-        return (
-            Outcome::Unsupported(match env_name {
-                Some(e) => format!(
-                    "environment variable {e} was not set when converting; nothing to provide"
-                ),
-                None => format!("{kind} {source:?} has no file, content or environment"),
-            }),
-            String::new(),
-        );
-    };
-    // Write the value next to the units (0600), load it as a podman secret before each start,
-    // and mount it with Compose's target, owner and mode.
-    let dir = format!("{}-{}s", names::pod_base(cx.p), kind);
-    let rel = format!("{dir}/{}", names::unit_safe(source));
-    cx.add_file(rel.clone(), text, 0o600, secret);
-    let pname = format!("{unit_base}-{kind}-{}", names::unit_safe(source));
-    let (spec, dir) = cx.t.install_dir_spec();
-    let host_path = quote_word_with_specifier_prefix(spec, &format!("{dir}/{rel}"), Ctx::Exec);
-    svc.words(
-        "ExecStartPre",
-        &["-/usr/bin/podman", "secret", "rm", pname.as_str()],
-        Ctx::Exec,
-    );
-    svc.raw(
-        "ExecStartPre",
-        format!(
-            "{} {host_path}",
-            quote_words(
-                &["/usr/bin/podman", "secret", "create", pname.as_str()],
-                Ctx::Exec
-            )
-        ),
-    );
-    let put = c.word(
-        "Secret",
-        &format!("{pname},{secret_opts}"),
-        Some("--secret"),
-    );
-    let (o, d) = put.outcome();
-    let how = format!(
-        "{d}; the value is written to {rel} (mode 0600, install it in {}) and loaded with `podman secret create` before each start",
-        cx.t.install_dir()
-    );
-    (o, how)
 }
 
 /// `build:` → a `.build` unit (5.2+) or `ExecStartPre=podman build` (older).

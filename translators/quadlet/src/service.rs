@@ -1,7 +1,7 @@
 //! One Compose service → one `.container` file (and `.build` / secret files): the podman
 //! mapping's steps for the service ([`transship_podman::map_service`]), spelled in quadlet
 //! terms ([`crate::spell`]), and the areas the mapping leaves to the target for now (image
-//! and build, secrets and configs, platform and pull policy, restart and
+//! and build, platform and pull policy, restart and
 //! deploy), which this module maps from the IR at the mapping's marker.
 
 use transship_ir::*;
@@ -58,6 +58,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             Step::SystemdExec(section, key, words) => {
                 systemd_section(&mut u, *section).words(key, words, Ctx::Exec);
             }
+            Step::File(f) => cx.add_file(f.path.clone(), f.contents.clone(), f.mode, f.secret),
             Step::Area(area) => target_area(cx, s, &m, &mut u, *area),
         }
     }
@@ -121,27 +122,6 @@ fn target_area(cx: &mut Cx<'_>, s: &Service, m: &ServiceMap, u: &mut ContainerUn
             }
         }
         Area::Image => image(cx, s, &mut u.container),
-        Area::Secrets | Area::Configs => {
-            let secret = area == Area::Secrets;
-            let (list, key) = if secret {
-                (&s.secrets, ".secrets")
-            } else {
-                (&s.configs, ".configs")
-            };
-            for (i, r) in list.iter().enumerate() {
-                let path = names::key_at([p, key], i);
-                let (o, d) = crate::resources::file_ref(
-                    cx,
-                    &m.unit_base,
-                    &mut u.container,
-                    &mut u.service,
-                    &r.value,
-                    secret,
-                );
-                cx.push(path.clone(), r.span, o, d);
-                ext_unsupported(cx, &path, &r.value.extensions, r.span);
-            }
-        }
         Area::Platform => {
             if let Some(x) = &s.platform {
                 crate::image::platform(cx, s, &mut u.container, x);

@@ -9,7 +9,9 @@ use transship_podman::map::{Decision, Rule};
 use transship_podman::names;
 use transship_podman::opt::{HealthSetting, Opt, ResourceRef, SecurityKind, json_array};
 use transship_translate::Outcome;
-use transship_translate::unit::{Ctx, Section, UnitFile, escape_plain};
+use transship_translate::unit::{
+    Ctx, Section, UnitFile, escape_plain, quote_word_with_specifier_prefix, quote_words,
+};
 
 use crate::Cx;
 use crate::version::{PodmanVersion, has_key};
@@ -249,6 +251,14 @@ pub(crate) fn spell(
             c.plain("Volume", &text, Some("--volume"))
         }
         Opt::Mount(x) => c.word("Mount", x, Some("--mount")),
+        Opt::Secret { name, options } => {
+            c.word("Secret", &format!("{name},{options}"), Some("--secret"))
+        }
+        Opt::SecretFromFile {
+            name,
+            file,
+            options,
+        } => secret_from_file(cx, u, name, file, options),
         Opt::Tmpfs(x) => c.plain("Tmpfs", x, Some("--tmpfs")),
         Opt::VolumesFrom(x) => c.arg(&format!("--volumes-from={x}")),
         Opt::User(x) => user(c, v, x),
@@ -431,6 +441,43 @@ fn volume_unit(cx: &Cx<'_>, volume: &ResourceRef) -> String {
         Some(name) if volume.external => name.clone(),
         Some(_) => format!("{}.volume", names::volume_base(cx.p, &volume.key)),
         None => volume.key.clone(),
+    }
+}
+
+/// `Secret=` of a podman secret (re)created before each start from the file written next to
+/// the units, at its path in the install directory.
+fn secret_from_file(
+    cx: &mut Cx<'_>,
+    u: &mut ContainerUnit,
+    name: &str,
+    file: &str,
+    options: &str,
+) -> Put {
+    let (spec, dir) = cx.t.install_dir_spec();
+    let host_path = quote_word_with_specifier_prefix(spec, &format!("{dir}/{file}"), Ctx::Exec);
+    u.service.words(
+        "ExecStartPre",
+        &["-/usr/bin/podman", "secret", "rm", name],
+        Ctx::Exec,
+    );
+    u.service.raw(
+        "ExecStartPre",
+        format!(
+            "{} {host_path}",
+            quote_words(&["/usr/bin/podman", "secret", "create", name], Ctx::Exec)
+        ),
+    );
+    let how = format!(
+        "; the value is written to {file} (mode 0600, install it in {}) and loaded with `podman secret create` before each start",
+        cx.t.install_dir()
+    );
+    match u
+        .container
+        .word("Secret", &format!("{name},{options}"), Some("--secret"))
+    {
+        Put::Key(d) => Put::Key(d + &how),
+        Put::Args(d) => Put::Args(d + &how),
+        nowhere @ Put::Nowhere(_) => nowhere,
     }
 }
 

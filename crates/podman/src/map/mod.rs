@@ -8,7 +8,7 @@
 //! `..` once, so a new IR field fails to compile here until it is classified.
 //!
 //! Areas not yet moved here are [`Step::Area`] markers at their place in the order: the target
-//! handles them from the IR (image and build, secrets and configs, restart
+//! handles them from the IR (image and build, restart
 //! and deploy).
 
 mod command;
@@ -20,6 +20,7 @@ mod namespaces;
 mod networks;
 mod ports;
 mod resources;
+mod secrets;
 mod security;
 mod storage;
 
@@ -34,6 +35,7 @@ use crate::version::PodmanVersion;
 
 pub use depends::dep_has_check;
 pub use lifecycle::{MAX_REPLICAS, replica_count, replicas_decision, replicas_possible};
+pub use secrets::SideFile;
 
 /// The ledger message of every extension field (`x-*`) below a service.
 pub const EXTENSION_FIELD: &str = "extension field: ignored by Compose and by podman";
@@ -93,6 +95,8 @@ pub enum Step {
     Systemd(SystemdSection, &'static str, String),
     /// A command line of the systemd unit (`[Service] ExecStartPost=`), one word each.
     SystemdExec(SystemdSection, &'static str, Vec<String>),
+    /// A file written next to the units (a secret's or config's inline value).
+    File(SideFile),
     /// An area the target still maps itself, from the IR, at this place.
     Area(Area),
 }
@@ -109,8 +113,6 @@ pub enum SystemdSection {
 pub enum Area {
     Build,
     Image,
-    Secrets,
-    Configs,
     Platform,
     PullPolicy,
     RestartDeploy,
@@ -177,6 +179,8 @@ pub(crate) struct Steps<'m, 'a> {
     /// `services.<name>`.
     pub p: String,
     pub cname: String,
+    /// `<project>-<service>[-<replica>]`.
+    pub unit_base: String,
     pub out: Vec<Step>,
 }
 
@@ -319,7 +323,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
         cgroup,
         cgroup_parent,
         command,
-        configs: _,
+        configs,
         container_name,
         cpu_count,
         cpu_percent,
@@ -384,7 +388,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
         restart: _,
         runtime,
         scale,
-        secrets: _,
+        secrets,
         security_opt,
         shm_size,
         stdin_open,
@@ -422,6 +426,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
         s,
         p,
         cname,
+        unit_base,
         out: Vec::with_capacity(32),
     };
     if build.is_some() {
@@ -435,8 +440,8 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
     ports::ports(&mut st, ports, expose);
     networks::networks(&mut st, network_mode.as_ref(), networks);
     storage::volumes(&mut st, volumes, tmpfs, volumes_from);
-    st.area(Area::Secrets);
-    st.area(Area::Configs);
+    secrets::file_refs(&mut st, secrets, true);
+    secrets::file_refs(&mut st, configs, false);
     security::user(&mut st, user.as_ref(), group_add, working_dir.as_ref());
     namespaces::host(
         &mut st,
@@ -541,7 +546,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
     st.extensions(&p, extensions, s.span);
     ServiceMap {
         path: st.p,
-        unit_base,
+        unit_base: st.unit_base,
         container_name: st.cname,
         replica,
         needs,
