@@ -1,30 +1,16 @@
 //! One Compose service → one `.container` file (and `.build` / secret files): the podman
 //! mapping's steps for the service ([`transship_podman::map_service`]), spelled in quadlet
 //! terms ([`crate::spell`]), and the areas the mapping leaves to the target for now (image
-//! and build, platform and pull policy, restart and
-//! deploy), which this module maps from the IR at the mapping's marker.
+//! and build, platform and pull policy), which this module maps from the IR at the mapping's marker.
 
 use transship_ir::*;
-use transship_podman::map::{Area, DepNeeds, ServiceMap, Step, SystemdSection};
+use transship_podman::map::{Area, Step, SystemdSection};
 use transship_podman::{map_service, names};
-use transship_translate::Outcome;
 use transship_translate::unit::{Ctx, Section, UnitFile};
 
 use crate::Cx;
 use crate::spell::{ContainerUnit, Quad, record, soft, spell};
 use crate::version::has_unit_type;
-
-/// `<parent>.<x-key>` entries for the extension fields of a node (ignored).
-pub(crate) fn ext_unsupported(cx: &mut Cx<'_>, parent: &str, e: &Extensions, span: Span) {
-    for (k, v) in e {
-        let sp = if v.span.is_synthetic() { span } else { v.span };
-        cx.unsup(
-            format!("{parent}.{k}"),
-            sp,
-            transship_podman::map::EXTENSION_FIELD,
-        );
-    }
-}
 
 /// One service → its `.container` unit; `replica` > 1 writes the extra replicas of a scaled
 /// service (`<project>-<service>-<n>.container`, container `<project>-<service>-<n>`).
@@ -59,7 +45,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
                 systemd_section(&mut u, *section).words(key, words, Ctx::Exec);
             }
             Step::File(f) => cx.add_file(f.path.clone(), f.contents.clone(), f.mode, f.secret),
-            Step::Area(area) => target_area(cx, s, &m, &mut u, *area),
+            Step::Area(area) => target_area(cx, s, &mut u, *area),
         }
     }
     let mut install = Section::new("Install");
@@ -103,8 +89,7 @@ fn systemd_section(u: &mut ContainerUnit, section: SystemdSection) -> &mut Secti
 }
 
 /// The areas the mapping leaves to the target.
-fn target_area(cx: &mut Cx<'_>, s: &Service, m: &ServiceMap, u: &mut ContainerUnit, area: Area) {
-    let p = &m.path;
+fn target_area(cx: &mut Cx<'_>, s: &Service, u: &mut ContainerUnit, area: Area) {
     match area {
         Area::Build => {
             if let Some(b) = &s.build {
@@ -132,7 +117,6 @@ fn target_area(cx: &mut Cx<'_>, s: &Service, m: &ServiceMap, u: &mut ContainerUn
                 crate::image::pull_policy(cx, s, &mut u.container, x);
             }
         }
-        Area::RestartDeploy => restart_and_deploy(cx, s, p, m.needs, u),
     }
 }
 
@@ -181,80 +165,4 @@ fn image(cx: &mut Cx<'_>, s: &Service, c: &mut Quad) {
         }
         None => {}
     }
-}
-
-/// `restart` and `deploy` (which may supersede it), run-to-completion services and the start
-/// timeout.
-fn restart_and_deploy(
-    cx: &mut Cx<'_>,
-    s: &Service,
-    p: &str,
-    needs: DepNeeds,
-    u: &mut ContainerUnit,
-) {
-    let name = &s.name;
-    let (restart, deploy) = (&s.restart, &s.deploy);
-    let (c, unit, svc) = (&mut u.container, &mut u.unit, &mut u.service);
-    let mut restart_set: Option<&'static str> = None;
-    if let Some(r) = restart {
-        let (val, outcome) = match r.value {
-            RestartPolicy::No => ("no", Outcome::Translated),
-            RestartPolicy::Always => ("always", Outcome::Translated),
-            RestartPolicy::UnlessStopped => ("always", Outcome::Approximated("systemd has no `unless-stopped`: a unit stopped with systemctl stays stopped until the next boot, where it starts again (enabled units)".into())),
-            RestartPolicy::OnFailure(None) => ("on-failure", Outcome::Translated),
-            RestartPolicy::OnFailure(Some(n)) => {
-                unit.raw("StartLimitBurst", (n + 1).to_string());
-                unit.raw("StartLimitIntervalSec", "infinity");
-                ("on-failure", Outcome::Approximated(format!("at most {n} restarts via StartLimitBurst={} (counted since boot, not since the container was created)", n + 1)))
-            }
-        };
-        let (val, outcome) = if needs.completed && val == "always" {
-            (
-                "on-failure",
-                Outcome::Approximated(format!(
-                    "{name} runs to completion for a dependent (service_completed_successfully → Type=oneshot), and systemd allows only Restart=on-failure there"
-                )),
-            )
-        } else {
-            (val, outcome)
-        };
-        restart_set = Some(val);
-        let superseded = deploy
-            .as_ref()
-            .and_then(|d| d.value.restart_policy.as_ref())
-            .is_some();
-        if superseded {
-            cx.ok(
-                names::cat([p, ".restart"]),
-                r.span,
-                "superseded by deploy.restart_policy, as in Compose",
-            );
-        } else {
-            cx.push(
-                names::cat([p, ".restart"]),
-                r.span,
-                outcome,
-                format!("Restart={val}"),
-            );
-        }
-    }
-    if let Some(d) = deploy {
-        crate::resources::deploy(cx, s, c, unit, svc, p, d, &mut restart_set);
-    }
-    let oneshot = needs.completed;
-    if let Some(r) = restart_set {
-        let r = if oneshot && r == "always" {
-            "on-failure"
-        } else {
-            r
-        };
-        svc.raw("Restart", r);
-    }
-    if oneshot {
-        svc.raw("Type", "oneshot");
-        svc.raw("RemainAfterExit", "yes");
-    }
-    // Pulls can be slow (podman-systemd.unit(5) recommends raising the start timeout); a
-    // run-to-completion task has no time limit in Compose.
-    svc.raw("TimeoutStartSec", if oneshot { "infinity" } else { "900" });
 }

@@ -20,6 +20,7 @@ mod namespaces;
 mod networks;
 mod ports;
 mod resources;
+mod restart;
 mod secrets;
 mod security;
 mod storage;
@@ -115,7 +116,6 @@ pub enum Area {
     Image,
     Platform,
     PullPolicy,
-    RestartDeploy,
 }
 
 /// A key path's ledger entry: where, what option (if any) and how its outcome follows from
@@ -259,12 +259,35 @@ impl<'a> Steps<'_, 'a> {
         }
     }
 
+    /// The extension fields of a node, each at its own span (nodes whose extensions always
+    /// carry one).
+    pub fn extensions_at_own_spans(&mut self, parent: &str, e: &Extensions) {
+        for (k, v) in e {
+            self.unsup(names::cat([parent, ".", k]), v.span, EXTENSION_FIELD);
+        }
+    }
+
     /// Runs `f`; when it decided nothing, the node at `path` itself is recorded as empty.
     pub fn group(&mut self, path: &str, span: Span, f: impl FnOnce(&mut Self)) {
+        let fallback = (
+            Outcome::Translated,
+            Some("empty: nothing to carry over".to_owned()),
+        );
+        self.group_or(path, span, fallback, f);
+    }
+
+    /// Runs `f`; when it decided nothing, the node at `path` gets the `fallback` entry.
+    pub fn group_or(
+        &mut self,
+        path: &str,
+        span: Span,
+        fallback: (Outcome, Option<String>),
+        f: impl FnOnce(&mut Self),
+    ) {
         let before = self.decisions();
         f(self);
         if self.decisions() == before {
-            self.ok(path.to_owned(), span, "empty: nothing to carry over");
+            self.fixed(path.to_owned(), span, fallback.0, fallback.1);
         }
     }
 
@@ -336,7 +359,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
         cpuset,
         credential_spec,
         depends_on: _,
-        deploy: _,
+        deploy,
         develop,
         device_cgroup_rules,
         devices,
@@ -385,7 +408,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
         pull_policy,
         pull_refresh_after,
         read_only,
-        restart: _,
+        restart,
         runtime,
         scale,
         secrets,
@@ -537,7 +560,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
         ],
     );
     lifecycle::hooks(&mut st, post_start, pre_stop);
-    st.area(Area::RestartDeploy);
+    restart::restart_and_deploy(&mut st, restart.as_ref(), deploy.as_ref(), needs);
     depends::depends_on(&mut st);
     if m.options.pod {
         st.set(Opt::Pod(names::cat([&names::pod_base(m.project), ".pod"])));
