@@ -124,6 +124,8 @@ pub enum Opt {
     },
     /// `--pod` (the project's pod).
     Pod(String),
+    /// A `podman build` option of the service's image build.
+    Build(BuildOpt),
     /// An option no target has a dedicated key for: `--flag=value` as podman takes it.
     Flag { flag: &'static str, value: String },
 }
@@ -167,6 +169,54 @@ impl ResourceRef {
     /// The name podman knows the resource by (the key itself when undefined).
     pub fn runtime_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.key)
+    }
+}
+
+/// One `podman build` option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildOpt {
+    Tag(String),
+    File(String),
+    Arg(String),
+    Ssh(String),
+    Label(String),
+    CacheFrom(String),
+    NoCache(bool),
+    Context(String),
+    Network(String),
+    /// `--pull=always` (true) or `--pull=missing`.
+    Pull(bool),
+    Target(String),
+    ShmSize(String),
+    AddHost(String),
+    Isolation(String),
+    Secret(String),
+    Platform(String),
+    Ulimit(String),
+}
+
+impl BuildOpt {
+    /// The `podman build` flag and its value.
+    pub fn flag_value(&self) -> (&'static str, String) {
+        match self {
+            Self::Tag(x) => ("--tag", x.clone()),
+            Self::File(x) => ("--file", x.clone()),
+            Self::Arg(x) => ("--build-arg", x.clone()),
+            Self::Ssh(x) => ("--ssh", x.clone()),
+            Self::Label(x) => ("--label", x.clone()),
+            Self::CacheFrom(x) => ("--cache-from", x.clone()),
+            Self::NoCache(b) => ("--no-cache", b.to_string()),
+            Self::Context(x) => ("--build-context", x.clone()),
+            Self::Network(x) => ("--network", x.clone()),
+            Self::Pull(b) => ("--pull", if *b { "always" } else { "missing" }.to_owned()),
+            Self::Target(x) => ("--target", x.clone()),
+            Self::ShmSize(x) => ("--shm-size", x.clone()),
+            Self::AddHost(x) => ("--add-host", x.clone()),
+            Self::Isolation(x) => ("--isolation", x.clone()),
+            Self::Secret(x) => ("--secret", x.clone()),
+            Self::Platform(x) => ("--platform", x.clone()),
+            Self::Ulimit(x) => ("--ulimit", x.clone()),
+        }
     }
 }
 
@@ -350,6 +400,10 @@ impl Opt {
                 options.join(",")
             )],
             Self::Pod(x) => one("--pod", x),
+            Self::Build(b) => {
+                let (flag, value) = b.flag_value();
+                vec![format!("(build) {flag}={value}")]
+            }
             Self::Flag { flag, value } => one(flag, value),
         }
     }

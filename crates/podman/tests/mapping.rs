@@ -27,6 +27,9 @@ fn decision(out: &mut String, d: &Decision) {
     match &d.rule {
         Rule::Spelled => {}
         Rule::Described => out.push_str(" [set above]"),
+        Rule::LikeLast(r) => {
+            let _ = write!(out, " [as the previous option, {r:?}]");
+        }
         Rule::ApproxIfSpelled(r) => {
             let _ = write!(out, " [approximated if written: {r}]");
         }
@@ -77,6 +80,10 @@ fn render(project: &Project, version: PodmanVersion) -> String {
                 Step::SystemdExec(sec, k, words) => {
                     let _ = writeln!(out, "[{}] {k}= {words:?}", section(*sec));
                 }
+                Step::BeginBuild { image, context } => {
+                    let _ = writeln!(out, "build {image} from {context}");
+                }
+                Step::EndBuild => out.push_str("end of build\n"),
                 Step::File(f) => {
                     let _ = writeln!(
                         out,

@@ -9,7 +9,7 @@ use transship_podman::{map_service, names};
 use transship_translate::unit::{Ctx, Section, UnitFile};
 
 use crate::Cx;
-use crate::spell::{ContainerUnit, Quad, record, soft, spell};
+use crate::spell::{BuildState, ContainerUnit, Quad, record, soft, spell};
 use crate::version::has_unit_type;
 
 /// One service → its `.container` unit; `replica` > 1 writes the extra replicas of a scaled
@@ -21,6 +21,8 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         unit: Section::new("Unit"),
         container: Quad::new(cx.t.version, "Container"),
         service: Section::new("Service"),
+        build: None,
+        last: None,
     };
     let description = if replica > 1 {
         format!(
@@ -31,6 +33,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         format!("Compose service {} of project {}", s.name, cx.p.name.value)
     };
     let _ = u.unit.plain("Description", &description, Ctx::Setting);
+    let (mut build_image, mut build_context) = ("", "");
     for step in &m.steps {
         match step {
             Step::Decide(d) => record(cx, &mut u, &s.environment, d),
@@ -43,6 +46,16 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
             }
             Step::SystemdExec(section, key, words) => {
                 systemd_section(&mut u, *section).words(key, words, Ctx::Exec);
+            }
+            Step::BeginBuild { image, context } => {
+                u.build = Some(BuildState::new(cx.t.version, image, context));
+                build_context = context.as_str();
+                build_image = image.as_str();
+            }
+            Step::EndBuild => {
+                if let Some(b) = u.build.take() {
+                    end_build(cx, s, &mut u.service, b, build_image, build_context);
+                }
             }
             Step::File(f) => cx.add_file(f.path.clone(), f.contents.clone(), f.mode, f.secret),
             Step::Area(area) => target_area(cx, s, &mut u, *area),
@@ -67,6 +80,8 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         mut unit,
         container,
         service,
+        build: _,
+        last: _,
     } = u;
     unit.dedup();
     uf.sections.push(unit);
@@ -81,6 +96,28 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     );
 }
 
+/// The finished build: a `.build` unit, or `ExecStartPre=podman build ... CONTEXT`.
+fn end_build(
+    cx: &mut Cx<'_>,
+    s: &Service,
+    service: &mut Section,
+    mut b: BuildState,
+    image: &str,
+    context: &str,
+) {
+    if b.unit_mode {
+        cx.add_unit(
+            names::cat([&names::service_base(cx.p, &s.name), ".build"]),
+            &format!("image build of Compose service {:?}", s.name),
+            &format!("Build of {image} for Compose service {}", s.name),
+            b.section.finish(),
+        );
+    } else {
+        b.argv.push(context.to_owned());
+        service.words("ExecStartPre", &b.argv, Ctx::Exec);
+    }
+}
+
 fn systemd_section(u: &mut ContainerUnit, section: SystemdSection) -> &mut Section {
     match section {
         SystemdSection::Unit => &mut u.unit,
@@ -91,21 +128,6 @@ fn systemd_section(u: &mut ContainerUnit, section: SystemdSection) -> &mut Secti
 /// The areas the mapping leaves to the target.
 fn target_area(cx: &mut Cx<'_>, s: &Service, u: &mut ContainerUnit, area: Area) {
     match area {
-        Area::Build => {
-            if let Some(b) = &s.build {
-                let image_ref = names::built_image(cx.p, s);
-                let base = names::service_base(cx.p, &s.name);
-                crate::resources::build(
-                    cx,
-                    s,
-                    b,
-                    &image_ref,
-                    &base,
-                    &mut u.container,
-                    &mut u.service,
-                );
-            }
-        }
         Area::Image => image(cx, s, &mut u.container),
         Area::Platform => {
             if let Some(x) = &s.platform {

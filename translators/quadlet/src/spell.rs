@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use transship_ir::Spanned;
 use transship_podman::map::{Decision, Rule};
 use transship_podman::names;
-use transship_podman::opt::{HealthSetting, Opt, ResourceRef, SecurityKind, json_array};
+use transship_podman::opt::{BuildOpt, HealthSetting, Opt, ResourceRef, SecurityKind, json_array};
 use transship_translate::Outcome;
 use transship_translate::unit::{
     Ctx, Section, UnitFile, escape_plain, quote_word_with_specifier_prefix, quote_words,
@@ -17,6 +17,7 @@ use crate::Cx;
 use crate::version::{PodmanVersion, has_key};
 
 /// Where a value went.
+#[derive(Debug, Clone)]
 pub(crate) enum Put {
     /// A quadlet key (`Key=value`, unescaped, for the ledger detail).
     Key(String),
@@ -142,6 +143,66 @@ pub(crate) struct ContainerUnit {
     pub unit: Section,
     pub container: Quad,
     pub service: Section,
+    /// The image build being written (between the mapping's build steps).
+    pub build: Option<BuildState>,
+    /// Where the previous decision's option went (for [`Rule::LikeLast`]).
+    pub last: Option<Put>,
+}
+
+/// A service's image build: a `.build` unit (5.2+) or the argv of `ExecStartPre=podman build`.
+pub(crate) struct BuildState {
+    pub unit_mode: bool,
+    pub section: Quad,
+    pub argv: Vec<String>,
+}
+
+impl BuildState {
+    /// Starts the build of `image` from `context`.
+    pub(crate) fn new(v: PodmanVersion, image: &str, context: &str) -> Self {
+        let mut b = Self {
+            unit_mode: crate::version::has_unit_type(v, "build"),
+            section: Quad::new(v, "Build"),
+            argv: vec!["/usr/bin/podman".into(), "build".into()],
+        };
+        let _ = b.flag(Some(("ImageTag", false)), "--tag", image);
+        if b.unit_mode {
+            let _ = b.section.plain("SetWorkingDirectory", context, None);
+        }
+        b
+    }
+
+    /// A `podman build` flag: its `.build` key (word-list or plain) where there is one, else
+    /// `PodmanArgs=`; without a `.build` unit, a word of the argv.
+    fn flag(&mut self, key: Option<(&str, bool)>, flag: &str, value: &str) -> Put {
+        if self.unit_mode {
+            match key {
+                Some((k, true)) => self.section.word(k, value, Some(flag)),
+                Some((k, false)) => self.section.plain(k, value, Some(flag)),
+                None => self.section.arg(&format!("{flag}={value}")),
+            }
+        } else {
+            self.argv.push(format!("{flag}={value}"));
+            Put::Args(format!("podman build {flag}={value}"))
+        }
+    }
+
+    fn spell(&mut self, o: &BuildOpt) -> Put {
+        let (flag, value) = o.flag_value();
+        let key = match o {
+            BuildOpt::Tag(_) => Some(("ImageTag", false)),
+            BuildOpt::File(_) => Some(("File", false)),
+            BuildOpt::Label(_) => Some(("Label", true)),
+            BuildOpt::Target(_) => Some(("Target", false)),
+            BuildOpt::Arg(_) if self.unit_mode && self.section.has("BuildArg") => {
+                return self.section.word("BuildArg", &value, Some(flag));
+            }
+            BuildOpt::Pull(_) if self.unit_mode => {
+                return self.section.plain("Pull", &value, None);
+            }
+            _ => None,
+        };
+        self.flag(key, flag, &value)
+    }
 }
 
 /// Records a decision of the mapping: spells its option (unless described only) and pushes
@@ -152,11 +213,21 @@ pub(crate) fn record(
     environment: &BTreeMap<String, Spanned<Option<String>>>,
     d: &Decision,
 ) {
+    if let Rule::LikeLast(rule) = &d.rule {
+        let put = u.last.clone().unwrap_or(Put::Nowhere(String::new()));
+        let like = Decision {
+            rule: (**rule).clone(),
+            ..d.clone()
+        };
+        push_decision(cx, &like, put);
+        return;
+    }
     let put = match (&d.rule, &d.opt) {
         (Rule::Described, Some(opt)) => describe(opt),
         (_, Some(opt)) => spell(cx, u, environment, opt),
         (_, None) => Put::Nowhere(String::new()),
     };
+    u.last = Some(put.clone());
     push_decision(cx, d, put);
 }
 
@@ -169,7 +240,7 @@ pub(crate) fn push_decision(cx: &mut Cx<'_>, d: &Decision, put: Put) {
             cx.ledger
                 .push_detail(path, d.span, outcome.clone(), detail.clone());
         }
-        Rule::Spelled | Rule::Described => {
+        Rule::Spelled | Rule::Described | Rule::LikeLast(_) => {
             let (o, detail) = put.outcome();
             cx.push(path, d.span, o, detail + &d.suffix);
         }
@@ -395,6 +466,10 @@ pub(crate) fn spell(
             Put::Key(format!("Network={net}:{} (on the pod)", options.join(",")))
         }
         Opt::Pod(x) => c.plain("Pod", x, None),
+        Opt::Build(o) => match &mut u.build {
+            Some(b) => b.spell(o),
+            None => Put::Nowhere("no image build in progress".into()),
+        },
         Opt::Flag { flag, value } => c.arg(&format!("{flag}={value}")),
     }
 }

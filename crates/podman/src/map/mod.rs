@@ -8,9 +8,10 @@
 //! `..` once, so a new IR field fails to compile here until it is classified.
 //!
 //! Areas not yet moved here are [`Step::Area`] markers at their place in the order: the target
-//! handles them from the IR (image and build, restart
+//! handles them from the IR (the image and its pull policy and platform
 //! and deploy).
 
+mod build;
 mod command;
 mod depends;
 mod env;
@@ -96,6 +97,11 @@ pub enum Step {
     Systemd(SystemdSection, &'static str, String),
     /// A command line of the systemd unit (`[Service] ExecStartPost=`), one word each.
     SystemdExec(SystemdSection, &'static str, Vec<String>),
+    /// The start of the service's image build (`podman build --tag IMAGE CONTEXT`): the
+    /// decisions up to [`Step::EndBuild`] carry [`Opt::Build`] options.
+    BeginBuild { image: String, context: String },
+    /// The end of the image build.
+    EndBuild,
     /// A file written next to the units (a secret's or config's inline value).
     File(SideFile),
     /// An area the target still maps itself, from the IR, at this place.
@@ -112,7 +118,6 @@ pub enum SystemdSection {
 /// The areas not yet in the mapping (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
-    Build,
     Image,
     Platform,
     PullPolicy,
@@ -142,6 +147,9 @@ pub enum Rule {
     ApproxAlways(String),
     /// The option was set by an earlier [`Step::Set`]: describe its spelling, write nothing.
     Described,
+    /// No option of its own: the outcome and detail of the previous decision's option, under
+    /// this rule (several keys carried by one option, such as `build.platforms`).
+    LikeLast(Box<Rule>),
     /// No option: this outcome and detail.
     Fixed(Outcome, Option<String>),
 }
@@ -229,6 +237,17 @@ impl<'a> Steps<'_, 'a> {
             span,
             opt: None,
             rule: Rule::Fixed(outcome, detail),
+            suffix: String::new(),
+        }));
+    }
+
+    /// A key carried by the previous decision's option (see [`Rule::LikeLast`]).
+    pub fn fixed_like_last(&mut self, path: String, span: Span, rule: Rule) {
+        self.out.push(Step::Decide(Decision {
+            path,
+            span,
+            opt: None,
+            rule: Rule::LikeLast(Box::new(rule)),
             suffix: String::new(),
         }));
     }
@@ -452,8 +471,8 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
         unit_base,
         out: Vec::with_capacity(32),
     };
-    if build.is_some() {
-        st.area(Area::Build);
+    if let Some(b) = build {
+        build::build(&mut st, b);
     }
     st.area(Area::Image);
     command::names(&mut st, container_name.as_ref());
