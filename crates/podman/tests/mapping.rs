@@ -27,9 +27,7 @@ fn decision(out: &mut String, d: &Decision) {
     match &d.rule {
         Rule::Spelled => {}
         Rule::Described => out.push_str(" [set above]"),
-        Rule::LikeLast(r) => {
-            let _ = write!(out, " [as the previous option, {r:?}]");
-        }
+        Rule::LikeLast => out.push_str(" [as the previous decision]"),
         Rule::ApproxIfSpelled(r) => {
             let _ = write!(out, " [approximated if written: {r}]");
         }

@@ -4,7 +4,7 @@
 //! and build, platform and pull policy), which this module maps from the IR at the mapping's marker.
 
 use transship_ir::*;
-use transship_podman::map::{Area, Step, SystemdSection};
+use transship_podman::map::{Area, ServiceMap, Step, SystemdSection};
 use transship_podman::{map_service, names};
 use transship_translate::unit::{Ctx, Section, UnitFile};
 
@@ -15,14 +15,18 @@ use crate::version::has_unit_type;
 /// One service → its `.container` unit; `replica` > 1 writes the extra replicas of a scaled
 /// service (`<project>-<service>-<n>.container`, container `<project>-<service>-<n>`).
 pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
-    let m = map_service(&cx.mapper, s, replica);
+    let ServiceMap {
+        path: service_path,
+        unit_base,
+        steps,
+        ..
+    } = map_service(&cx.mapper, s, replica);
     let mark = cx.ledger.entries.len();
     let mut u = ContainerUnit {
         unit: Section::new("Unit"),
         container: Quad::new(cx.t.version, "Container"),
         service: Section::new("Service"),
         build: None,
-        last: None,
     };
     let description = if replica > 1 {
         format!(
@@ -33,38 +37,38 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         format!("Compose service {} of project {}", s.name, cx.p.name.value)
     };
     let _ = u.unit.plain("Description", &description, Ctx::Setting);
-    let (mut build_image, mut build_context) = ("", "");
-    for step in &m.steps {
+    let (mut build_image, mut build_context) = (String::new(), String::new());
+    for step in steps {
         match step {
             Step::Decide(d) => record(cx, &mut u, &s.environment, d),
             Step::Set(opt) => {
-                let _ = spell(cx, &mut u, &s.environment, opt);
+                let _ = spell(cx, &mut u, &s.environment, &opt);
             }
-            Step::Soft(opt) => soft(&mut u, opt),
+            Step::Soft(opt) => soft(&mut u, &opt),
             Step::Systemd(section, key, value) => {
-                systemd_section(&mut u, *section).raw(key, value.clone());
+                systemd_section(&mut u, section).raw(key, value);
             }
             Step::SystemdExec(section, key, words) => {
-                systemd_section(&mut u, *section).words(key, words, Ctx::Exec);
+                systemd_section(&mut u, section).words(key, &words, Ctx::Exec);
             }
             Step::BeginBuild { image, context } => {
-                u.build = Some(BuildState::new(cx.t.version, image, context));
-                build_context = context.as_str();
-                build_image = image.as_str();
+                u.build = Some(BuildState::new(cx.t.version, &image, &context));
+                build_image = image;
+                build_context = context;
             }
             Step::EndBuild => {
                 if let Some(b) = u.build.take() {
-                    end_build(cx, s, &mut u.service, b, build_image, build_context);
+                    end_build(cx, s, &mut u.service, b, &build_image, &build_context);
                 }
             }
-            Step::File(f) => cx.add_file(f.path.clone(), f.contents.clone(), f.mode, f.secret),
-            Step::Area(area) => target_area(cx, s, &mut u, *area),
+            Step::File(f) => cx.add_file(f.path, f.contents, f.mode, f.secret),
+            Step::Area(area) => target_area(cx, s, &mut u, area),
         }
     }
     let mut install = Section::new("Install");
     install.raw("WantedBy", cx.t.wanted_by());
     if cx.ledger.entries.len() == mark {
-        cx.ok(m.path.clone(), s.span, "service with no keys");
+        cx.ok(service_path, s.span, "service with no keys");
     }
     let has_image = u.container.sec.get("Image").next().is_some();
     let mut uf = UnitFile {
@@ -81,7 +85,6 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
         container,
         service,
         build: _,
-        last: _,
     } = u;
     unit.dedup();
     uf.sections.push(unit);
@@ -89,7 +92,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     uf.sections.push(service);
     uf.sections.push(install);
     cx.add_file(
-        names::cat([&m.unit_base, ".container"]),
+        names::cat([&unit_base, ".container"]),
         uf.render(),
         0o644,
         false,

@@ -145,8 +145,6 @@ pub(crate) struct ContainerUnit {
     pub service: Section,
     /// The image build being written (between the mapping's build steps).
     pub build: Option<BuildState>,
-    /// Where the previous decision's option went (for [`Rule::LikeLast`]).
-    pub last: Option<Put>,
 }
 
 /// A service's image build: a `.build` unit (5.2+) or the argv of `ExecStartPre=podman build`.
@@ -211,15 +209,20 @@ pub(crate) fn record(
     cx: &mut Cx<'_>,
     u: &mut ContainerUnit,
     environment: &BTreeMap<String, Spanned<Option<String>>>,
-    d: &Decision,
+    d: Decision,
 ) {
-    if let Rule::LikeLast(rule) = &d.rule {
-        let put = u.last.clone().unwrap_or(Put::Nowhere(String::new()));
-        let like = Decision {
-            rule: (**rule).clone(),
-            ..d.clone()
-        };
-        push_decision(cx, &like, put);
+    if d.rule == Rule::LikeLast {
+        // The previous decision's option carries this key too: same outcome and detail.
+        let (outcome, detail) = cx
+            .ledger
+            .entries
+            .last()
+            .map(|e| (e.outcome.clone(), e.detail.clone()))
+            .unwrap_or((Outcome::Unsupported("no option carries it".into()), None));
+        match detail {
+            Some(detail) => cx.ledger.push_detail(d.path, d.span, outcome, detail),
+            None => cx.ledger.push(d.path, d.span, outcome),
+        }
         return;
     }
     let put = match (&d.rule, &d.opt) {
@@ -227,36 +230,38 @@ pub(crate) fn record(
         (_, Some(opt)) => spell(cx, u, environment, opt),
         (_, None) => Put::Nowhere(String::new()),
     };
-    u.last = Some(put.clone());
     push_decision(cx, d, put);
 }
 
 /// Pushes the ledger entry of `d` given where its option went.
-pub(crate) fn push_decision(cx: &mut Cx<'_>, d: &Decision, put: Put) {
-    let path = d.path.clone();
-    match &d.rule {
-        Rule::Fixed(outcome, None) => cx.ledger.push(path, d.span, outcome.clone()),
-        Rule::Fixed(outcome, Some(detail)) => {
-            cx.ledger
-                .push_detail(path, d.span, outcome.clone(), detail.clone());
-        }
-        Rule::Spelled | Rule::Described | Rule::LikeLast(_) => {
+pub(crate) fn push_decision(cx: &mut Cx<'_>, d: Decision, put: Put) {
+    let Decision {
+        path,
+        span,
+        opt: _,
+        rule,
+        suffix,
+    } = d;
+    match rule {
+        Rule::Fixed(outcome, None) => cx.ledger.push(path, span, outcome),
+        Rule::Fixed(outcome, Some(detail)) => cx.ledger.push_detail(path, span, outcome, detail),
+        Rule::Spelled | Rule::Described | Rule::LikeLast => {
             let (o, detail) = put.outcome();
-            cx.push(path, d.span, o, detail + &d.suffix);
+            cx.push(path, span, o, detail + &suffix);
         }
         Rule::ApproxIfSpelled(reason) => {
             let (o, detail) = put.outcome();
             let o = if o == Outcome::Translated {
-                Outcome::Approximated(reason.clone())
+                Outcome::Approximated(reason)
             } else {
                 o
             };
-            cx.push(path, d.span, o, detail + &d.suffix);
+            cx.push(path, span, o, detail + &suffix);
         }
         Rule::ApproxAlways(reason) => {
             let (_, detail) = put.outcome();
-            let o = Outcome::Approximated(reason.clone());
-            cx.ledger.push_detail(path, d.span, o, detail + &d.suffix);
+            cx.ledger
+                .push_detail(path, span, Outcome::Approximated(reason), detail + &suffix);
         }
     }
 }

@@ -253,6 +253,6 @@ fn build_platforms(st: &mut Steps<'_, '_>, bp: &str, platforms: &[Spanned<String
         rule.clone(),
     );
     for (i, x) in platforms.iter().enumerate().skip(1) {
-        st.fixed_like_last(names::key_at([bp, ".platforms"], i), x.span, rule.clone());
+        st.fixed_like_last(names::key_at([bp, ".platforms"], i), x.span);
     }
 }

@@ -147,9 +147,9 @@ pub enum Rule {
     ApproxAlways(String),
     /// The option was set by an earlier [`Step::Set`]: describe its spelling, write nothing.
     Described,
-    /// No option of its own: the outcome and detail of the previous decision's option, under
-    /// this rule (several keys carried by one option, such as `build.platforms`).
-    LikeLast(Box<Rule>),
+    /// No option of its own: the same outcome and detail as the previous decision (several
+    /// keys carried by one option, such as `build.platforms`).
+    LikeLast,
     /// No option: this outcome and detail.
     Fixed(Outcome, Option<String>),
 }
@@ -242,12 +242,12 @@ impl<'a> Steps<'_, 'a> {
     }
 
     /// A key carried by the previous decision's option (see [`Rule::LikeLast`]).
-    pub fn fixed_like_last(&mut self, path: String, span: Span, rule: Rule) {
+    pub fn fixed_like_last(&mut self, path: String, span: Span) {
         self.out.push(Step::Decide(Decision {
             path,
             span,
             opt: None,
-            rule: Rule::LikeLast(Box::new(rule)),
+            rule: Rule::LikeLast,
             suffix: String::new(),
         }));
     }
