@@ -30,3 +30,14 @@ pub fn duration_text(d: Duration) -> String {
         format!("{ns}ns")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_extension_reason_is_the_kits() {
+        assert_eq!(
+            crate::map::EXTENSION_FIELD,
+            transship_translate::extension_reason("podman")
+        );
+    }
+}

@@ -70,6 +70,25 @@ impl Walker {
     }
 }
 
+/// `<parent>.<key>`: the path of a field or map key below `parent` (the rules above), in one
+/// allocation of the exact size.
+pub fn child_path(parent: &str, key: &str) -> String {
+    let mut s = String::with_capacity(parent.len() + 1 + key.len());
+    s.push_str(parent);
+    s.push('.');
+    s.push_str(key);
+    s
+}
+
+/// `<list>[i]`: the path of a list element.
+pub fn item_path(list: &str, index: usize) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(list.len() + 6);
+    s.push_str(list);
+    let _ = write!(s, "[{index}]");
+    s
+}
+
 /// Every key path present in `project` (see the module doc for the rules).
 pub fn ir_key_paths(project: &Project) -> BTreeSet<String> {
     let Project {

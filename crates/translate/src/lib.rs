@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use transship_ir::{Project, Span};
+use transship_ir::{Extensions, Project, Span};
 
 pub mod completeness;
 pub mod keys;
@@ -14,6 +14,12 @@ pub mod unit;
 pub mod yaml;
 
 pub use keys::ir_key_paths;
+
+/// Why an extension field (`x-*`) is not carried over: Compose ignores it, and so does the
+/// target's runtime (`podman`, `kubernetes`, ...).
+pub fn extension_reason(runtime: &str) -> String {
+    format!("extension field: ignored by Compose and by {runtime}")
+}
 
 /// A generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +94,46 @@ impl Ledger {
             outcome,
             detail: None,
         });
+    }
+
+    /// A key carried over as is, with what it became.
+    pub fn translated(
+        &mut self,
+        key_path: impl Into<String>,
+        span: Span,
+        detail: impl Into<String>,
+    ) {
+        self.push_detail(key_path, span, Outcome::Translated, detail);
+    }
+
+    /// A key carried over with a difference (`reason`), with what it became (may be empty).
+    pub fn approximated(
+        &mut self,
+        key_path: impl Into<String>,
+        span: Span,
+        reason: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
+        self.push_detail(key_path, span, Outcome::Approximated(reason.into()), detail);
+    }
+
+    /// A key the target cannot carry over, and why.
+    pub fn unsupported(
+        &mut self,
+        key_path: impl Into<String>,
+        span: Span,
+        reason: impl Into<String>,
+    ) {
+        self.push(key_path, span, Outcome::Unsupported(reason.into()));
+    }
+
+    /// One `unsupported` entry per extension field (`x-*`) of the node at `parent`, each at
+    /// its own span ([`extension_reason`] names the target).
+    pub fn extension_fields(&mut self, parent: &str, fields: &Extensions, target: &str) {
+        for (k, v) in fields {
+            let path = keys::child_path(parent, k);
+            self.unsupported(path, v.span, extension_reason(target));
+        }
     }
 
     /// Like [`Ledger::push`], with what the key became.

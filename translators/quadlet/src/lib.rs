@@ -141,11 +141,8 @@ impl Translator for QuadletTranslator {
             );
         }
         for (k, e) in &project.extensions {
-            cx.ledger.push(
-                k.clone(),
-                e.span,
-                Outcome::Unsupported("extension field: ignored by Compose and by podman".into()),
-            );
+            let reason = transship_translate::extension_reason("podman");
+            cx.ledger.unsupported(k.clone(), e.span, reason);
         }
         cx.finish()
     }
@@ -225,8 +222,7 @@ impl<'a> Cx<'a> {
     }
 
     pub fn ok(&mut self, path: impl Into<String>, span: Span, detail: impl Into<String>) {
-        self.ledger
-            .push_detail(path, span, Outcome::Translated, detail);
+        self.ledger.translated(path, span, detail);
     }
 
     pub fn approx(
@@ -236,13 +232,11 @@ impl<'a> Cx<'a> {
         reason: impl Into<String>,
         detail: impl Into<String>,
     ) {
-        self.ledger
-            .push_detail(path, span, Outcome::Approximated(reason.into()), detail);
+        self.ledger.approximated(path, span, reason, detail);
     }
 
     pub fn unsup(&mut self, path: impl Into<String>, span: Span, reason: impl Into<String>) {
-        self.ledger
-            .push(path, span, Outcome::Unsupported(reason.into()));
+        self.ledger.unsupported(path, span, reason);
     }
 
     pub fn push(&mut self, path: impl Into<String>, span: Span, outcome: Outcome, detail: String) {

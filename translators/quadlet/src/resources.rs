@@ -120,13 +120,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             if let Some(ip) = ipam {
                 ipam_ledger(cx, &np, ip, None);
             }
-            for (k, x) in extensions {
-                cx.unsup(
-                    names::cat([&np, ".", k]),
-                    x.span,
-                    "extension field: ignored by Compose and by podman",
-                );
-            }
+            cx.ledger.extension_fields(&np, extensions, "podman");
             continue;
         }
         let used = cx.used_networks.contains(key);
@@ -204,13 +198,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             let (o, d) = put.outcome();
             cx.push(names::cat([&np, ".labels.", k]), x.span, o, d);
         }
-        for (k, x) in extensions {
-            cx.unsup(
-                names::cat([&np, ".", k]),
-                x.span,
-                "extension field: ignored by Compose and by podman",
-            );
-        }
+        cx.ledger.extension_fields(&np, extensions, "podman");
         if used {
             cx.add_unit(
                 names::cat([&base, ".network"]),
@@ -264,13 +252,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
                     "external volume: set where it was created",
                 );
             }
-            for (k, x) in extensions {
-                cx.unsup(
-                    names::cat([&vp, ".", k]),
-                    x.span,
-                    "extension field: ignored by Compose and by podman",
-                );
-            }
+            cx.ledger.extension_fields(&vp, extensions, "podman");
             continue;
         }
         let used = cx.used_volumes.contains(key);
@@ -317,13 +299,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
             let (o, d) = put.outcome();
             cx.push(names::cat([&vp, ".labels.", k]), x.span, o, d);
         }
-        for (k, x) in extensions {
-            cx.unsup(
-                names::cat([&vp, ".", k]),
-                x.span,
-                "extension field: ignored by Compose and by podman",
-            );
-        }
+        cx.ledger.extension_fields(&vp, extensions, "podman");
         if used {
             cx.add_unit(
                 names::cat([&base, ".volume"]),
@@ -496,13 +472,7 @@ fn template_and_extensions(
             format!("templated {what} are a Swarm feature"),
         );
     }
-    for (k, x) in extensions {
-        cx.unsup(
-            names::cat([prefix, ".", k]),
-            x.span,
-            "extension field: ignored by Compose and by podman",
-        );
-    }
+    cx.ledger.extension_fields(prefix, extensions, "podman");
 }
 
 fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut Quad>) {
@@ -583,13 +553,7 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
                 );
             }
         }
-        for (k, x) in extensions {
-            cx.unsup(
-                names::cat([&pp, ".", k]),
-                x.span,
-                "extension field: ignored by Compose and by podman",
-            );
-        }
+        cx.ledger.extension_fields(&pp, extensions, "podman");
         if cx.ledger.entries.len() == b2 {
             cx.ok(pp, pool.span, "empty: nothing to carry over");
         }
@@ -609,13 +573,7 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
             );
         }
     }
-    for (k, x) in extensions {
-        cx.unsup(
-            names::cat([&ipp, ".", k]),
-            x.span,
-            "extension field: ignored by Compose and by podman",
-        );
-    }
+    cx.ledger.extension_fields(&ipp, extensions, "podman");
     if cx.ledger.entries.len() == before {
         cx.ok(ipp, ip.span, "empty: nothing to carry over");
     }

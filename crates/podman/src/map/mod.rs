@@ -29,7 +29,7 @@ mod storage;
 use std::collections::BTreeMap;
 
 use transship_ir::{DependsCondition, Extensions, HealthTest, Project, Service, Span};
-use transship_translate::Outcome;
+use transship_translate::{Outcome, keys};
 
 use crate::names;
 use crate::opt::Opt;
@@ -39,7 +39,8 @@ pub use depends::dep_has_check;
 pub use lifecycle::{MAX_REPLICAS, replica_count, replicas_decision, replicas_possible};
 pub use secrets::SideFile;
 
-/// The ledger message of every extension field (`x-*`) below a service.
+/// The ledger message of every extension field (`x-*`) below a service (the kit's
+/// [`transship_translate::extension_reason`] for podman, as a constant).
 pub const EXTENSION_FIELD: &str = "extension field: ignored by Compose and by podman";
 
 /// What the podman mapping is asked for.
@@ -208,7 +209,7 @@ impl<'a> Steps<'_, 'a> {
 
     /// `services.<name><rest>[i]`.
     pub fn item(&self, rest: &str, i: usize) -> String {
-        names::key_at([&self.p, rest], i)
+        keys::item_path(&self.path(rest), i)
     }
 
     pub fn decide(&mut self, path: String, span: Span, opt: Opt, rule: Rule) {
@@ -274,7 +275,7 @@ impl<'a> Steps<'_, 'a> {
     pub fn extensions(&mut self, parent: &str, e: &Extensions, span: Span) {
         for (k, v) in e {
             let sp = if v.span.is_synthetic() { span } else { v.span };
-            self.unsup(names::cat([parent, ".", k]), sp, EXTENSION_FIELD);
+            self.unsup(keys::child_path(parent, k), sp, EXTENSION_FIELD);
         }
     }
 
@@ -282,7 +283,7 @@ impl<'a> Steps<'_, 'a> {
     /// carry one).
     pub fn extensions_at_own_spans(&mut self, parent: &str, e: &Extensions) {
         for (k, v) in e {
-            self.unsup(names::cat([parent, ".", k]), v.span, EXTENSION_FIELD);
+            self.unsup(keys::child_path(parent, k), v.span, EXTENSION_FIELD);
         }
     }
 
