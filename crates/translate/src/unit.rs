@@ -21,9 +21,9 @@
 //!    `[Network]`, `[Volume]`, `[Pod]`, `[Build]` or `[Image]` key ends up as a word of some
 //!    podman command line (`podman run`, `podman network create`, ...), including
 //!    `Environment=` (it becomes `--env K=V`). So in those sections both are doubled
-//!    ([`Ctx::Exec`]). In ordinary systemd settings (`Description=`, `After=`, ...) only `%` is
-//!    doubled ([`Ctx::Setting`]); our own `ExecStartPost=`/`ExecStartPre=` lines are command
-//!    lines and use [`Ctx::Exec`].
+//!    ([`Expansion::Exec`]). In ordinary systemd settings (`Description=`, `After=`, ...) only `%` is
+//!    doubled ([`Expansion::Setting`]); our own `ExecStartPost=`/`ExecStartPre=` lines are command
+//!    lines and use [`Expansion::Exec`].
 //!
 //! # Two kinds of keys
 //!
@@ -42,7 +42,7 @@
 //!   empty word through `Exec=`: it drops everything from an empty word on and writes `;`
 //!   bare into `ExecStart=`; such an argument is written as a variable reference instead,
 //!   see below.) Unicode is written as is (UTF-8). Then `%` → `%%` (and `$` → `$$` in
-//!   [`Ctx::Exec`]) on top, since specifier expansion happens on the whole line before the
+//!   [`Expansion::Exec`]) on top, since specifier expansion happens on the whole line before the
 //!   split and `$` expansion per word after it.
 //! * **Plain keys** (quadlet reads them with `Lookup`/`LookupAll`, the raw text of the line:
 //!   `Image=`, `ContainerName=`, `HostName=`, `PublishPort=`, `Network=`, `Volume=`, ...): the
@@ -63,7 +63,7 @@
 //! exactly one argument holding the variable's value, empty or not (`$NAME` without braces
 //! would be split at whitespace instead). `Environment=` values are unquoted and C-unescaped
 //! like a word and specifiers are expanded in them, but `$` is not, so the assignment is one
-//! [`quote_word`] in [`Ctx::Setting`].
+//! [`quote_word`] in [`Expansion::Setting`].
 //!
 //! [`split_words`] is an independent reference implementation of the reading side (systemd's
 //! specifier pass for `%%`, `extract_first_word` with unquoting and C unescaping, then `$$`),
@@ -74,7 +74,7 @@ use std::fmt;
 
 /// Where a value ends up, which decides what systemd expands in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ctx {
+pub enum Expansion {
     /// An ordinary systemd setting: `%` specifiers are expanded, `$` is not.
     Setting,
     /// A command line (`ExecStart=` or any quadlet key, which all become podman arguments):
@@ -144,19 +144,19 @@ impl Section {
 
     /// A plain (verbatim) value, escaped for `ctx`. Fails when the value cannot be written
     /// verbatim; see [`escape_plain`].
-    pub fn plain(&mut self, key: &str, value: &str, ctx: Ctx) -> Result<(), Unrepresentable> {
+    pub fn plain(&mut self, key: &str, value: &str, ctx: Expansion) -> Result<(), Unrepresentable> {
         let v = escape_plain(value, ctx)?;
         self.entries.push((key.to_owned(), v));
         Ok(())
     }
 
     /// A word-list value: each word quoted so the word splitter gives back the exact words.
-    pub fn words<S: AsRef<str>>(&mut self, key: &str, words: &[S], ctx: Ctx) {
+    pub fn words<S: AsRef<str>>(&mut self, key: &str, words: &[S], ctx: Expansion) {
         self.entries.push((key.to_owned(), quote_words(words, ctx)));
     }
 
     /// A word-list value holding one word (`Environment=`, `Label=`, `Secret=`, ...).
-    pub fn word(&mut self, key: &str, word: &str, ctx: Ctx) {
+    pub fn word(&mut self, key: &str, word: &str, ctx: Expansion) {
         self.entries.push((key.to_owned(), quote_word(word, ctx)));
     }
 
@@ -174,7 +174,7 @@ impl Section {
         debug_assert!(is_var_name(name), "bad variable name {name:?}");
         self.entries.push((
             "Environment".to_owned(),
-            quote_word(&format!("{name}={value}"), Ctx::Setting),
+            quote_word(&format!("{name}={value}"), Expansion::Setting),
         ));
     }
 
@@ -309,27 +309,27 @@ fn without_controls(s: &str) -> Cow<'_, str> {
 }
 
 /// True when `s` holds a character that [`push_expanded`] doubles in `ctx`.
-fn needs_expansion(s: &str, ctx: Ctx) -> bool {
+fn needs_expansion(s: &str, ctx: Expansion) -> bool {
     s.bytes()
-        .any(|b| b == b'%' || (b == b'$' && ctx == Ctx::Exec))
+        .any(|b| b == b'%' || (b == b'$' && ctx == Expansion::Exec))
 }
 
-fn push_expanded(out: &mut String, c: char, ctx: Ctx) {
+fn push_expanded(out: &mut String, c: char, ctx: Expansion) {
     match c {
         '%' => out.push_str("%%"),
-        '$' if ctx == Ctx::Exec => out.push_str("$$"),
+        '$' if ctx == Expansion::Exec => out.push_str("$$"),
         c => out.push(c),
     }
 }
 
-/// Escape a value for a plain (verbatim) key: `%` → `%%`, and `$` → `$$` in [`Ctx::Exec`].
+/// Escape a value for a plain (verbatim) key: `%` → `%%`, and `$` → `$$` in [`Expansion::Exec`].
 ///
 /// Refuses values the verbatim reader cannot give back: control characters (newline, tab,
 /// ...), leading or trailing whitespace, a trailing backslash (line continuation), a value
 /// wrapped in double quotes (stripped by newer quadlets), the empty string (an empty value
-/// resets list keys), and in [`Ctx::Exec`] a lone `;` (quadlet 5.4 writes it bare into
+/// resets list keys), and in [`Expansion::Exec`] a lone `;` (quadlet 5.4 writes it bare into
 /// `ExecStart=`, where systemd reads it as a command separator).
-pub fn escape_plain(value: &str, ctx: Ctx) -> Result<String, Unrepresentable> {
+pub fn escape_plain(value: &str, ctx: Expansion) -> Result<String, Unrepresentable> {
     let fail = |reason| {
         Err(Unrepresentable {
             value: value.to_owned(),
@@ -352,7 +352,7 @@ pub fn escape_plain(value: &str, ctx: Ctx) -> Result<String, Unrepresentable> {
         // quadlet 5.4's Lookup strips a leading and a trailing `"` independently
         return fail("starts or ends with a double quote");
     }
-    if value == ";" && ctx == Ctx::Exec {
+    if value == ";" && ctx == Expansion::Exec {
         // quadlet writes the value as its own word, bare, into ExecStart=
         return fail("a lone `;` (a command separator in ExecStart=)");
     }
@@ -368,7 +368,7 @@ pub fn escape_plain(value: &str, ctx: Ctx) -> Result<String, Unrepresentable> {
 
 /// True when `value` can be written by [`escape_plain`].
 pub fn is_plain(value: &str) -> bool {
-    escape_plain(value, Ctx::Setting).is_ok()
+    escape_plain(value, Expansion::Setting).is_ok()
 }
 
 fn word_is_bare(word: &str) -> bool {
@@ -387,7 +387,7 @@ fn word_is_bare(word: &str) -> bool {
 }
 
 /// Quote one word for a word-list key (see the module doc).
-pub fn quote_word(word: &str, ctx: Ctx) -> String {
+pub fn quote_word(word: &str, ctx: Expansion) -> String {
     if word == ";" {
         // systemd reads a lone `;` (quoted or not) as a command separator in Exec lines
         return "\\;".to_owned();
@@ -427,7 +427,7 @@ pub fn quote_word(word: &str, ctx: Ctx) -> String {
 /// Quote one word made of a trusted prefix that may use systemd specifiers on purpose (such
 /// as `%h`, written as is) followed by data (`rest`, escaped like [`quote_word`]). The prefix
 /// must not contain whitespace, quotes, backslashes or control characters.
-pub fn quote_word_with_specifier_prefix(prefix: &str, rest: &str, ctx: Ctx) -> String {
+pub fn quote_word_with_specifier_prefix(prefix: &str, rest: &str, ctx: Expansion) -> String {
     debug_assert!(
         prefix
             .chars()
@@ -458,7 +458,7 @@ pub fn is_var_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// A command line ([`Ctx::Exec`]): literal words quoted by [`quote_word`], variable
+/// A command line ([`Expansion::Exec`]): literal words quoted by [`quote_word`], variable
 /// references written `${NAME}`, joined with single spaces.
 pub fn quote_exec_words(words: &[ExecWord<'_>]) -> String {
     let mut out = String::new();
@@ -467,7 +467,7 @@ pub fn quote_exec_words(words: &[ExecWord<'_>]) -> String {
             out.push(' ');
         }
         match w {
-            ExecWord::Literal(text) => out.push_str(&quote_word(text, Ctx::Exec)),
+            ExecWord::Literal(text) => out.push_str(&quote_word(text, Expansion::Exec)),
             ExecWord::Var(name) => {
                 debug_assert!(is_var_name(name), "bad variable name {name:?}");
                 out.push_str("${");
@@ -480,7 +480,7 @@ pub fn quote_exec_words(words: &[ExecWord<'_>]) -> String {
 }
 
 /// Quote every word and join them with single spaces.
-pub fn quote_words<S: AsRef<str>>(words: &[S], ctx: Ctx) -> String {
+pub fn quote_words<S: AsRef<str>>(words: &[S], ctx: Expansion) -> String {
     let mut out = String::new();
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
@@ -509,18 +509,18 @@ impl std::error::Error for SplitError {}
 /// Steps: (1) specifiers: `%%` → `%` (any other `%x` is an error here, since we never write
 /// one from data); (2) split at unquoted whitespace, `"..."` and `'...'` group, C escapes
 /// decoded inside and outside quotes (`\a \b \f \n \r \t \v \\ \" \' \s \xHH \ooo \uXXXX
-/// \UXXXXXXXX`), unbalanced quotes or a trailing backslash are errors; (3) in [`Ctx::Exec`]:
+/// \UXXXXXXXX`), unbalanced quotes or a trailing backslash are errors; (3) in [`Expansion::Exec`]:
 /// `$$` → `$`, and a `$` followed by a name or `{` (a variable reference) is an error.
-pub fn split_words(line: &str, ctx: Ctx) -> Result<Vec<String>, SplitError> {
+pub fn split_words(line: &str, ctx: Expansion) -> Result<Vec<String>, SplitError> {
     split_words_env(line, ctx, None)
 }
 
-/// [`split_words`] that also reads variable references in [`Ctx::Exec`] the way systemd does
+/// [`split_words`] that also reads variable references in [`Expansion::Exec`] the way systemd does
 /// when the command runs: `${NAME}` becomes the value of `NAME` in `env` (empty when unset),
 /// as part of the one word it sits in. `$NAME` without braces stays an error.
 pub fn split_words_env(
     line: &str,
-    ctx: Ctx,
+    ctx: Expansion,
     env: Option<&std::collections::BTreeMap<String, String>>,
 ) -> Result<Vec<String>, SplitError> {
     // (1) specifiers
@@ -580,7 +580,7 @@ pub fn split_words_env(
         words.push(word);
     }
     // (3) environment variables
-    if ctx == Ctx::Exec {
+    if ctx == Expansion::Exec {
         for w in &mut words {
             let mut out = String::with_capacity(w.len());
             let cs: Vec<char> = w.chars().collect();
@@ -714,7 +714,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn round_trip(words: &[&str], ctx: Ctx) -> Vec<String> {
+    fn round_trip(words: &[&str], ctx: Expansion) -> Vec<String> {
         let mut s = Section::new("Container");
         s.words("Exec", words, ctx);
         let text = UnitFile {
@@ -754,7 +754,7 @@ mod tests {
             "a;b",
             "\\;",
         ];
-        for ctx in [Ctx::Exec, Ctx::Setting] {
+        for ctx in [Expansion::Exec, Expansion::Setting] {
             assert_eq!(round_trip(cases, ctx), cases.to_vec(), "{ctx:?}");
         }
     }
@@ -792,7 +792,10 @@ mod tests {
         let mut env = std::collections::BTreeMap::new();
         for (_, k, v) in &parsed {
             if k == "Environment" {
-                let [w] = split_words(v, Ctx::Setting).unwrap().try_into().unwrap();
+                let [w] = split_words(v, Expansion::Setting)
+                    .unwrap()
+                    .try_into()
+                    .unwrap();
                 let (n, val) = w.split_once('=').unwrap();
                 env.insert(n.to_owned(), val.to_owned());
             }
@@ -804,9 +807,12 @@ mod tests {
         );
         let mut want = vec!["/bin/x".to_owned(), "${literal}".to_owned()];
         want.extend(values.iter().map(|v| (*v).to_owned()));
-        assert_eq!(split_words_env(exec, Ctx::Exec, Some(&env)).unwrap(), want);
+        assert_eq!(
+            split_words_env(exec, Expansion::Exec, Some(&env)).unwrap(),
+            want
+        );
         // Without the environment a reference is an error of the reference reader.
-        assert!(split_words(exec, Ctx::Exec).is_err());
+        assert!(split_words(exec, Expansion::Exec).is_err());
     }
 
     #[test]
@@ -822,30 +828,33 @@ mod tests {
     #[test]
     fn specifier_prefix_stays_a_specifier() {
         assert_eq!(
-            quote_word_with_specifier_prefix("%h", "/a b/100%", Ctx::Exec),
+            quote_word_with_specifier_prefix("%h", "/a b/100%", Expansion::Exec),
             "\"%h/a b/100%%\""
         );
         assert_eq!(
-            quote_word_with_specifier_prefix("%h", "/x", Ctx::Exec),
+            quote_word_with_specifier_prefix("%h", "/x", Expansion::Exec),
             "%h/x"
         );
-        assert_eq!(quote_word_with_specifier_prefix("", "/x", Ctx::Exec), "/x");
+        assert_eq!(
+            quote_word_with_specifier_prefix("", "/x", Expansion::Exec),
+            "/x"
+        );
     }
 
     #[test]
     fn percent_and_dollar_are_doubled() {
-        assert_eq!(quote_word("a%b$c", Ctx::Exec), "a%%b$$c");
-        assert_eq!(quote_word("a%b$c", Ctx::Setting), "a%%b$c");
-        assert_eq!(escape_plain("%h/$X", Ctx::Exec).unwrap(), "%%h/$$X");
+        assert_eq!(quote_word("a%b$c", Expansion::Exec), "a%%b$$c");
+        assert_eq!(quote_word("a%b$c", Expansion::Setting), "a%%b$c");
+        assert_eq!(escape_plain("%h/$X", Expansion::Exec).unwrap(), "%%h/$$X");
     }
 
     #[test]
     fn bare_words_stay_bare_and_others_are_quoted() {
-        assert_eq!(quote_word("--cpus=0.5", Ctx::Exec), "--cpus=0.5");
-        assert_eq!(quote_word("a b", Ctx::Exec), "\"a b\"");
-        assert_eq!(quote_word("", Ctx::Exec), "\"\"");
-        assert_eq!(quote_word("x\ny", Ctx::Exec), "\"x\\ny\"");
-        assert_eq!(quote_word("q\"", Ctx::Exec), "\"q\\\"\"");
+        assert_eq!(quote_word("--cpus=0.5", Expansion::Exec), "--cpus=0.5");
+        assert_eq!(quote_word("a b", Expansion::Exec), "\"a b\"");
+        assert_eq!(quote_word("", Expansion::Exec), "\"\"");
+        assert_eq!(quote_word("x\ny", Expansion::Exec), "\"x\\ny\"");
+        assert_eq!(quote_word("q\"", Expansion::Exec), "\"q\\\"\"");
     }
 
     #[test]
@@ -853,12 +862,12 @@ mod tests {
         for bad in [
             "", " x", "x ", "a\nb", "a\\", "\"q\"", "\"", "\"a", "a\"", ";",
         ] {
-            assert!(escape_plain(bad, Ctx::Exec).is_err(), "{bad:?}");
+            assert!(escape_plain(bad, Expansion::Exec).is_err(), "{bad:?}");
         }
-        assert_eq!(escape_plain(";", Ctx::Setting).unwrap(), ";");
-        assert_eq!(escape_plain("a;", Ctx::Exec).unwrap(), "a;");
+        assert_eq!(escape_plain(";", Expansion::Setting).unwrap(), ";");
+        assert_eq!(escape_plain("a;", Expansion::Exec).unwrap(), "a;");
         assert_eq!(
-            escape_plain("[Service]", Ctx::Setting).unwrap(),
+            escape_plain("[Service]", Expansion::Setting).unwrap(),
             "[Service]"
         );
     }
@@ -867,12 +876,12 @@ mod tests {
     fn a_value_that_looks_like_a_section_stays_a_value() {
         let mut u = UnitFile::new();
         u.section("Container")
-            .plain("Label", "[Service]", Ctx::Exec)
+            .plain("Label", "[Service]", Expansion::Exec)
             .unwrap();
         u.section("Container").word(
             "Environment",
             "X=\n[Service]\nExecStart=/bin/evil",
-            Ctx::Exec,
+            Expansion::Exec,
         );
         let text = u.render();
         let parsed = parse_lines(&text).unwrap();
@@ -898,7 +907,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_words_round_trip(words in proptest::collection::vec(any::<String>(), 0..6)) {
-            for ctx in [Ctx::Exec, Ctx::Setting] {
+            for ctx in [Expansion::Exec, Expansion::Setting] {
                 let line = quote_words(&words, ctx);
                 prop_assert!(!line.contains('\n'));
                 prop_assert!(!line.ends_with('\\'));
@@ -909,13 +918,13 @@ mod tests {
         #[test]
         fn tricky_words_round_trip(words in proptest::collection::vec(
             "[ a%$\\\\\"'\n\t\\[\\]#;=é{}]{0,8}", 0..6)) {
-            let line = quote_words(&words, Ctx::Exec);
-            prop_assert_eq!(split_words(&line, Ctx::Exec).unwrap(), words.clone());
+            let line = quote_words(&words, Expansion::Exec);
+            prop_assert_eq!(split_words(&line, Expansion::Exec).unwrap(), words.clone());
         }
 
         #[test]
         fn plain_values_round_trip_or_refuse(v in any::<String>()) {
-            if let Ok(e) = escape_plain(&v, Ctx::Exec) {
+            if let Ok(e) = escape_plain(&v, Expansion::Exec) {
                 let mut u = UnitFile::new();
                 u.section("Container").entries.push(("Image".into(), e));
                 let parsed = parse_lines(&u.render()).unwrap();

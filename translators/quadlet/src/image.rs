@@ -24,9 +24,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use transship_ir::{Project, Service, Spanned};
-use transship_translate::unit::{Ctx, escape_plain};
+use transship_translate::unit::{Expansion, escape_plain};
 
-use crate::Cx;
+use crate::QuadletState;
 use crate::spell::Quad;
 use crate::version::{PodmanVersion, has_unit_type};
 use transship_podman::names;
@@ -129,7 +129,7 @@ fn decide(v: PodmanVersion, s: &Service, built: &BTreeSet<String>) -> Result<Pul
     // The unit's keys are plain values: what cannot be written verbatim stays on the
     // container, where the usual fallbacks apply.
     for text in std::iter::once(reference.as_str()).chain(platform_text) {
-        if let Err(e) = escape_plain(text, Ctx::Exec) {
+        if let Err(e) = escape_plain(text, Expansion::Exec) {
             return Err(format!("{text:?} cannot be a plain value: {}", e.reason));
         }
     }
@@ -292,7 +292,7 @@ pub(crate) fn platform_keys(pf: &Platform) -> String {
 
 /// The ledger detail shared by `image`, `pull_policy` and `platform` of a service whose
 /// image a unit pulls.
-fn unit_detail(cx: &Cx<'_>, service: &str, base: &str) -> String {
+fn unit_detail(cx: &QuadletState<'_>, service: &str, base: &str) -> String {
     let Some((pull, users)) = cx.images.unit(base) else {
         return String::new();
     };
@@ -314,7 +314,12 @@ fn unit_detail(cx: &Cx<'_>, service: &str, base: &str) -> String {
 }
 
 /// `pull_policy` of a service: `Pull=` on the container, or the `.image` unit that pulls.
-pub(crate) fn pull_policy(cx: &mut Cx<'_>, s: &Service, c: &mut Quad, x: &Spanned<String>) {
+pub(crate) fn pull_policy(
+    cx: &mut QuadletState<'_>,
+    s: &Service,
+    c: &mut Quad,
+    x: &Spanned<String>,
+) {
     let path = names::cat(["services.", &s.name, ".pull_policy"]);
     if let Some(base) = cx.images.unit_of(&s.name).map(str::to_owned) {
         let detail = unit_detail(cx, &s.name, &base);
@@ -353,7 +358,7 @@ pub(crate) fn pull_policy(cx: &mut Cx<'_>, s: &Service, c: &mut Quad, x: &Spanne
 
 /// `platform` of a service: `--platform` on the container, plus `OS=`/`Arch=`/`Variant=` of
 /// the `.image` unit that pulls.
-pub(crate) fn platform(cx: &mut Cx<'_>, s: &Service, c: &mut Quad, x: &Spanned<String>) {
+pub(crate) fn platform(cx: &mut QuadletState<'_>, s: &Service, c: &mut Quad, x: &Spanned<String>) {
     let path = names::cat(["services.", &s.name, ".platform"]);
     let (o, d) = c.arg(&format!("--platform={}", x.value)).outcome();
     let unit = cx.images.unit_of(&s.name).and_then(|b| {
@@ -374,7 +379,7 @@ pub(crate) fn platform(cx: &mut Cx<'_>, s: &Service, c: &mut Quad, x: &Spanned<S
 /// `Image=<base>.image` on the container when a unit pulls the service's image, with the
 /// ledger outcome and detail for `image`.
 pub(crate) fn container_image(
-    cx: &Cx<'_>,
+    cx: &QuadletState<'_>,
     s: &Service,
     c: &mut Quad,
 ) -> Option<(transship_translate::Outcome, String)> {
@@ -388,7 +393,7 @@ pub(crate) fn container_image(
 }
 
 /// Writes the planned `.image` files.
-pub(crate) fn emit(cx: &mut Cx<'_>) {
+pub(crate) fn emit(cx: &mut QuadletState<'_>) {
     let v = cx.t.version;
     let units: Vec<(String, Pull, Vec<String>)> = cx
         .images

@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use transship_ir::{Project, Span};
 use transship_podman::map::{MapOptions, Mapper, replica_count, replicas_possible};
 use transship_podman::names;
-use transship_translate::unit::{Ctx, Section, UnitFile};
+use transship_translate::unit::{Expansion, Section, UnitFile};
 use transship_translate::{Artifact, Ledger, Outcome, Output, TranslateError, Translator};
 
 pub use version::{PodmanVersion, VersionError};
@@ -35,7 +35,7 @@ pub struct QuadletTranslator {
     /// Rootless install (`~/.config/containers/systemd`, `WantedBy=default.target`) instead of
     /// a system one (`/etc/containers/systemd`, `WantedBy=multi-user.target`).
     pub user: bool,
-    /// Put every service into one `.pod` (5.0+).
+    /// Written every service into one `.pod` (5.0+).
     pub pod: bool,
 }
 
@@ -93,7 +93,7 @@ impl Translator for QuadletTranslator {
                 span: None,
             });
         }
-        let mut cx = Cx::new(self, project);
+        let mut cx = QuadletState::new(self, project);
         cx.ledger.push_detail(
             "name",
             project.name.span,
@@ -165,7 +165,7 @@ fn reserve_ledger(ledger: &mut Ledger, before: usize, done: usize, total: usize)
 }
 
 /// Translation state shared by the parts of the translator.
-pub(crate) struct Cx<'a> {
+pub(crate) struct QuadletState<'a> {
     /// The constant part of every file's header comment.
     header_tail: [String; 2],
     pub t: &'a QuadletTranslator,
@@ -186,7 +186,7 @@ pub(crate) struct Cx<'a> {
     pub images: image::Plan,
 }
 
-impl<'a> Cx<'a> {
+impl<'a> QuadletState<'a> {
     fn new(t: &'a QuadletTranslator, p: &'a Project) -> Self {
         let header_tail = [
             format!(
@@ -268,7 +268,7 @@ impl<'a> Cx<'a> {
         };
         let _ = uf
             .section("Unit")
-            .plain("Description", description, Ctx::Setting);
+            .plain("Description", description, Expansion::Setting);
         uf.sections.push(section);
         self.add_file(path, uf.render(), 0o644, false);
     }
@@ -292,7 +292,7 @@ impl<'a> Cx<'a> {
                 let _ = pod.section("Pod").plain(
                     "Network",
                     &line,
-                    transship_translate::unit::Ctx::Exec,
+                    transship_translate::unit::Expansion::Exec,
                 );
             }
             let path = format!("{}.pod", names::pod_base(self.p));

@@ -3,14 +3,14 @@
 
 use transship_ir::*;
 use transship_translate::Outcome;
-use transship_translate::unit::{Ctx, UnitFile};
+use transship_translate::unit::{Expansion, UnitFile};
 
-use crate::Cx;
-use crate::spell::{Put, Quad};
+use crate::QuadletState;
+use crate::spell::{Quad, Written};
 use transship_podman::names;
 
 /// Before the services: which networks and volumes are used.
-pub(crate) fn plan(cx: &mut Cx<'_>) {
+pub(crate) fn plan(cx: &mut QuadletState<'_>) {
     for s in cx.p.services.values() {
         if s.network_mode.is_none() {
             for k in s.networks.keys() {
@@ -35,11 +35,11 @@ pub(crate) fn plan(cx: &mut Cx<'_>) {
         let _ = pod.section("Unit").plain(
             "Description",
             &format!("Pod of Compose project {}", cx.p.name.value),
-            Ctx::Setting,
+            Expansion::Setting,
         );
         let _ = pod
             .section("Pod")
-            .plain("PodName", &cx.p.name.value, Ctx::Exec);
+            .plain("PodName", &cx.p.name.value, Expansion::Exec);
         pod.section("Install").raw("WantedBy", cx.t.wanted_by());
         cx.pod = Some(pod);
     }
@@ -51,7 +51,7 @@ fn is_external(e: &Option<Spanned<bool>>) -> bool {
 
 /// After the services: `.network` and `.volume` units, and ledger entries of top-level
 /// networks, volumes, secrets and configs.
-pub(crate) fn emit(cx: &mut Cx<'_>) {
+pub(crate) fn emit(cx: &mut QuadletState<'_>) {
     let v = cx.t.version;
     let project = cx.p;
     for (key, n) in &project.networks {
@@ -146,7 +146,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
         if let Some(x) = driver {
             let put = match x.value.as_str() {
                 "bridge" | "macvlan" | "ipvlan" => q.plain("Driver", &x.value, None),
-                other => Put::Nowhere(format!(
+                other => Written::Nowhere(format!(
                     "podman has no {other:?} network driver (bridge, macvlan, ipvlan)"
                 )),
             };
@@ -276,7 +276,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
         cx.push(vp.clone(), *span, main, detail);
         if let Some(x) = driver {
             let put = if x.value == "local" {
-                Put::Key("local (podman's default)".into())
+                Written::Key("local (podman's default)".into())
             } else {
                 q.plain("Driver", &x.value, Some("--driver"))
             };
@@ -413,7 +413,7 @@ pub(crate) fn emit(cx: &mut Cx<'_>) {
 /// Ledger entries for the keys top-level secrets and configs share: `environment` (written
 /// by the tool to `written_to` when the variable was set), `external` and `labels`.
 fn env_external_labels(
-    cx: &mut Cx<'_>,
+    cx: &mut QuadletState<'_>,
     prefix: &str,
     environment: &Option<Spanned<String>>,
     value_known: bool,
@@ -459,7 +459,7 @@ fn env_external_labels(
 
 /// Ledger entries for `template_driver` and `x-*` of a top-level secret or config (`what`).
 fn template_and_extensions(
-    cx: &mut Cx<'_>,
+    cx: &mut QuadletState<'_>,
     prefix: &str,
     template_driver: &Option<Spanned<String>>,
     what: &str,
@@ -475,7 +475,7 @@ fn template_and_extensions(
     cx.ledger.extension_fields(prefix, extensions, "podman");
 }
 
-fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut Quad>) {
+fn ipam_ledger(cx: &mut QuadletState<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut Quad>) {
     let Ipam {
         driver,
         config,
@@ -530,7 +530,9 @@ fn ipam_ledger(cx: &mut Cx<'_>, np: &str, ip: &Spanned<Ipam>, mut q: Option<&mut
                         let put = if subnet.is_some() {
                             q.plain(key, &x.value, None)
                         } else {
-                            Put::Nowhere("podman needs a subnet to set a gateway or range".into())
+                            Written::Nowhere(
+                                "podman needs a subnet to set a gateway or range".into(),
+                            )
                         };
                         let (o, d) = put.outcome();
                         cx.push(names::cat([&pp, ".", k]), x.span, o, d);

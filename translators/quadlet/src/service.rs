@@ -6,15 +6,15 @@
 use transship_ir::*;
 use transship_podman::map::{Area, ServiceMap, Step, SystemdSection};
 use transship_podman::{map_service, names};
-use transship_translate::unit::{Ctx, Section, UnitFile};
+use transship_translate::unit::{Expansion, Section, UnitFile};
 
-use crate::Cx;
+use crate::QuadletState;
 use crate::spell::{BuildState, ContainerUnit, Quad, record, soft, spell};
 use crate::version::has_unit_type;
 
 /// One service → its `.container` unit; `replica` > 1 writes the extra replicas of a scaled
 /// service (`<project>-<service>-<n>.container`, container `<project>-<service>-<n>`).
-pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
+pub(crate) fn translate_service(cx: &mut QuadletState<'_>, s: &Service, replica: i64) {
     let ServiceMap {
         path: service_path,
         unit_base,
@@ -36,7 +36,9 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
     } else {
         format!("Compose service {} of project {}", s.name, cx.p.name.value)
     };
-    let _ = u.unit.plain("Description", &description, Ctx::Setting);
+    let _ = u
+        .unit
+        .plain("Description", &description, Expansion::Setting);
     let (mut build_image, mut build_context) = (String::new(), String::new());
     for step in steps {
         match step {
@@ -49,7 +51,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
                 systemd_section(&mut u, section).raw(key, value);
             }
             Step::SystemdExec(section, key, words) => {
-                systemd_section(&mut u, section).words(key, &words, Ctx::Exec);
+                systemd_section(&mut u, section).words(key, &words, Expansion::Exec);
             }
             Step::BeginBuild { image, context } => {
                 u.build = Some(BuildState::new(cx.t.version, &image, &context));
@@ -101,7 +103,7 @@ pub(crate) fn translate_service(cx: &mut Cx<'_>, s: &Service, replica: i64) {
 
 /// The finished build: a `.build` unit, or `ExecStartPre=podman build ... CONTEXT`.
 fn end_build(
-    cx: &mut Cx<'_>,
+    cx: &mut QuadletState<'_>,
     s: &Service,
     service: &mut Section,
     mut b: BuildState,
@@ -117,7 +119,7 @@ fn end_build(
         );
     } else {
         b.argv.push(context.to_owned());
-        service.words("ExecStartPre", &b.argv, Ctx::Exec);
+        service.words("ExecStartPre", &b.argv, Expansion::Exec);
     }
 }
 
@@ -129,7 +131,7 @@ fn systemd_section(u: &mut ContainerUnit, section: SystemdSection) -> &mut Secti
 }
 
 /// The areas the mapping leaves to the target.
-fn target_area(cx: &mut Cx<'_>, s: &Service, u: &mut ContainerUnit, area: Area) {
+fn target_area(cx: &mut QuadletState<'_>, s: &Service, u: &mut ContainerUnit, area: Area) {
     match area {
         Area::Image => image(cx, s, &mut u.container),
         Area::Platform => {
@@ -146,7 +148,7 @@ fn target_area(cx: &mut Cx<'_>, s: &Service, u: &mut ContainerUnit, area: Area) 
 }
 
 /// `image:` (and the image a `build:` produces) as `Image=`.
-fn image(cx: &mut Cx<'_>, s: &Service, c: &mut Quad) {
+fn image(cx: &mut QuadletState<'_>, s: &Service, c: &mut Quad) {
     let v = cx.t.version;
     let p = names::cat(["services.", &s.name]);
     let base = names::service_base(cx.p, &s.name);

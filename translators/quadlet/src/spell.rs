@@ -10,15 +10,15 @@ use transship_podman::names;
 use transship_podman::opt::{BuildOpt, HealthSetting, Opt, ResourceRef, SecurityKind, json_array};
 use transship_translate::Outcome;
 use transship_translate::unit::{
-    Ctx, Section, UnitFile, escape_plain, quote_word_with_specifier_prefix, quote_words,
+    Expansion, Section, UnitFile, escape_plain, quote_word_with_specifier_prefix, quote_words,
 };
 
-use crate::Cx;
+use crate::QuadletState;
 use crate::version::{PodmanVersion, has_key};
 
 /// Where a value went.
 #[derive(Debug, Clone)]
-pub(crate) enum Put {
+pub(crate) enum Written {
     /// A quadlet key (`Key=value`, unescaped, for the ledger detail).
     Key(String),
     /// A `PodmanArgs=` fallback.
@@ -27,11 +27,11 @@ pub(crate) enum Put {
     Nowhere(String),
 }
 
-impl Put {
+impl Written {
     pub(crate) fn outcome(self) -> (Outcome, String) {
         match self {
-            Put::Key(d) | Put::Args(d) => (Outcome::Translated, d),
-            Put::Nowhere(r) => (Outcome::Unsupported(r), String::new()),
+            Written::Key(d) | Written::Args(d) => (Outcome::Translated, d),
+            Written::Nowhere(r) => (Outcome::Unsupported(r), String::new()),
         }
     }
 }
@@ -60,13 +60,13 @@ impl Quad {
 
     /// A plain-valued key, or `flag=value` in `PodmanArgs=` when the key is missing in the
     /// target version or the value cannot be written verbatim.
-    pub(crate) fn plain(&mut self, key: &str, value: &str, flag: Option<&str>) -> Put {
+    pub(crate) fn plain(&mut self, key: &str, value: &str, flag: Option<&str>) -> Written {
         if self.has(key) {
-            match self.sec.plain(key, value, Ctx::Exec) {
-                Ok(()) => return Put::Key(names::cat([key, "=", value])),
+            match self.sec.plain(key, value, Expansion::Exec) {
+                Ok(()) => return Written::Key(names::cat([key, "=", value])),
                 // The key exists but cannot hold this value: say so, not that it is missing.
                 Err(e) if flag.is_none() || !self.has("PodmanArgs") => {
-                    return Put::Nowhere(format!(
+                    return Written::Nowhere(format!(
                         "{key}= cannot hold it ({e}) and {}",
                         if flag.is_none() {
                             "podman has no equivalent flag".to_owned()
@@ -82,22 +82,22 @@ impl Quad {
     }
 
     /// A word-list key holding one word (`Environment=K=V`, `Label=`, `Secret=`, ...).
-    pub(crate) fn word(&mut self, key: &str, value: &str, flag: Option<&str>) -> Put {
+    pub(crate) fn word(&mut self, key: &str, value: &str, flag: Option<&str>) -> Written {
         if self.has(key) {
-            self.sec.word(key, value, Ctx::Exec);
-            return Put::Key(names::cat([key, "=", value]));
+            self.sec.word(key, value, Expansion::Exec);
+            return Written::Key(names::cat([key, "=", value]));
         }
         self.fallback(key, value, flag)
     }
 
-    fn fallback(&mut self, key: &str, value: &str, flag: Option<&str>) -> Put {
+    fn fallback(&mut self, key: &str, value: &str, flag: Option<&str>) -> Written {
         match flag {
             Some(flag) if self.has("PodmanArgs") => self.arg(&format!("{flag}={value}")),
-            Some(_) => Put::Nowhere(format!(
+            Some(_) => Written::Nowhere(format!(
                 "{}={value}: neither the key nor PodmanArgs= exists in [{}] of podman {}",
                 key, self.group, self.v
             )),
-            None => Put::Nowhere(match crate::version::key_since(self.group, key) {
+            None => Written::Nowhere(match crate::version::key_since(self.group, key) {
                 Some(since) => format!(
                     "needs quadlet key {key}= (podman {since}+; the target is podman {}) and podman has no equivalent flag",
                     self.v
@@ -112,26 +112,26 @@ impl Quad {
     }
 
     /// One `PodmanArgs=` word.
-    pub(crate) fn arg(&mut self, word: &str) -> Put {
+    pub(crate) fn arg(&mut self, word: &str) -> Written {
         if !self.has("PodmanArgs") {
-            return Put::Nowhere(format!(
+            return Written::Nowhere(format!(
                 "{word}: [{}] has no PodmanArgs= in podman {}",
                 self.group, self.v
             ));
         }
         self.args.push(word.to_owned());
-        Put::Args(format!("PodmanArgs={word}"))
+        Written::Args(format!("PodmanArgs={word}"))
     }
 
     /// A boolean flag key (`ReadOnly=true`) or `--flag=true|false`.
-    pub(crate) fn boolean(&mut self, key: &str, value: bool, flag: Option<&str>) -> Put {
+    pub(crate) fn boolean(&mut self, key: &str, value: bool, flag: Option<&str>) -> Written {
         self.plain(key, if value { "true" } else { "false" }, flag)
     }
 
     /// The finished section (PodmanArgs last, one line per word).
     pub(crate) fn finish(mut self) -> Section {
         for a in std::mem::take(&mut self.args) {
-            self.sec.word("PodmanArgs", &a, Ctx::Exec);
+            self.sec.word("PodmanArgs", &a, Expansion::Exec);
         }
         self.sec.dedup();
         self.sec
@@ -171,7 +171,7 @@ impl BuildState {
 
     /// A `podman build` flag: its `.build` key (word-list or plain) where there is one, else
     /// `PodmanArgs=`; without a `.build` unit, a word of the argv.
-    fn flag(&mut self, key: Option<(&str, bool)>, flag: &str, value: &str) -> Put {
+    fn flag(&mut self, key: Option<(&str, bool)>, flag: &str, value: &str) -> Written {
         if self.unit_mode {
             match key {
                 Some((k, true)) => self.section.word(k, value, Some(flag)),
@@ -180,11 +180,11 @@ impl BuildState {
             }
         } else {
             self.argv.push(format!("{flag}={value}"));
-            Put::Args(format!("podman build {flag}={value}"))
+            Written::Args(format!("podman build {flag}={value}"))
         }
     }
 
-    fn spell(&mut self, o: &BuildOpt) -> Put {
+    fn spell(&mut self, o: &BuildOpt) -> Written {
         let (flag, value) = o.flag_value();
         let key = match o {
             BuildOpt::Tag(_) => Some(("ImageTag", false)),
@@ -206,7 +206,7 @@ impl BuildState {
 /// Records a decision of the mapping: spells its option (unless described only) and pushes
 /// its ledger entry.
 pub(crate) fn record(
-    cx: &mut Cx<'_>,
+    cx: &mut QuadletState<'_>,
     u: &mut ContainerUnit,
     environment: &BTreeMap<String, Spanned<Option<String>>>,
     d: Decision,
@@ -228,13 +228,13 @@ pub(crate) fn record(
     let put = match (&d.rule, &d.opt) {
         (Rule::Described, Some(opt)) => describe(opt),
         (_, Some(opt)) => spell(cx, u, environment, opt),
-        (_, None) => Put::Nowhere(String::new()),
+        (_, None) => Written::Nowhere(String::new()),
     };
     push_decision(cx, d, put);
 }
 
 /// Pushes the ledger entry of `d` given where its option went.
-pub(crate) fn push_decision(cx: &mut Cx<'_>, d: Decision, put: Put) {
+pub(crate) fn push_decision(cx: &mut QuadletState<'_>, d: Decision, put: Written) {
     let Decision {
         path,
         span,
@@ -267,10 +267,10 @@ pub(crate) fn push_decision(cx: &mut Cx<'_>, d: Decision, put: Put) {
 }
 
 /// The ledger detail of an option written by an earlier step.
-fn describe(opt: &Opt) -> Put {
+fn describe(opt: &Opt) -> Written {
     match opt {
-        Opt::ContainerName(n) => Put::Key(names::cat(["ContainerName=", n])),
-        other => Put::Key(other.cli_words().join(" ")),
+        Opt::ContainerName(n) => Written::Key(names::cat(["ContainerName=", n])),
+        other => Written::Key(other.cli_words().join(" ")),
     }
 }
 
@@ -285,16 +285,18 @@ pub(crate) fn soft(u: &mut ContainerUnit, opt: &Opt) {
 
 /// One option in quadlet terms.
 pub(crate) fn spell(
-    cx: &mut Cx<'_>,
+    cx: &mut QuadletState<'_>,
     u: &mut ContainerUnit,
     environment: &BTreeMap<String, Spanned<Option<String>>>,
     opt: &Opt,
-) -> Put {
+) -> Written {
     let v = cx.t.version;
     let c = &mut u.container;
     match opt {
         Opt::ContainerName(x) => c.plain("ContainerName", x, None),
-        Opt::Command(args) => Put::Key(exec_command(&mut c.sec, &mut u.service, args, environment)),
+        Opt::Command(args) => {
+            Written::Key(exec_command(&mut c.sec, &mut u.service, args, environment))
+        }
         Opt::Entrypoint(words) => match words.as_slice() {
             [] => c.arg("--entrypoint="),
             [w] if !w.starts_with('[') && !w.is_empty() => {
@@ -374,10 +376,10 @@ pub(crate) fn spell(
                 SecurityKind::LabelType(l) => c.plain("SecurityLabelType", l, None),
                 SecurityKind::LabelLevel(l) => c.plain("SecurityLabelLevel", l, None),
                 SecurityKind::LabelFileType(l) => c.plain("SecurityLabelFileType", l, None),
-                SecurityKind::Other => Put::Nowhere(String::new()),
+                SecurityKind::Other => Written::Nowhere(String::new()),
             };
             match put {
-                Put::Nowhere(_) => c.arg(&format!("--security-opt={}", so.cli_value())),
+                Written::Nowhere(_) => c.arg(&format!("--security-opt={}", so.cli_value())),
                 other => other,
             }
         }
@@ -398,7 +400,7 @@ pub(crate) fn spell(
             // podman's quadlet before 5.8.2 mangles a HealthCmd= holding `"` or `\`;
             // such commands go through PodmanArgs (word-quoted) instead.
             if text.contains(['"', '\\'])
-                || escape_plain(text, Ctx::Exec).is_err()
+                || escape_plain(text, Expansion::Exec).is_err()
                 || !c.has("HealthCmd")
             {
                 c.arg(&format!("--health-cmd={text}"))
@@ -433,9 +435,9 @@ pub(crate) fn spell(
                 u.service.words(
                     "ExecStartPost",
                     &["/bin/sh", "-c", script.as_str()],
-                    Ctx::Exec,
+                    Expansion::Exec,
                 );
-                Put::Key(names::cat(["ExecStartPost=", &script]))
+                Written::Key(names::cat(["ExecStartPost=", &script]))
             }
         }
         Opt::LogDriver(x) => c.plain("LogDriver", x, Some("--log-driver")),
@@ -468,19 +470,19 @@ pub(crate) fn spell(
                     entry.push(o.clone());
                 }
             }
-            Put::Key(format!("Network={net}:{} (on the pod)", options.join(",")))
+            Written::Key(format!("Network={net}:{} (on the pod)", options.join(",")))
         }
         Opt::Pod(x) => c.plain("Pod", x, None),
         Opt::Build(o) => match &mut u.build {
             Some(b) => b.spell(o),
-            None => Put::Nowhere("no image build in progress".into()),
+            None => Written::Nowhere("no image build in progress".into()),
         },
         Opt::Flag { flag, value } => c.arg(&format!("{flag}={value}")),
     }
 }
 
 /// `User=`/`Group=` where the version reads them as the user means, `--user` otherwise.
-fn user(c: &mut Quad, v: PodmanVersion, u: &str) -> Put {
+fn user(c: &mut Quad, v: PodmanVersion, u: &str) -> Written {
     let numeric = u
         .split(':')
         .all(|x| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit()));
@@ -493,7 +495,7 @@ fn user(c: &mut Quad, v: PodmanVersion, u: &str) -> Put {
             let a = c.plain("User", usr, None);
             let b = c.plain("Group", grp, None);
             match (a, b) {
-                (Put::Key(a), Put::Key(b)) => Put::Key(format!("{a} {b}")),
+                (Written::Key(a), Written::Key(b)) => Written::Key(format!("{a} {b}")),
                 _ => {
                     // drop partial keys: fall back entirely
                     c.sec.entries.retain(|(k, _)| k != "User" && k != "Group");
@@ -507,7 +509,7 @@ fn user(c: &mut Quad, v: PodmanVersion, u: &str) -> Put {
 
 /// The `Network=` value (without options) for a network: an external network by name, a
 /// project network (defined or not) by its `.network` unit.
-fn network_unit(cx: &Cx<'_>, network: &ResourceRef) -> String {
+fn network_unit(cx: &QuadletState<'_>, network: &ResourceRef) -> String {
     match &network.name {
         Some(name) if network.external => name.clone(),
         _ => format!("{}.network", names::network_base(cx.p, &network.key)),
@@ -516,7 +518,7 @@ fn network_unit(cx: &Cx<'_>, network: &ResourceRef) -> String {
 
 /// A volume's `Volume=` source: an external volume by name, a defined one by its `.volume`
 /// unit, an undefined key as written.
-fn volume_unit(cx: &Cx<'_>, volume: &ResourceRef) -> String {
+fn volume_unit(cx: &QuadletState<'_>, volume: &ResourceRef) -> String {
     match &volume.name {
         Some(name) if volume.external => name.clone(),
         Some(_) => format!("{}.volume", names::volume_base(cx.p, &volume.key)),
@@ -527,24 +529,28 @@ fn volume_unit(cx: &Cx<'_>, volume: &ResourceRef) -> String {
 /// `Secret=` of a podman secret (re)created before each start from the file written next to
 /// the units, at its path in the install directory.
 fn secret_from_file(
-    cx: &mut Cx<'_>,
+    cx: &mut QuadletState<'_>,
     u: &mut ContainerUnit,
     name: &str,
     file: &str,
     options: &str,
-) -> Put {
+) -> Written {
     let (spec, dir) = cx.t.install_dir_spec();
-    let host_path = quote_word_with_specifier_prefix(spec, &format!("{dir}/{file}"), Ctx::Exec);
+    let host_path =
+        quote_word_with_specifier_prefix(spec, &format!("{dir}/{file}"), Expansion::Exec);
     u.service.words(
         "ExecStartPre",
         &["-/usr/bin/podman", "secret", "rm", name],
-        Ctx::Exec,
+        Expansion::Exec,
     );
     u.service.raw(
         "ExecStartPre",
         format!(
             "{} {host_path}",
-            quote_words(&["/usr/bin/podman", "secret", "create", name], Ctx::Exec)
+            quote_words(
+                &["/usr/bin/podman", "secret", "create", name],
+                Expansion::Exec
+            )
         ),
     );
     let how = format!(
@@ -555,18 +561,18 @@ fn secret_from_file(
         .container
         .word("Secret", &format!("{name},{options}"), Some("--secret"))
     {
-        Put::Key(d) => Put::Key(d + &how),
-        Put::Args(d) => Put::Args(d + &how),
-        nowhere @ Put::Nowhere(_) => nowhere,
+        Written::Key(d) => Written::Key(d + &how),
+        Written::Args(d) => Written::Args(d + &how),
+        nowhere @ Written::Nowhere(_) => nowhere,
     }
 }
 
-/// Put a key on the pod (`--pod`).
-fn pod_put(cx: &mut Cx<'_>, key: &str, value: &str) -> Put {
+/// Written a key on the pod (`--pod`).
+fn pod_put(cx: &mut QuadletState<'_>, key: &str, value: &str) -> Written {
     let pod = cx.pod.get_or_insert_with(UnitFile::new);
-    match pod.section("Pod").plain(key, value, Ctx::Exec) {
-        Ok(()) => Put::Key(format!("{key}={value} (on the pod)")),
-        Err(e) => Put::Nowhere(e.to_string()),
+    match pod.section("Pod").plain(key, value, Expansion::Exec) {
+        Ok(()) => Written::Key(format!("{key}={value} (on the pod)")),
+        Err(e) => Written::Nowhere(e.to_string()),
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use transship_ir::*;
-use transship_translate::unit::{Ctx, parse_lines, split_words, split_words_env};
+use transship_translate::unit::{Expansion, parse_lines, split_words, split_words_env};
 use transship_translate::{Outcome, Output, Translator, ir_key_paths};
 
 use crate::{PodmanVersion, QuadletTranslator};
@@ -152,7 +152,7 @@ fn environment_is_escaped_and_round_trips() {
     let env = values(c, "Container", "Environment");
     assert_eq!(env.len(), 1);
     assert_eq!(
-        split_words(&env[0], Ctx::Exec).unwrap(),
+        split_words(&env[0], Expansion::Exec).unwrap(),
         [format!("A={tricky}")]
     );
     // bare KEY before 5.6: PodmanArgs=--env=B, approximated
@@ -423,7 +423,7 @@ fn secrets_file_and_environment() {
     );
     let pre = values(c, "Service", "ExecStartPre");
     assert_eq!(
-        split_words(&pre[1], Ctx::Exec).unwrap(),
+        split_words(&pre[1], Expansion::Exec).unwrap(),
         [
             "/usr/bin/podman",
             "secret",
@@ -535,7 +535,7 @@ fn build_unit_from_5_2_and_exec_start_pre_before() {
     let out = run(&p, "5.0");
     let c = file(&out, "demo-app.container");
     assert_eq!(values(c, "Container", "Image"), ["localhost/demo-app"]);
-    let pre = split_words(&values(c, "Service", "ExecStartPre")[0], Ctx::Exec).unwrap();
+    let pre = split_words(&values(c, "Service", "ExecStartPre")[0], Expansion::Exec).unwrap();
     assert_eq!(pre[..2], ["/usr/bin/podman", "build"]);
     assert_eq!(pre.last().unwrap(), "/srv/demo/src");
 }
@@ -905,7 +905,7 @@ fn exec_start(services: &str, unit: &str) -> Vec<String> {
             (c, false) => text.push(c),
         }
     }
-    split_words(&text, Ctx::Exec).unwrap()
+    split_words(&text, Expansion::Exec).unwrap()
 }
 
 #[test]
@@ -1072,7 +1072,7 @@ fn healthcheck_forms() {
     assert!(values(&c, "Container", "HealthCmd").is_empty());
     let pa = values(&c, "Container", "PodmanArgs");
     assert_eq!(
-        split_words(&pa[0], Ctx::Exec).unwrap(),
+        split_words(&pa[0], Expansion::Exec).unwrap(),
         ["--health-cmd=[\"curl\",\"-f\",\"a b\"]"]
     );
     let c = hc(HealthTest::None, None);
@@ -1270,7 +1270,7 @@ fn values_that_cannot_be_plain_go_through_podman_args() {
     assert!(values(c, "Container", "HostName").is_empty());
     let pa: Vec<Vec<String>> = values(c, "Container", "PodmanArgs")
         .iter()
-        .map(|v| split_words(v, Ctx::Exec).unwrap())
+        .map(|v| split_words(v, Expansion::Exec).unwrap())
         .collect();
     assert!(
         pa.contains(&vec!["--workdir=/dir with trailing space ".to_owned()]),
@@ -1287,14 +1287,14 @@ fn values_that_cannot_be_plain_go_through_podman_args() {
 fn exec_argv(c: &str) -> Vec<String> {
     let mut env = BTreeMap::new();
     for v in values(c, "Service", "Environment") {
-        for w in split_words(&v, Ctx::Setting).unwrap() {
+        for w in split_words(&v, Expansion::Setting).unwrap() {
             let (k, v) = w.split_once('=').unwrap();
             env.insert(k.to_owned(), v.to_owned());
         }
     }
     let exec = values(c, "Container", "Exec");
     assert_eq!(exec.len(), 1, "{c}");
-    split_words_env(&exec[0], Ctx::Exec, Some(&env)).unwrap()
+    split_words_env(&exec[0], Expansion::Exec, Some(&env)).unwrap()
 }
 
 #[test]
@@ -1376,7 +1376,7 @@ fn a_lone_semicolon_is_never_a_plain_value() {
     assert!(values(c, "Container", "HealthCmd").is_empty(), "{c}");
     let pa: Vec<Vec<String>> = values(c, "Container", "PodmanArgs")
         .iter()
-        .map(|v| split_words(v, Ctx::Exec).unwrap())
+        .map(|v| split_words(v, Expansion::Exec).unwrap())
         .collect();
     assert!(pa.contains(&vec!["--workdir=;".to_owned()]), "{pa:?}");
     assert!(pa.contains(&vec!["--health-cmd=;".to_owned()]), "{pa:?}");
