@@ -10,8 +10,12 @@ pub enum Opt {
     Command(Vec<String>),
     /// `--entrypoint`: empty clears the image's, one word is a path, more are a JSON array.
     Entrypoint(Vec<String>),
-    /// `--env NAME=VALUE`, or `--env NAME` (taken from podman's own environment).
-    Env { name: String, value: Option<String> },
+    /// `--env NAME=VALUE` (`assignment`), or `--env NAME` (`passthrough`: the value is taken
+    /// from podman's own environment).
+    Env {
+        assignment: String,
+        passthrough: bool,
+    },
     /// `--label KEY=VALUE`.
     Label(String),
     /// `--annotation KEY=VALUE`.
@@ -332,10 +336,7 @@ impl Opt {
                 [w] if !w.starts_with('[') && !w.is_empty() => one("--entrypoint", w),
                 _ => one("--entrypoint", &json_array(words)),
             },
-            Self::Env { name, value } => match value {
-                Some(v) => vec![format!("--env={name}={v}")],
-                None => one("--env", name),
-            },
+            Self::Env { assignment, .. } => one("--env", assignment),
             Self::Label(x) => one("--label", x),
             Self::Annotation(x) => one("--annotation", x),
             Self::Publish(x) => one("--publish", x),

@@ -178,6 +178,8 @@ pub(crate) struct QuadletState<'a> {
     pub used_volumes: BTreeSet<String>,
     /// The podman mapping of the services (what each key becomes at the podman level).
     pub mapper: Mapper<'a>,
+    /// The buffer each service's mapping is built in (reused: one allocation).
+    pub steps: Vec<transship_podman::Step>,
     /// The `.pod` unit (when `--pod`), filled by the services.
     pub pod: Option<UnitFile>,
     /// With `--pod`: `Network=` reference → the options (aliases of every service).
@@ -208,6 +210,7 @@ impl<'a> QuadletState<'a> {
             files: BTreeMap::new(),
             used_networks: BTreeSet::new(),
             used_volumes: BTreeSet::new(),
+            steps: Vec::with_capacity(64),
             mapper: Mapper::new(
                 p,
                 MapOptions {

@@ -4,8 +4,9 @@
 //! and build, platform and pull policy), which this module maps from the IR at the mapping's marker.
 
 use transship_ir::*;
+use transship_podman::map::map_service_into;
 use transship_podman::map::{Area, ServiceMap, Step, SystemdSection};
-use transship_podman::{map_service, names};
+use transship_podman::names;
 use transship_translate::unit::{Expansion, Section, UnitFile};
 
 use crate::QuadletState;
@@ -15,12 +16,13 @@ use crate::version::has_unit_type;
 /// One service → its `.container` unit; `replica` > 1 writes the extra replicas of a scaled
 /// service (`<project>-<service>-<n>.container`, container `<project>-<service>-<n>`).
 pub(crate) fn translate_service(cx: &mut QuadletState<'_>, s: &Service, replica: i64) {
+    let buffer = std::mem::take(&mut cx.steps);
     let ServiceMap {
         path: service_path,
         unit_base,
-        steps,
+        mut steps,
         ..
-    } = map_service(&cx.mapper, s, replica);
+    } = map_service_into(&cx.mapper, s, replica, buffer);
     let mark = cx.ledger.entries.len();
     let mut u = ContainerUnit {
         unit: Section::new("Unit"),
@@ -40,7 +42,7 @@ pub(crate) fn translate_service(cx: &mut QuadletState<'_>, s: &Service, replica:
         .unit
         .plain("Description", &description, Expansion::Setting);
     let (mut build_image, mut build_context) = (String::new(), String::new());
-    for step in steps {
+    for step in steps.drain(..) {
         match step {
             Step::Decide(d) => record(cx, &mut u, &s.environment, d),
             Step::Set(opt) => {
@@ -48,7 +50,7 @@ pub(crate) fn translate_service(cx: &mut QuadletState<'_>, s: &Service, replica:
             }
             Step::Soft(opt) => soft(&mut u, &opt),
             Step::Systemd(section, key, value) => {
-                systemd_section(&mut u, section).raw(key, value);
+                systemd_section(&mut u, section).raw(key, value.into_owned());
             }
             Step::SystemdExec(section, key, words) => {
                 systemd_section(&mut u, section).words(key, &words, Expansion::Exec);
@@ -67,6 +69,7 @@ pub(crate) fn translate_service(cx: &mut QuadletState<'_>, s: &Service, replica:
             Step::Area(area) => target_area(cx, s, &mut u, area),
         }
     }
+    cx.steps = steps;
     let mut install = Section::new("Install");
     install.raw("WantedBy", cx.t.wanted_by());
     if cx.ledger.entries.len() == mark {
@@ -151,9 +154,13 @@ fn target_area(cx: &mut QuadletState<'_>, s: &Service, u: &mut ContainerUnit, ar
 fn image(cx: &mut QuadletState<'_>, s: &Service, c: &mut Quad) {
     let v = cx.t.version;
     let p = names::cat(["services.", &s.name]);
-    let base = names::service_base(cx.p, &s.name);
     let built = s.build.is_some();
-    let image_ref = names::built_image(cx.p, s);
+    // Only a built image needs its unit's base name and local tag.
+    let (base, image_ref) = if built {
+        (names::service_base(cx.p, &s.name), names::built_image(cx.p, s))
+    } else {
+        (String::new(), String::new())
+    };
     let pulled_by_unit = crate::image::container_image(cx, s, c);
     match &s.image {
         Some(img) if pulled_by_unit.is_some() => {

@@ -305,10 +305,13 @@ pub(crate) fn spell(
             _ => c.plain("Entrypoint", &json_array(words), Some("--entrypoint")),
         },
         Opt::Env {
-            name,
-            value: Some(x),
-        } => c.word("Environment", &format!("{name}={x}"), Some("--env")),
-        Opt::Env { name, value: None } => {
+            assignment,
+            passthrough: false,
+        } => c.word("Environment", assignment, Some("--env")),
+        Opt::Env {
+            assignment: name,
+            passthrough: true,
+        } => {
             if v.env_passthrough() {
                 c.word("Environment", name, None)
             } else {

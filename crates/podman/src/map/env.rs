@@ -28,8 +28,11 @@ pub(super) fn environment(
     for (k, val) in environment {
         let path = names::cat([&st.p, ".environment.", k]);
         let opt = Opt::Env {
-            name: k.clone(),
-            value: val.value.clone(),
+            assignment: match &val.value {
+                Some(v) => names::cat([k, "=", v]),
+                None => k.clone(),
+            },
+            passthrough: val.value.is_none(),
         };
         let rule = if val.value.is_some() {
             Rule::Spelled

@@ -26,6 +26,7 @@ mod secrets;
 mod security;
 mod storage;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use transship_ir::{DependsCondition, Extensions, HealthTest, Project, Service, Span};
@@ -95,7 +96,7 @@ pub enum Step {
     /// An option a target writes only where it has a native way for it (never a fallback).
     Soft(Opt),
     /// A raw setting of the systemd unit (`[Unit] Requires=x.service`).
-    Systemd(SystemdSection, &'static str, String),
+    Systemd(SystemdSection, &'static str, Cow<'static, str>),
     /// A command line of the systemd unit (`[Service] ExecStartPost=`), one word each.
     SystemdExec(SystemdSection, &'static str, Vec<String>),
     /// The start of the service's image build (`podman build --tag IMAGE CONTEXT`): the
@@ -289,10 +290,12 @@ impl<'a> Steps<'_, 'a> {
 
     /// Runs `f`; when it decided nothing, the node at `path` itself is recorded as empty.
     pub fn group(&mut self, path: &str, span: Span, f: impl FnOnce(&mut Self)) {
-        let fallback = (
-            Outcome::Translated,
-            Some("empty: nothing to carry over".to_owned()),
-        );
+        let fallback = || {
+            (
+                Outcome::Translated,
+                Some("empty: nothing to carry over".to_owned()),
+            )
+        };
         self.group_or(path, span, fallback, f);
     }
 
@@ -301,13 +304,14 @@ impl<'a> Steps<'_, 'a> {
         &mut self,
         path: &str,
         span: Span,
-        fallback: (Outcome, Option<String>),
+        fallback: impl FnOnce() -> (Outcome, Option<String>),
         f: impl FnOnce(&mut Self),
     ) {
         let before = self.decisions();
         f(self);
         if self.decisions() == before {
-            self.fixed(path.to_owned(), span, fallback.0, fallback.1);
+            let (outcome, detail) = fallback();
+            self.fixed(path.to_owned(), span, outcome, detail);
         }
     }
 
@@ -322,8 +326,13 @@ impl<'a> Steps<'_, 'a> {
         self.out.push(Step::Set(opt));
     }
 
-    pub fn systemd(&mut self, section: SystemdSection, key: &'static str, value: String) {
-        self.out.push(Step::Systemd(section, key, value));
+    pub fn systemd(
+        &mut self,
+        section: SystemdSection,
+        key: &'static str,
+        value: impl Into<Cow<'static, str>>,
+    ) {
+        self.out.push(Step::Systemd(section, key, value.into()));
     }
 
     pub fn area(&mut self, area: Area) {
@@ -352,8 +361,20 @@ pub(crate) fn health_cmd_text(t: &HealthTest) -> String {
 
 /// One service → its steps; `replica` > 1 maps the extra replicas of a scaled service
 /// (`<project>-<service>-<n>`, container `<project>-<service>-<n>`).
-#[allow(clippy::too_many_lines)] // one line per field of `Service`, nothing else
 pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
+    map_service_into(m, s, replica, Vec::new())
+}
+
+/// [`map_service`] into `buffer` (cleared first), so that a target mapping many services
+/// reuses one allocation: give back [`ServiceMap::steps`] after spelling them.
+#[allow(clippy::too_many_lines)] // one line per field of `Service`, nothing else
+pub fn map_service_into(
+    m: &Mapper<'_>,
+    s: &Service,
+    replica: i64,
+    mut buffer: Vec<Step>,
+) -> ServiceMap {
+    buffer.clear();
     let Service {
         name,
         span: _,
@@ -470,7 +491,7 @@ pub fn map_service(m: &Mapper<'_>, s: &Service, replica: i64) -> ServiceMap {
         p,
         cname,
         unit_base,
-        out: Vec::with_capacity(32),
+        out: buffer,
     };
     if let Some(b) = build {
         build::build(&mut st, b);

@@ -38,16 +38,16 @@ pub(super) fn restart_and_deploy(
         } else {
             r
         };
-        st.systemd(Svc, "Restart", r.to_owned());
+        st.systemd(Svc, "Restart", r);
     }
     if oneshot {
-        st.systemd(Svc, "Type", "oneshot".to_owned());
-        st.systemd(Svc, "RemainAfterExit", "yes".to_owned());
+        st.systemd(Svc, "Type", "oneshot");
+        st.systemd(Svc, "RemainAfterExit", "yes");
     }
     // Pulls can be slow (podman-systemd.unit(5) recommends raising the start timeout); a
     // run-to-completion task has no time limit in Compose.
     let timeout = if oneshot { "infinity" } else { "900" };
-    st.systemd(Svc, "TimeoutStartSec", timeout.to_owned());
+    st.systemd(Svc, "TimeoutStartSec", timeout);
 }
 
 /// `restart`: its ledger entry, and the `Restart=` value it asks for.
@@ -64,7 +64,7 @@ fn restart_key(
         RestartPolicy::OnFailure(None) => ("on-failure", Outcome::Translated),
         RestartPolicy::OnFailure(Some(n)) => {
             st.systemd(Unit, "StartLimitBurst", (n + 1).to_string());
-            st.systemd(Unit, "StartLimitIntervalSec", "infinity".to_owned());
+            st.systemd(Unit, "StartLimitIntervalSec", "infinity");
             ("on-failure", Outcome::Approximated(format!("at most {n} restarts via StartLimitBurst={} (counted since boot, not since the container was created)", n + 1)))
         }
     };
@@ -185,7 +185,7 @@ fn rolling_update(st: &mut Steps<'_, '_>, up: &str, u: &Spanned<UpdateConfig>) {
         extensions,
     } = &u.value;
     let reason = "rolling updates are a Swarm feature";
-    let fallback = (Outcome::Unsupported(reason.into()), None);
+    let fallback = || (Outcome::Unsupported(reason.into()), None);
     st.group_or(up, u.span, fallback, |st| {
         for (k, sp) in [
             ("parallelism", parallelism.as_ref().map(|x| x.span)),
@@ -312,10 +312,12 @@ fn restart_policy_keys(
         window,
         extensions,
     } = &r.value;
-    let fallback = (
-        Outcome::Translated,
-        Some("empty: Restart=always (Swarm's default condition `any`)".to_owned()),
-    );
+    let fallback = || {
+        (
+            Outcome::Translated,
+            Some("empty: Restart=always (Swarm's default condition `any`)".to_owned()),
+        )
+    };
     st.group_or(rp, r.span, fallback, |st| {
         if let Some(x) = condition {
             let path = names::cat([rp, ".condition"]);
@@ -344,7 +346,7 @@ fn restart_policy_keys(
         if let Some(x) = max_attempts {
             st.systemd(Unit, "StartLimitBurst", (x.value + 1).to_string());
             if window.is_none() {
-                st.systemd(Unit, "StartLimitIntervalSec", "infinity".to_owned());
+                st.systemd(Unit, "StartLimitIntervalSec", "infinity");
             }
             let detail = format!("StartLimitBurst={}", x.value + 1);
             st.approx(names::cat([rp, ".max_attempts"]), x.span, "systemd counts start attempts (StartLimitBurst=) per interval, not restarts of one container", &detail);
