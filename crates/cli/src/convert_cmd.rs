@@ -125,10 +125,16 @@ pub(crate) fn run(args: ConvertArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    if args.inline_env {
+        err(
+            "warning: --inline-env: secret-bearing environment values are written into the unit files, which every local user can read (and quadlet copies them into ExecStart=, shown by `systemctl show`)\n",
+        );
+    }
     let translator = QuadletTranslator {
         version,
         user: args.user,
         pod: args.pod,
+        inline_env: args.inline_env,
     };
     let ctx = ReportContext::from_project(&project, Some(&opts.cwd));
     let output = match translator.translate(&project) {

@@ -131,6 +131,10 @@ pub struct ConvertArgs {
     /// Install for a user (rootless) instead of the system.
     #[arg(long)]
     pub user: bool,
+    /// Keep secret-bearing environment values (names such as *_PASSWORD, *_TOKEN) in the
+    /// world-readable unit files instead of a 0600 `<project>-<service>.env` next to them.
+    #[arg(long)]
+    pub inline_env: bool,
     /// Fail (exit 1) when anything was approximated or unsupported.
     #[arg(long)]
     pub strict: bool,

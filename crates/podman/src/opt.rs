@@ -16,6 +16,8 @@ pub enum Opt {
         assignment: String,
         passthrough: bool,
     },
+    /// `--env-file FILE` (a file written next to the units, relative to them).
+    EnvFile(String),
     /// `--label KEY=VALUE`.
     Label(String),
     /// `--annotation KEY=VALUE`.
@@ -337,6 +339,7 @@ impl Opt {
                 _ => one("--entrypoint", &json_array(words)),
             },
             Self::Env { assignment, .. } => one("--env", assignment),
+            Self::EnvFile(x) => one("--env-file", x),
             Self::Label(x) => one("--label", x),
             Self::Annotation(x) => one("--annotation", x),
             Self::Publish(x) => one("--publish", x),

@@ -53,6 +53,7 @@ fn render(project: &Project, version: PodmanVersion) -> String {
         MapOptions {
             version,
             pod: false,
+            inline_env: false,
         },
     );
     let mut out = String::new();
@@ -145,6 +146,7 @@ fn no_key_path_is_decided_twice() {
             MapOptions {
                 version: PodmanVersion::MAX,
                 pod: true,
+                inline_env: false,
             },
         );
         for s in project.services.values() {

@@ -35,8 +35,11 @@ pub struct QuadletTranslator {
     /// Rootless install (`~/.config/containers/systemd`, `WantedBy=default.target`) instead of
     /// a system one (`/etc/containers/systemd`, `WantedBy=multi-user.target`).
     pub user: bool,
-    /// Written every service into one `.pod` (5.0+).
+    /// Put every service into one `.pod` (5.0+).
     pub pod: bool,
+    /// Keep secret-bearing environment values in `Environment=` (`--inline-env`) instead of
+    /// a 0600 `<project>-<service>.env` file referenced by `EnvironmentFile=`.
+    pub inline_env: bool,
 }
 
 impl Default for QuadletTranslator {
@@ -45,6 +48,7 @@ impl Default for QuadletTranslator {
             version: PodmanVersion::DEFAULT,
             user: false,
             pod: false,
+            inline_env: false,
         }
     }
 }
@@ -216,6 +220,7 @@ impl<'a> QuadletState<'a> {
                 MapOptions {
                     version: t.version,
                     pod: t.pod,
+                    inline_env: t.inline_env,
                 },
             ),
             pod: None,

@@ -157,7 +157,10 @@ fn image(cx: &mut QuadletState<'_>, s: &Service, c: &mut Quad) {
     let built = s.build.is_some();
     // Only a built image needs its unit's base name and local tag.
     let (base, image_ref) = if built {
-        (names::service_base(cx.p, &s.name), names::built_image(cx.p, s))
+        (
+            names::service_base(cx.p, &s.name),
+            names::built_image(cx.p, s),
+        )
     } else {
         (String::new(), String::new())
     };

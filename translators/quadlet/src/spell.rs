@@ -318,6 +318,7 @@ pub(crate) fn spell(
                 c.arg(&names::cat(["--env=", name]))
             }
         }
+        Opt::EnvFile(x) => c.word("EnvironmentFile", x, Some("--env-file")),
         Opt::Label(x) => c.word("Label", x, Some("--label")),
         Opt::Annotation(x) => c.word("Annotation", x, Some("--annotation")),
         Opt::Publish(x) => c.plain("PublishPort", x, Some("--publish")),
@@ -570,7 +571,7 @@ fn secret_from_file(
     }
 }
 
-/// Written a key on the pod (`--pod`).
+/// Puts a key on the pod (`--pod`).
 fn pod_put(cx: &mut QuadletState<'_>, key: &str, value: &str) -> Written {
     let pod = cx.pod.get_or_insert_with(UnitFile::new);
     match pod.section("Pod").plain(key, value, Expansion::Exec) {

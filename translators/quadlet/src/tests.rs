@@ -56,6 +56,7 @@ fn run(p: &Project, v: &str) -> Output {
         version: v.parse().unwrap(),
         user: false,
         pod: false,
+        inline_env: false,
     };
     let out = t.translate(p).unwrap();
     assert_eq!(
@@ -133,6 +134,7 @@ fn user_install_wants_default_target() {
         version: PodmanVersion::DEFAULT,
         user: true,
         pod: false,
+        inline_env: false,
     };
     let out = t.translate(&p).unwrap();
     assert_eq!(
@@ -437,6 +439,7 @@ fn secrets_file_and_environment() {
         version: PodmanVersion::DEFAULT,
         user: true,
         pod: false,
+        inline_env: false,
     };
     let out = t.translate(&p).unwrap();
     let pre = values(file(&out, "demo-web.container"), "Service", "ExecStartPre");
@@ -489,6 +492,7 @@ fn pod_mode_moves_ports_and_networks_to_the_pod() {
         version: PodmanVersion::DEFAULT,
         user: false,
         pod: true,
+        inline_env: false,
     };
     let out = t.translate(&p).unwrap();
     assert_eq!(out.ledger.key_paths(), ir_key_paths(&p));
@@ -505,6 +509,7 @@ fn pod_mode_moves_ports_and_networks_to_the_pod() {
         version: "4.9".parse().unwrap(),
         user: false,
         pod: true,
+        inline_env: false,
     };
     assert!(t44.translate(&p).is_err());
 }
@@ -916,6 +921,7 @@ fn rich_project_passes_quadlet_5_4_dryrun_and_argv_round_trips() {
             version: PodmanVersion::new(5, 4),
             user,
             pod: false,
+            inline_env: false,
         };
         let out = t.translate(&p).unwrap();
         assert_eq!(out.ledger.key_paths(), ir_key_paths(&p));
@@ -953,6 +959,7 @@ fn rich_project_4_4_output_uses_only_4_4_keys_and_5_4_accepts_it() {
         version: PodmanVersion::new(4, 4),
         user: false,
         pod: false,
+        inline_env: false,
     };
     let out = t.translate(&p).unwrap();
     for a in &out.artifacts {
@@ -990,6 +997,7 @@ fn every_version_passes_dryrun_where_5_4_knows_the_keys() {
                 version: v,
                 user: false,
                 pod,
+                inline_env: false,
             };
             let Ok(out) = t.translate(&p) else {
                 assert!(pod && v < PodmanVersion::new(5, 0));
@@ -1460,6 +1468,7 @@ fn run_mode(p: &Project, v: &str, user: bool, pod: bool) -> Output {
         version: v.parse().unwrap(),
         user,
         pod,
+        inline_env: false,
     };
     let out = t.translate(p).unwrap();
     assert_eq!(out.ledger.key_paths(), ir_key_paths(p), "ledger vs IR");
@@ -1798,4 +1807,71 @@ fn a_value_an_existing_key_cannot_hold_is_not_reported_as_a_missing_key() {
     assert!(!why.contains("needs quadlet key"), "{why}");
     let c = file(&out, "demo-web.container");
     assert!(!c.contains("two\nlines") && !c.contains("two"), "{c}");
+}
+
+/// Secret-bearing environment values (issue 19): out of the 0644 unit into a 0600
+/// `<project>-<service>.env` referenced by `EnvironmentFile=`; `--inline-env` keeps them.
+#[test]
+fn secret_environment_values_go_to_a_private_env_file() {
+    let mut s = service("db");
+    for (k, v) in [
+        ("POSTGRES_PASSWORD", Some("s3cr3t-pw")),
+        ("API_TOKEN", Some("tok-123456")),
+        ("POSTGRES_PASSWORD_FILE", Some("/run/secrets/pw")),
+        ("APP_MODE", Some("production")),
+        ("EMPTY_TOKEN", Some("")),
+        ("PASSED_TOKEN", None),
+    ] {
+        s.environment.insert(k.into(), sp(v.map(str::to_owned), 5));
+    }
+    let p = project(vec![s]);
+    let out = run(&p, "5.4");
+    let unit = file(&out, "demo-db.container");
+    assert!(
+        !unit.contains("s3cr3t-pw") && !unit.contains("tok-123456"),
+        "{unit}"
+    );
+    assert!(unit.contains("EnvironmentFile=demo-db.env"), "{unit}");
+    assert!(unit.contains("Environment=APP_MODE=production"), "{unit}");
+    assert!(
+        unit.contains("Environment=POSTGRES_PASSWORD_FILE=/run/secrets/pw"),
+        "{unit}"
+    );
+    let env = out
+        .artifacts
+        .iter()
+        .find(|a| a.path.to_str() == Some("demo-db.env"))
+        .unwrap();
+    assert_eq!(env.mode, 0o600);
+    assert!(env.secret);
+    assert_eq!(
+        env.contents,
+        "API_TOKEN=tok-123456\nPOSTGRES_PASSWORD=s3cr3t-pw\n"
+    );
+    let moved = out
+        .ledger
+        .entries
+        .iter()
+        .find(|e| e.key_path == "services.db.environment.API_TOKEN")
+        .unwrap();
+    assert_eq!(moved.outcome, Outcome::Translated);
+    assert!(moved.detail.as_deref().unwrap().contains("demo-db.env"));
+
+    let inline = QuadletTranslator {
+        inline_env: true,
+        ..QuadletTranslator::default()
+    }
+    .translate(&p)
+    .unwrap();
+    let unit = file(&inline, "demo-db.container");
+    assert!(
+        unit.contains("Environment=POSTGRES_PASSWORD=s3cr3t-pw"),
+        "{unit}"
+    );
+    assert!(
+        !inline
+            .artifacts
+            .iter()
+            .any(|a| a.path.to_str() == Some("demo-db.env"))
+    );
 }

@@ -76,7 +76,43 @@ fn quadlet_bin() -> Option<PathBuf> {
     None
 }
 
-fn dryrun(bin: &Path, out: &Output, user: bool) -> Result<(), String> {
+/// The `NAME=VALUE` assignments of every secret-bearing environment value of the project
+/// (the classifier's, non-empty, one line).
+fn secret_assignments(project: &transship_ir::Project) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in project.services.values() {
+        for (k, v) in &s.environment {
+            if let Some(v) = &v.value {
+                if !v.is_empty()
+                    && !v.contains('\n')
+                    && transship_translate::secrets::looks_secret(k)
+                {
+                    out.push(format!("{k}={v}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// No artifact readable by others (anything not 0600) holds a secret assignment.
+fn assert_no_secret_in_public_files(name: &str, project: &transship_ir::Project, out: &Output) {
+    for secret in secret_assignments(project) {
+        for a in out.artifacts.iter().filter(|a| a.mode & 0o077 != 0) {
+            assert!(
+                !a.contents.contains(&secret),
+                "{name}: {} (mode {:o}) holds a secret value",
+                a.path.display(),
+                a.mode
+            );
+        }
+    }
+}
+
+/// quadlet `-dryrun` on the output: it must accept every unit, and the services it generates
+/// (printed on stdout) must hold none of `secrets` (`ExecStart=` is shown by `systemctl show`
+/// to any user).
+fn dryrun(bin: &Path, out: &Output, user: bool, secrets: &[String]) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
     for a in &out.artifacts {
         let path = dir.path().join(&a.path);
@@ -96,6 +132,11 @@ fn dryrun(bin: &Path, out: &Output, user: bool) -> Result<(), String> {
         .lines()
         .filter(|l| !l.contains("Loading source unit file"))
         .collect();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    if let Some(s) = secrets.iter().find(|s| stdout.contains(s.as_str())) {
+        let name = s.split('=').next().unwrap_or_default();
+        return Err(format!("the generated service holds the value of {name}"));
+    }
     if o.status.success() && bad.is_empty() {
         Ok(())
     } else {
@@ -129,16 +170,18 @@ fn every_fixture_translates_with_a_complete_ledger_and_passes_quadlet() {
                     version: v.parse::<PodmanVersion>().unwrap(),
                     user,
                     pod,
+                    inline_env: false,
                 };
                 let out = t.translate(&project).unwrap();
                 if let Err(gaps) = completeness::check(&project, &out.ledger) {
                     panic!("{name} podman {v} pod={pod}: {gaps}");
                 }
+                assert_no_secret_in_public_files(&name, &project, &out);
                 if !pod {
                     insta::assert_snapshot!(format!("{name}@{v}"), redact(&render(&out), dir));
                 }
                 if let Some(bin) = &bin {
-                    if let Err(e) = dryrun(bin, &out, user) {
+                    if let Err(e) = dryrun(bin, &out, user, &secret_assignments(&project)) {
                         failures.push(format!("{name} podman {v} pod={pod}: {e}"));
                     }
                 }
@@ -164,7 +207,12 @@ fn every_fixture_has_a_complete_ledger_for_every_version() {
         };
         for version in PodmanVersion::all() {
             for (user, pod) in [(false, false), (true, false), (false, true)] {
-                let t = QuadletTranslator { version, user, pod };
+                let t = QuadletTranslator {
+                    version,
+                    user,
+                    pod,
+                    inline_env: false,
+                };
                 let Ok(out) = t.translate(&project) else {
                     assert!(pod, "{}: podman {version} refused", dir.display());
                     continue;

@@ -11,17 +11,6 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-const MARKERS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "PASS",
-    "TOKEN",
-    "SECRET",
-    "KEY",
-    "CREDENTIAL",
-    "PRIVATE",
-];
-
 pub const DOC: &str = r#"## What it checks
 An `environment:` (or `env_file`) variable whose name says it holds a secret (`PASSWORD`, `PASSWD`, `TOKEN`, `SECRET`, `KEY`, `CREDENTIAL`, `PRIVATE`) with a literal value. Variables ending in `_FILE` (the convention for a path to a secret file) and empty values are not reported. The value is never printed.
 
@@ -45,18 +34,9 @@ Move the value to a secret: top-level `secrets: {db_password: {file: ./db_passwo
 - podman-secret(1).
 "#;
 
-pub fn looks_secret(name: &str) -> bool {
-    let up = name.to_ascii_uppercase();
-    if up.ends_with("_FILE") || up.ends_with("_PATH") {
-        return false;
-    }
-    up.split(['_', '-', '.']).any(|part| {
-        MARKERS.contains(&part)
-            || part.ends_with("PASSWORD")
-            || part.ends_with("TOKEN")
-            || part.ends_with("SECRET")
-    })
-}
+/// The one secret classifier (shared with the translators, which keep such values out of
+/// unit text).
+pub use transship_translate::secrets::looks_secret;
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();

@@ -423,6 +423,7 @@ pub fn podman_markdown() -> String {
             version,
             user: false,
             pod: false,
+            inline_env: false,
         }
         .translate(project)
         .map_err(|e| e.message)

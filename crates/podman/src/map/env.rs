@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use transship_ir::{EnvFile, Spanned, StringMap};
 
-use super::{Rule, Steps};
+use transship_translate::secrets::looks_secret;
+
+use super::{Rule, SideFile, Step, Steps};
 use crate::names;
 use crate::opt::Opt;
 
@@ -25,8 +27,22 @@ pub(super) fn environment(
             ),
         );
     }
+    let file = names::cat([&names::service_base(st.project(), &st.s.name), ".env"]);
+    let mut moved = String::new();
     for (k, val) in environment {
         let path = names::cat([&st.p, ".environment.", k]);
+        if let Some(v) = &val.value {
+            if !st.m.options.inline_env && is_secret_value(k, v) {
+                // Out of the unit text: the unit is world-readable, and quadlet would copy
+                // the value into ExecStart= (shown by `systemctl show` to any user).
+                moved.push_str(&names::cat([k, "=", v, "\n"]));
+                let detail = format!(
+                    "moved to {file} (mode 0600; passed with --env-file, read when the container starts): the value is in no unit"
+                );
+                st.ok(path, val.span, detail);
+                continue;
+            }
+        }
         let opt = Opt::Env {
             assignment: match &val.value {
                 Some(v) => names::cat([k, "=", v]),
@@ -41,6 +57,21 @@ pub(super) fn environment(
         };
         st.decide(path, val.span, opt, rule);
     }
+    if !moved.is_empty() {
+        st.out.push(Step::File(SideFile {
+            path: file.clone(),
+            contents: moved,
+            mode: 0o600,
+            secret: true,
+        }));
+        st.set(Opt::EnvFile(file));
+    }
+}
+
+/// A value the classifier flags by its variable's name, and that an environment file can
+/// hold (one line: podman's `--env-file` reads `NAME=VALUE` lines verbatim).
+fn is_secret_value(name: &str, value: &str) -> bool {
+    !value.is_empty() && !value.contains(['\n', '\r']) && looks_secret(name)
 }
 
 pub(super) fn labels(

@@ -51,6 +51,9 @@ pub struct MapOptions {
     pub version: PodmanVersion,
     /// Every service in one pod (`--pod`).
     pub pod: bool,
+    /// Keep secret-bearing environment values in the unit text (`--inline-env`) instead of
+    /// a 0600 environment file next to the units.
+    pub inline_env: bool,
 }
 
 /// What a dependency asks of the unit it depends on.
