@@ -51,6 +51,7 @@ pub static RULES: &[Rule] = &[
     rules::rl026_net_sysctl_host_network::RULE,
     rules::rl027_rootless_network_prereq::RULE,
     rules::rl028_ipc_host::RULE,
+    rules::rl029_sys_admin_rootless::RULE,
     rules::pr001_obsolete_version::RULE,
     rules::pr002_unpinned_image::RULE,
     rules::pr003_depends_on_not_healthy::RULE,

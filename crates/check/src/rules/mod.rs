@@ -49,4 +49,5 @@ pub mod rl025_non_namespaced_sysctl;
 pub mod rl026_net_sysctl_host_network;
 pub mod rl027_rootless_network_prereq;
 pub mod rl028_ipc_host;
+pub mod rl029_sys_admin_rootless;
 pub mod tg001_target_gap;

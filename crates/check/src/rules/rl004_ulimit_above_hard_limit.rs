@@ -31,7 +31,7 @@ services:
 Raise the user's hard limit on the host (`/etc/security/limits.d/rootless.conf`: `USER hard nofile 100000`, or `LimitNOFILE=` in a drop-in for `user@.service`), then log in again; or lower the value in Compose to at most the hard limit.
 
 ## References
-- Catalogue rows A.8 and A.9 (verified on Podman 4.3.1 with a hard nofile limit of 20000).
+- Catalogue rows A.8 and A.9 (verified on Podman 4.3.1 with a hard nofile limit of 20000; and rootless with runc at a memlock hard limit of 8 MiB: `memlock: -1` and `memlock: 16777216` fail with `error setting rlimit type 8: operation not permitted`, `memlock: 8388608` starts).
 - podman `options/ulimit.md`; containers/podman#6668.
 "#;
 

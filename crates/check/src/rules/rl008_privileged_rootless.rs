@@ -15,7 +15,7 @@ pub const DOC: &str = r#"## What it checks
 `privileged: true` on a service that will run rootless.
 
 ## Why it breaks
-The container starts, but its privileges are capped at the user's: there is no `CAP_MKNOD` (`mknod: Operation not permitted`), host devices not owned by the user stay unreadable (`/dev/fuse: Permission denied`), and kernel settings outside the user namespace cannot be changed. Software that relies on `privileged` (Docker-in-Docker, device managers, VPNs) misbehaves.
+The container starts, but its privileges are capped at the user's: every capability is granted only inside the user's namespace. There is no device creation (`mknod: Operation not permitted`), host devices not owned by the user are passed in as `nobody:nogroup` with mode 0600 and stay unopenable (`/dev/fuse: Permission denied`), block-device and cgroup filesystems cannot be mounted, and kernel settings outside the user namespace cannot be changed. Software that relies on `privileged` (Docker-in-Docker, device managers, VPNs) misbehaves. No host setting lifts this: it holds for every rootless user.
 
 ## Example
 ```yaml
@@ -29,7 +29,7 @@ services:
 Drop `privileged` and grant only what is needed: `cap_add: [NET_ADMIN]` (namespaced, works rootless), `devices:` for nodes the user can open, or run this service rootful.
 
 ## References
-- Catalogue row A.12 (verified on Podman 4.3.1).
+- Catalogue row A.12 (verified on Podman 4.3.1 rootless with runc: `--privileged` starts, `mknod` fails with EPERM, `/dev/fuse` and `/dev/kvm` appear as `nobody` 0600, `mount -t ext4` and `mount -t cgroup` fail; tmpfs, proc and sysfs mounts work).
 - podman `options/privileged.md`, `rootless.md`.
 "#;
 
