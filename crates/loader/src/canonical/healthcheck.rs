@@ -43,7 +43,7 @@ fn test(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<Spanned<HealthTest>>> {
         NodeValue::Seq(items) => {
             let mut words = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                words.push(string_or_number(cx, item, &idx(p, i))?.value);
+                words.push(string(cx, item, &idx(p, i))?.value);
             }
             match words.first().map(String::as_str) {
                 Some("NONE") => HealthTest::None,
