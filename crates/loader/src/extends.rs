@@ -12,8 +12,8 @@ use transship_ir::{FileId, SourceKind};
 
 use crate::discovery::absolute;
 use crate::error::{LoadError, locate};
+use crate::load_state::LoadState;
 use crate::merge;
-use crate::pipeline::Ctx;
 use crate::tree::{Key, Node, NodeValue};
 
 /// Longest `extends` chain followed (hostile input: each link is a recursion).
@@ -21,7 +21,7 @@ const MAX_CHAIN: usize = 64;
 
 /// Resolves every `extends` of the services of `tree` (the file `path`, `file`).
 pub(crate) fn apply(
-    ctx: &mut Ctx,
+    state: &mut LoadState,
     tree: &mut Node,
     file: FileId,
     path: &Path,
@@ -41,7 +41,7 @@ pub(crate) fn apply(
     let mut files: Vec<(PathBuf, FileId, Node)> = Vec::new();
     for name in names {
         let mut stack = Vec::new();
-        let resolved = resolve(ctx, tree, file, path, &name, env, &mut files, &mut stack)?;
+        let resolved = resolve(state, tree, file, path, &name, env, &mut files, &mut stack)?;
         if let Some(NodeValue::Map(services)) = tree.get_mut("services").map(|s| &mut s.value)
             && let Some((_, slot)) = services.iter_mut().find(|(k, _)| k.name == name)
         {
@@ -54,7 +54,7 @@ pub(crate) fn apply(
 /// The service `name` of `tree` with its `extends` chain applied.
 #[allow(clippy::too_many_arguments)]
 fn resolve(
-    ctx: &mut Ctx,
+    state: &mut LoadState,
     tree: &Node,
     file: FileId,
     path: &Path,
@@ -69,7 +69,7 @@ fn resolve(
         // Compose's wording: the extending service, its file, then the missing one.
         let extender = stack.last().map_or(name, |(_, n)| n.as_str());
         return Err(locate(
-            &ctx.files,
+            &state.files,
             span,
             &key_path,
             format!(
@@ -80,7 +80,7 @@ fn resolve(
     };
     if stack.len() >= MAX_CHAIN {
         return Err(locate(
-            &ctx.files,
+            &state.files,
             service.span,
             &key_path,
             format!("extends chain longer than {MAX_CHAIN} services"),
@@ -93,7 +93,7 @@ fn resolve(
             .collect();
         chain.push(format!("{name} ({})", path.display()));
         return Err(locate(
-            &ctx.files,
+            &state.files,
             service.span,
             &key_path,
             format!("circular reference with extends: {}", chain.join(" -> ")),
@@ -107,7 +107,7 @@ fn resolve(
         NodeValue::Map(_) => {
             let Some(svc) = ext.get("service").and_then(Node::as_str) else {
                 return Err(locate(
-                    &ctx.files,
+                    &state.files,
                     ext.span,
                     &format!("{key_path}.extends"),
                     "extends requires a `service` name",
@@ -120,7 +120,7 @@ fn resolve(
         }
         _ => {
             return Err(locate(
-                &ctx.files,
+                &state.files,
                 ext.span,
                 &format!("{key_path}.extends"),
                 format!(
@@ -133,20 +133,20 @@ fn resolve(
     stack.push((path.to_path_buf(), name.to_owned()));
     let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
     let base = match base_file {
-        None => resolve(ctx, tree, file, path, &base_name, env, files, stack)?,
+        None => resolve(state, tree, file, path, &base_name, env, files, stack)?,
         Some(f) => {
             let other_path = absolute(&dir, Path::new(&f));
             let idx = match files.iter().position(|(p, _, _)| *p == other_path) {
                 Some(i) => i,
                 None => {
-                    let (id, node) = ctx
+                    let (id, node) = state
                         .load_file(&other_path, SourceKind::Extends, env)
                         .map_err(|e| {
                             if e.file.is_some() && e.file.as_deref() != Some(&other_path) {
                                 e
                             } else {
                                 let mut located = locate(
-                                    &ctx.files,
+                                    &state.files,
                                     ext.span,
                                     &format!("{key_path}.extends.file"),
                                     e.message.clone(),
@@ -164,7 +164,7 @@ fn resolve(
             let other_tree = files[idx].2.clone();
             let other_id = files[idx].1;
             let mut base = resolve(
-                ctx,
+                state,
                 &other_tree,
                 other_id,
                 &other_path,
@@ -200,7 +200,7 @@ fn resolve(
     let merged = merge::merge(wrap(base), wrap(service)).map_err(|e| {
         if e.file.is_none() {
             locate(
-                &ctx.files,
+                &state.files,
                 transship_ir::Span::new(file, e.line, e.column),
                 &e.key_path,
                 e.message,

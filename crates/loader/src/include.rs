@@ -8,12 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use transship_ir::SourceKind;
-
 use crate::discovery::{LoadOptions, absolute};
 use crate::error::{LoadError, locate};
 use crate::extends::absolutize_service;
-use crate::pipeline::{Ctx, load_project};
+use crate::load_state::LoadState;
 use crate::tree::{Node, NodeValue};
 use crate::yaml::to_json;
 
@@ -35,16 +33,23 @@ fn strings(node: &Node) -> Vec<String> {
     }
 }
 
-/// Applies the `include` section of `tree` (the file `path`) and removes it.
-pub(crate) fn apply(
-    ctx: &mut Ctx,
-    tree: &mut Node,
-    path: &Path,
-    project_dir: &Path,
-    env: &BTreeMap<String, String>,
-) -> Result<(), LoadError> {
+/// One `include` entry, checked and ready to load: the options its project is loaded with
+/// (see `pipeline::load_project`), then [`import`] copies its resources in.
+pub(crate) struct Include {
+    pub options: LoadOptions,
+    /// The included project's directory: its relative paths are made absolute against it.
+    dir: PathBuf,
+    /// Its first file, named in conflict errors.
+    first_file: PathBuf,
+    /// The entry itself, for error locations.
+    item: Node,
+}
+
+/// Removes the `include` section from `tree` and returns its entries (none when there is
+/// no section); an error when it is not a list or includes nest too deep.
+pub(crate) fn take_section(state: &LoadState, tree: &mut Node) -> Result<Vec<Node>, LoadError> {
     let Some(include) = tree.get("include").cloned() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     if let NodeValue::Map(entries) = &mut tree.value {
         entries.retain(|(k, _)| k.name != "include");
@@ -54,113 +59,136 @@ pub(crate) fn apply(
         NodeValue::Null => Vec::new(),
         _ => {
             return Err(locate(
-                &ctx.files,
+                &state.files,
                 include.span,
                 "include",
                 "include must be a list",
             ));
         }
     };
-    if ctx.include_stack.len() >= MAX_NESTING {
+    if state.include_stack.len() >= MAX_NESTING {
         return Err(locate(
-            &ctx.files,
+            &state.files,
             include.span,
             "include",
             format!("includes nested more than {MAX_NESTING} levels deep"),
         ));
     }
-    ctx.include_stack.push(path.to_path_buf());
-    for (i, item) in items.into_iter().enumerate() {
-        let key_path = format!("include[{i}]");
-        let (paths, project_directory, env_files) = match &item.value {
-            NodeValue::String(s) => (vec![s.clone()], None, Vec::new()),
-            NodeValue::Map(_) => (
-                item.get("path").map(strings).unwrap_or_default(),
-                item.get("project_directory")
-                    .and_then(Node::as_str)
-                    .map(PathBuf::from),
-                item.get("env_file").map(strings).unwrap_or_default(),
-            ),
-            _ => {
-                return Err(locate(
-                    &ctx.files,
-                    item.span,
-                    &key_path,
-                    format!(
-                        "an include entry must be a path or a mapping, not {}",
-                        item.kind_name()
-                    ),
-                ));
-            }
-        };
-        if paths.is_empty() {
+    Ok(items)
+}
+
+/// Entry `index` of an `include` section of a file of the project in `project_dir` (that
+/// file is the last of `state.include_stack`): its files (which must exist and not be on the
+/// include chain), project directory, env files and environment.
+pub(crate) fn entry(
+    state: &LoadState,
+    index: usize,
+    item: Node,
+    project_dir: &Path,
+    env: &BTreeMap<String, String>,
+) -> Result<Include, LoadError> {
+    let key_path = format!("include[{index}]");
+    let (paths, project_directory, env_files) = match &item.value {
+        NodeValue::String(s) => (vec![s.clone()], None, Vec::new()),
+        NodeValue::Map(_) => (
+            item.get("path").map(strings).unwrap_or_default(),
+            item.get("project_directory")
+                .and_then(Node::as_str)
+                .map(PathBuf::from),
+            item.get("env_file").map(strings).unwrap_or_default(),
+        ),
+        _ => {
             return Err(locate(
-                &ctx.files,
+                &state.files,
                 item.span,
                 &key_path,
-                "include requires a `path`",
+                format!(
+                    "an include entry must be a path or a mapping, not {}",
+                    item.kind_name()
+                ),
             ));
         }
-        let files: Vec<PathBuf> = paths
-            .iter()
-            .map(|p| absolute(project_dir, Path::new(p)))
-            .collect();
-        if let Some(cycle) = files.iter().find(|f| ctx.include_stack.contains(f)) {
-            let mut chain: Vec<String> = ctx
-                .include_stack
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            chain.push(cycle.display().to_string());
-            return Err(locate(
-                &ctx.files,
-                item.span,
-                &key_path,
-                format!("include cycle: {}", chain.join(" -> ")),
-            ));
-        }
-        let inc_dir = project_directory.map_or_else(
-            || {
-                files[0]
-                    .parent()
-                    .map_or_else(|| project_dir.to_path_buf(), Path::to_path_buf)
-            },
-            |d| absolute(project_dir, &d),
-        );
-        for f in &files {
-            if !f.is_file() {
-                return Err(locate(
-                    &ctx.files,
-                    item.span,
-                    &key_path,
-                    format!("included file {} does not exist", f.display()),
-                ));
-            }
-        }
-        // The included project reads its own `.env` (or the entry's env files), never the
-        // including project's COMPOSE_ENV_FILES.
-        let mut inc_env = env.clone();
-        inc_env.remove("COMPOSE_ENV_FILES");
-        inc_env.remove("COMPOSE_DISABLE_ENV_FILE");
-        let opts = LoadOptions {
-            files: files.clone(),
-            project_name: None,
-            project_directory: Some(inc_dir.clone()),
-            env_files: env_files.iter().map(PathBuf::from).collect(),
-            profiles: Vec::new(),
-            environment: inc_env,
-            cwd: project_dir.to_path_buf(),
-            limits: Some(ctx.limits),
-            stdin: None,
-            services: Vec::new(),
-        };
-        let imported = load_project(ctx, &opts, SourceKind::Include)?;
-        let mut imported_tree = imported.tree;
-        absolutize_project(&mut imported_tree, &inc_dir);
-        import_resources(ctx, tree, imported_tree, &files[0], &item)?;
+    };
+    if paths.is_empty() {
+        return Err(locate(
+            &state.files,
+            item.span,
+            &key_path,
+            "include requires a `path`",
+        ));
     }
-    ctx.include_stack.pop();
-    Ok(())
+    let files: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| absolute(project_dir, Path::new(p)))
+        .collect();
+    if let Some(cycle) = files.iter().find(|f| state.include_stack.contains(f)) {
+        let mut chain: Vec<String> = state
+            .include_stack
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        chain.push(cycle.display().to_string());
+        return Err(locate(
+            &state.files,
+            item.span,
+            &key_path,
+            format!("include cycle: {}", chain.join(" -> ")),
+        ));
+    }
+    let inc_dir = project_directory.map_or_else(
+        || {
+            files[0]
+                .parent()
+                .map_or_else(|| project_dir.to_path_buf(), Path::to_path_buf)
+        },
+        |d| absolute(project_dir, &d),
+    );
+    for f in &files {
+        if !f.is_file() {
+            return Err(locate(
+                &state.files,
+                item.span,
+                &key_path,
+                format!("included file {} does not exist", f.display()),
+            ));
+        }
+    }
+    // The included project reads its own `.env` (or the entry's env files), never the
+    // including project's COMPOSE_ENV_FILES.
+    let mut inc_env = env.clone();
+    inc_env.remove("COMPOSE_ENV_FILES");
+    inc_env.remove("COMPOSE_DISABLE_ENV_FILE");
+    let first_file = files[0].clone();
+    let options = LoadOptions {
+        files,
+        project_name: None,
+        project_directory: Some(inc_dir.clone()),
+        env_files: env_files.iter().map(PathBuf::from).collect(),
+        profiles: Vec::new(),
+        environment: inc_env,
+        cwd: project_dir.to_path_buf(),
+        limits: Some(state.limits),
+        stdin: None,
+        services: Vec::new(),
+    };
+    Ok(Include {
+        options,
+        dir: inc_dir,
+        first_file,
+        item,
+    })
+}
+
+/// Copies the resources of `imported` (the tree loaded for `include`) into `tree`, its
+/// relative paths made absolute first.
+pub(crate) fn import(
+    state: &LoadState,
+    tree: &mut Node,
+    include: Include,
+    mut imported: Node,
+) -> Result<(), LoadError> {
+    absolutize_project(&mut imported, &include.dir);
+    import_resources(state, tree, imported, &include.first_file, &include.item)
 }
 
 fn absolutize_project(tree: &mut Node, dir: &Path) {
@@ -186,7 +214,7 @@ fn absolutize_project(tree: &mut Node, dir: &Path) {
 }
 
 fn import_resources(
-    ctx: &Ctx,
+    state: &LoadState,
     tree: &mut Node,
     imported: Node,
     file: &Path,
@@ -227,7 +255,7 @@ fn import_resources(
                 if to_json(old) != to_json(&v) {
                     let kind = section_key.name.trim_end_matches('s');
                     return Err(locate(
-                        &ctx.files,
+                        &state.files,
                         item.span,
                         &format!("{}.{}", section_key.name, k.name),
                         format!(

@@ -63,7 +63,7 @@ pub fn interpolate_str(
 ) -> Result<(String, Vec<String>), InterpolationError> {
     let mut out = String::with_capacity(s.len());
     let mut unset = Vec::new();
-    subst(s, lookup, &mut out, &mut unset, 0).map_err(|e| match e {
+    substitute(s, lookup, &mut out, &mut unset, 0).map_err(|e| match e {
         InterpolationError::InvalidFormat { .. } => {
             InterpolationError::InvalidFormat { text: s.to_owned() }
         }
@@ -114,7 +114,7 @@ fn closing_brace(t: &[u8]) -> Option<usize> {
     None
 }
 
-fn subst(
+fn substitute(
     s: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
     out: &mut String,
@@ -202,7 +202,7 @@ fn braced(
     let arg = &ops[1..];
     // Compose evaluates the argument before looking at the variable.
     let mut arg_value = String::new();
-    subst(arg, lookup, &mut arg_value, unset, depth + 1)?;
+    substitute(arg, lookup, &mut arg_value, unset, depth + 1)?;
     let value = lookup(name);
     let present = match &value {
         Some(v) => !colon || !v.is_empty(),

@@ -7,8 +7,11 @@ pub mod discovery;
 pub mod dotenv;
 pub mod error;
 pub mod extends;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 pub mod include;
 pub mod interpolate;
+mod load_state;
 pub mod merge;
 pub mod pipeline;
 pub mod render;

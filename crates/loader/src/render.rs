@@ -29,8 +29,6 @@
 //! written (a ulimit pair equal to a single number, a config target equal to its default, an
 //! empty network attachment) are listed in `docs/compose-config-differences.md`.
 
-mod yaml;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -41,6 +39,7 @@ use transship_ir::{
     LifecycleHook, Network, PlacementPreference, Port, Project, RestartPolicy, Secret, Service,
     ServiceNetwork, ServiceVolume, Spanned, Ulimit, UpdateConfig, Value, Volume, VolumeType,
 };
+use transship_translate::yaml;
 
 use crate::canonical::units::format_duration;
 

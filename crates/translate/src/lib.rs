@@ -1,13 +1,17 @@
 //! What every translator shares: the [`Translator`] trait, [`Artifact`]s, the [`Ledger`],
-//! and (in [`unit`]) the one writer of systemd unit syntax, where all escaping lives.
+//! and the one writer of each output syntax, where its escaping lives: systemd unit syntax
+//! ([`unit`](mod@unit)), YAML documents ([`yaml`]) and POSIX shell words ([`shell`]).
 
 use std::fmt;
 use std::path::PathBuf;
 
 use transship_ir::{Project, Span};
 
+pub mod completeness;
 pub mod keys;
+pub mod shell;
 pub mod unit;
+pub mod yaml;
 
 pub use keys::ir_key_paths;
 

@@ -26,9 +26,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use transship_ir::{Project, Service, Spanned};
 use transship_translate::unit::{Ctx, escape_plain};
 
-use crate::service::Quad;
+use crate::Cx;
+use crate::spell::Quad;
 use crate::version::{PodmanVersion, has_unit_type};
-use crate::{Cx, names};
+use transship_podman::names;
 
 /// `os/arch[/variant]` of a Compose `platform`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

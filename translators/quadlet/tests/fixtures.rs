@@ -4,75 +4,18 @@
 //! Absolute paths are written as `$FIXTURE`/`$FIXTURES` in snapshots.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use transship_loader::LoadOptions;
+use transship_loader::fixtures::{self, options, redact};
 use transship_quadlet::{PodmanVersion, QuadletTranslator};
-use transship_translate::{Output, Translator, ir_key_paths};
+use transship_translate::{Output, Translator, completeness};
 
 fn fixture_dirs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/compose")
-        .canonicalize()
-        .expect("fixtures/compose");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
+    fixtures::fixture_dirs("compose")
+        .into_iter()
         .filter(|p| p.join("compose.yaml").is_file())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .map(|t| {
-            t.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The same hermetic options the loader's own fixture tests use (`args` and `env` files).
-fn options(dir: &Path) -> LoadOptions {
-    let mut environment = BTreeMap::new();
-    environment.insert("PATH".to_owned(), "/usr/local/bin:/usr/bin:/bin".to_owned());
-    environment.insert("HOME".to_owned(), "/home/transship-fixture".to_owned());
-    for l in lines(&dir.join("env")) {
-        if let Some((k, v)) = l.split_once('=') {
-            environment.insert(k.to_owned(), v.to_owned());
-        }
-    }
-    let mut opts = LoadOptions {
-        environment,
-        cwd: dir.to_path_buf(),
-        ..LoadOptions::default()
-    };
-    let args = lines(&dir.join("args"));
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut val = || it.next().cloned().unwrap_or_default();
-        match a.as_str() {
-            "-f" | "--file" => opts.files.push(PathBuf::from(val())),
-            "-p" | "--project-name" => opts.project_name = Some(val()),
-            "--project-directory" => opts.project_directory = Some(PathBuf::from(val())),
-            "--env-file" => opts.env_files.push(PathBuf::from(val())),
-            "--profile" => opts.profiles.push(val()),
-            other => panic!("{}: unknown argument {other} in args", dir.display()),
-        }
-    }
-    opts
-}
-
-fn redact(text: &str, dir: &Path) -> String {
-    let root = dir.parent().unwrap();
-    text.replace(&dir.to_string_lossy().into_owned(), "$FIXTURE")
-        .replace(&root.to_string_lossy().into_owned(), "$FIXTURES")
+        .collect()
 }
 
 fn render(out: &Output) -> String {
@@ -177,7 +120,6 @@ fn every_fixture_translates_with_a_complete_ledger_and_passes_quadlet() {
                 continue; // error fixtures: the loader's tests cover them
             };
             translated += 1;
-            let expected = ir_key_paths(&project);
             for (v, user, pod) in [
                 ("5.4", false, false),
                 ("4.4", true, false),
@@ -189,18 +131,9 @@ fn every_fixture_translates_with_a_complete_ledger_and_passes_quadlet() {
                     pod,
                 };
                 let out = t.translate(&project).unwrap();
-                let got = out.ledger.key_paths();
-                let missing: Vec<_> = expected.difference(&got).collect();
-                let extra: Vec<_> = got.difference(&expected).collect();
-                assert!(
-                    missing.is_empty() && extra.is_empty(),
-                    "{name} podman {v}: ledger misses {missing:?}, has extra {extra:?}"
-                );
-                assert_eq!(
-                    out.ledger.entries.len(),
-                    got.len(),
-                    "{name} podman {v}: one entry per key path"
-                );
+                if let Err(gaps) = completeness::check(&project, &out.ledger) {
+                    panic!("{name} podman {v} pod={pod}: {gaps}");
+                }
                 if !pod {
                     insta::assert_snapshot!(format!("{name}@{v}"), redact(&render(&out), dir));
                 }
@@ -218,4 +151,33 @@ fn every_fixture_translates_with_a_complete_ledger_and_passes_quadlet() {
         "quadlet -dryrun failures:\n{}",
         failures.join("\n")
     );
+}
+
+/// The completeness rule for every supported podman version, system and rootless, with and
+/// without `--pod` where the version has pods.
+#[test]
+fn every_fixture_has_a_complete_ledger_for_every_version() {
+    let mut checked = 0;
+    for dir in fixture_dirs() {
+        let Ok(project) = transship_loader::load(&options(&dir)) else {
+            continue;
+        };
+        for version in PodmanVersion::all() {
+            for (user, pod) in [(false, false), (true, false), (false, true)] {
+                let t = QuadletTranslator { version, user, pod };
+                let Ok(out) = t.translate(&project) else {
+                    assert!(pod, "{}: podman {version} refused", dir.display());
+                    continue;
+                };
+                if let Err(gaps) = completeness::check(&project, &out.ledger) {
+                    panic!(
+                        "{} podman {version} user={user} pod={pod}: {gaps}",
+                        dir.display()
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no fixture translated");
 }

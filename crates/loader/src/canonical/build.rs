@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use transship_ir::{Build, Spanned};
 
 use super::read::*;
-use super::services::{extra_hosts, file_refs, ulimits};
+use super::shared_keys::{extra_hosts, file_refs, ulimits};
 use crate::tree::{Node, NodeValue};
 
 /// A context Compose does not resolve on disk (git or http URL).
@@ -13,7 +13,7 @@ pub(crate) fn is_remote(ctx: &str) -> bool {
     ctx.contains("://") || ctx.starts_with("git@") || ctx.starts_with("github.com/")
 }
 
-fn context(cx: &Cx<'_>, s: Spanned<String>) -> Spanned<String> {
+fn context(cx: &CanonicalizeState<'_>, s: Spanned<String>) -> Spanned<String> {
     if is_remote(&s.value) {
         s
     } else {
@@ -25,7 +25,11 @@ fn context(cx: &Cx<'_>, s: Spanned<String>) -> Spanned<String> {
     }
 }
 
-pub(crate) fn build(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Build>>> {
+pub(crate) fn build(
+    cx: &mut CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<Build>>> {
     match &v.value {
         NodeValue::Null => Ok(None),
         NodeValue::String(_) => {
@@ -111,7 +115,11 @@ pub(crate) fn build(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Buil
     }
 }
 
-fn bool_or_string(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<Spanned<String>>> {
+fn bool_or_string(
+    cx: &CanonicalizeState<'_>,
+    n: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<String>>> {
     match &n.value {
         NodeValue::Null => Ok(None),
         NodeValue::Bool(b) => Ok(Some(Spanned::new(b.to_string(), n.span))),

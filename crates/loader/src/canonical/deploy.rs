@@ -10,7 +10,11 @@ use transship_ir::{
 use super::read::*;
 use crate::tree::{Node, NodeValue};
 
-pub(crate) fn deploy(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Deploy>>> {
+pub(crate) fn deploy(
+    cx: &mut CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<Deploy>>> {
     if matches!(v.value, NodeValue::Null) {
         return Ok(None);
     }
@@ -34,7 +38,11 @@ pub(crate) fn deploy(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Dep
     Ok(Some(Spanned::new(d, v.span)))
 }
 
-fn update_config(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<UpdateConfig>>> {
+fn update_config(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<UpdateConfig>>> {
     if matches!(v.value, NodeValue::Null) {
         return Ok(None);
     }
@@ -55,7 +63,11 @@ fn update_config(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<UpdateConfi
     Ok(Some(Spanned::new(u, v.span)))
 }
 
-fn resources(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Resources>>> {
+fn resources(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<Resources>>> {
     if matches!(v.value, NodeValue::Null) {
         return Ok(None);
     }
@@ -99,10 +111,14 @@ fn resources(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Resources>>> {
     Ok(Some(Spanned::new(r, v.span)))
 }
 
-fn generic(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<GenericResource>>> {
+fn generic(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Vec<Spanned<GenericResource>>> {
     let mut out = Vec::new();
     for (i, item) in seq(cx, v, p)?.iter().enumerate() {
-        let ip = idx(p, i);
+        let ip = item_key_path(p, i);
         let mut g = GenericResource::default();
         for (k, n, kp) in object(cx, item, &ip, &mut g.extensions)? {
             if k.name != "discrete_resource_spec" {
@@ -125,10 +141,14 @@ fn generic(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<GenericResource>>> {
 }
 
 /// Device requests (`deploy.resources.reservations.devices`, long `gpus`).
-fn device_requests(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<DeviceRequest>>> {
+fn device_requests(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Vec<Spanned<DeviceRequest>>> {
     let mut out = Vec::new();
     for (i, item) in seq(cx, v, p)?.iter().enumerate() {
-        let ip = idx(p, i);
+        let ip = item_key_path(p, i);
         let mut d = DeviceRequest::default();
         let mut ext = BTreeMap::new();
         if matches!(item.value, NodeValue::Map(_)) && item.get("capabilities").is_none() {
@@ -178,7 +198,11 @@ fn device_requests(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<DeviceReques
 }
 
 /// `gpus: all` or a list of device requests.
-pub(crate) fn gpus(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<DeviceRequest>>> {
+pub(crate) fn gpus(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Vec<Spanned<DeviceRequest>>> {
     match &v.value {
         NodeValue::String(s) if s == "all" => Ok(vec![Spanned::new(
             DeviceRequest {
@@ -196,7 +220,11 @@ pub(crate) fn gpus(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<DeviceReques
     }
 }
 
-fn restart_policy(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<DeployRestartPolicy>>> {
+fn restart_policy(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<DeployRestartPolicy>>> {
     if matches!(v.value, NodeValue::Null) {
         return Ok(None);
     }
@@ -215,7 +243,11 @@ fn restart_policy(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<DeployRest
     Ok(Some(Spanned::new(r, v.span)))
 }
 
-fn placement(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Placement>>> {
+fn placement(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<Placement>>> {
     if matches!(v.value, NodeValue::Null) {
         return Ok(None);
     }
@@ -226,7 +258,7 @@ fn placement(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Placement>>> {
             "constraints" => pl.constraints = string_list(cx, n, &kp, false)?,
             "preferences" => {
                 for (i, item) in seq(cx, n, &kp)?.iter().enumerate() {
-                    let ip = idx(&kp, i);
+                    let ip = item_key_path(&kp, i);
                     let mut pref = PlacementPreference::default();
                     for (k2, n2, p2) in object(cx, item, &ip, &mut pref.extensions)? {
                         match k2.name.as_str() {
@@ -247,7 +279,11 @@ fn placement(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Placement>>> {
 }
 
 /// `deploy.resources.*.memory`: the schema wants a string here (`512M`), unlike `mem_limit`.
-fn deploy_memory(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<Spanned<transship_ir::ByteSize>>> {
+fn deploy_memory(
+    cx: &CanonicalizeState<'_>,
+    n: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<transship_ir::ByteSize>>> {
     match &n.value {
         NodeValue::Int(_) | NodeValue::Float(_) => {
             Err(cx.err(n.span, p, format!("{p} must be a string")))

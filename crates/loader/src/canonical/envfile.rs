@@ -10,7 +10,11 @@ use transship_ir::{EnvFile, FileId, Service, SourceKind, Span, Spanned};
 use super::read::*;
 use crate::tree::{Node, NodeValue};
 
-fn env_file_list(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<EnvFile>>> {
+fn env_file_list(
+    cx: &mut CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Vec<Spanned<EnvFile>>> {
     let mut out = Vec::new();
     let items: Vec<&Node> = match &v.value {
         NodeValue::Null => Vec::new(),
@@ -20,7 +24,7 @@ fn env_file_list(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<EnvFile>>>
     };
     for (i, item) in items.into_iter().enumerate() {
         let ip = if matches!(v.value, NodeValue::Seq(_)) {
-            idx(p, i)
+            item_key_path(p, i)
         } else {
             p.to_owned()
         };
@@ -68,11 +72,11 @@ fn env_file_list(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<EnvFile>>>
 
 /// Reads the files in order; returns `KEY -> value` with the span of the line in its file.
 fn read_files(
-    cx: &mut Cx<'_>,
+    cx: &mut CanonicalizeState<'_>,
     files: &mut Vec<Spanned<EnvFile>>,
     p: &str,
     kind: SourceKind,
-) -> R<BTreeMap<String, Spanned<Option<String>>>> {
+) -> LoadResult<BTreeMap<String, Spanned<Option<String>>>> {
     let mut out: BTreeMap<String, Spanned<Option<String>>> = BTreeMap::new();
     let what_file = if kind == SourceKind::LabelFile {
         "label file"
@@ -120,7 +124,12 @@ fn read_files(
     Ok(out)
 }
 
-pub(crate) fn fold_env_files(cx: &mut Cx<'_>, s: &mut Service, v: &Node, p: &str) -> R<()> {
+pub(crate) fn fold_env_files(
+    cx: &mut CanonicalizeState<'_>,
+    s: &mut Service,
+    v: &Node,
+    p: &str,
+) -> LoadResult<()> {
     let mut files = env_file_list(cx, v, p)?;
     let mut env = read_files(cx, &mut files, p, SourceKind::EnvFile)?;
     // `environment:` wins over the files, a bare `KEY` included: it takes the project
@@ -132,7 +141,7 @@ pub(crate) fn fold_env_files(cx: &mut Cx<'_>, s: &mut Service, v: &Node, p: &str
 }
 
 /// Bare `KEY` entries of `environment:` take their value from the project environment.
-pub(crate) fn resolve_bare_env(cx: &Cx<'_>, s: &mut Service) {
+pub(crate) fn resolve_bare_env(cx: &CanonicalizeState<'_>, s: &mut Service) {
     for (k, v) in &mut s.environment {
         if v.value.is_none() {
             if let Some(val) = cx.env.get(k) {
@@ -142,7 +151,12 @@ pub(crate) fn resolve_bare_env(cx: &Cx<'_>, s: &mut Service) {
     }
 }
 
-pub(crate) fn fold_label_files(cx: &mut Cx<'_>, s: &mut Service, v: &Node, p: &str) -> R<()> {
+pub(crate) fn fold_label_files(
+    cx: &mut CanonicalizeState<'_>,
+    s: &mut Service,
+    v: &Node,
+    p: &str,
+) -> LoadResult<()> {
     let paths = match &v.value {
         NodeValue::Seq(_) | NodeValue::String(_) => string_list(cx, v, p, true)?,
         NodeValue::Null => Vec::new(),

@@ -7,7 +7,11 @@ use transship_ir::{HealthTest, Healthcheck, Spanned};
 use super::read::*;
 use crate::tree::{Node, NodeValue};
 
-pub(crate) fn healthcheck(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Healthcheck>>> {
+pub(crate) fn healthcheck(
+    cx: &mut CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<Healthcheck>>> {
     if matches!(v.value, NodeValue::Null) {
         return Ok(None);
     }
@@ -34,7 +38,7 @@ pub(crate) fn healthcheck(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Option<Spanne
     Ok(Some(Spanned::new(h, v.span)))
 }
 
-fn test(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<Spanned<HealthTest>>> {
+fn test(cx: &CanonicalizeState<'_>, n: &Node, p: &str) -> LoadResult<Option<Spanned<HealthTest>>> {
     let t = match &n.value {
         NodeValue::Null => return Ok(None),
         NodeValue::String(s) => HealthTest::CmdShell(s.clone()),
@@ -43,7 +47,7 @@ fn test(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<Spanned<HealthTest>>> {
         NodeValue::Seq(items) => {
             let mut words = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                words.push(string(cx, item, &idx(p, i))?.value);
+                words.push(string(cx, item, &item_key_path(p, i))?.value);
             }
             match words.first().map(String::as_str) {
                 Some("NONE") => HealthTest::None,

@@ -15,6 +15,7 @@ mod provenance;
 pub(crate) mod read;
 mod resources;
 mod services;
+mod shared_keys;
 pub mod units;
 mod volumes;
 
@@ -25,7 +26,7 @@ use transship_ir::{Network, Project, Service, SourceFile, Span, Spanned, VolumeT
 
 use crate::error::LoadError;
 use crate::tree::{Node, NodeValue};
-use read::{Cx, R};
+use read::{CanonicalizeState, LoadResult};
 
 pub use ports::parse_short as parse_port_spec;
 pub use volumes::split_spec as split_volume_spec;
@@ -76,7 +77,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
     } = input;
     let mut tree = tree;
     drop_reset(&mut tree);
-    let mut cx = Cx {
+    let mut cx = CanonicalizeState {
         files,
         env: &environment,
         project_dir: &project_dir,
@@ -111,7 +112,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
     let mut all_services: Vec<(String, Box<Service>)> = Vec::new();
     for (k, mut v) in root {
         let (k, v) = (&k, &mut v);
-        if read::take_ext(&mut project.extensions, k, v) {
+        if read::take_extension(&mut project.extensions, k, v) {
             continue;
         }
         if !TOP_LEVEL_KEYS.contains(&k.name.as_str()) {
@@ -140,7 +141,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             }
             "networks" => {
                 for (nk, nv) in read::map(&cx, v, "networks")? {
-                    if !read::is_ext(&nk.name) {
+                    if !read::is_extension_key(&nk.name) {
                         let n = networks::network(&mut cx, nk, nv)?;
                         project.networks.insert(nk.name.clone(), n);
                     }
@@ -148,7 +149,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             }
             "volumes" => {
                 for (vk, vv) in read::map(&cx, v, "volumes")? {
-                    if !read::is_ext(&vk.name) {
+                    if !read::is_extension_key(&vk.name) {
                         check_name(&cx, vk, "volumes")?;
                         let vol = volumes::volume(&mut cx, vk, vv)?;
                         project.volumes.insert(vk.name.clone(), vol);
@@ -157,7 +158,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             }
             "secrets" => {
                 for (sk, sv) in read::map(&cx, v, "secrets")? {
-                    if !read::is_ext(&sk.name) {
+                    if !read::is_extension_key(&sk.name) {
                         check_name(&cx, sk, "secrets")?;
                         let s = resources::secret(&mut cx, sk, sv)?;
                         project.secrets.insert(sk.name.clone(), s);
@@ -166,7 +167,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             }
             "configs" => {
                 for (ck, cv) in read::map(&cx, v, "configs")? {
-                    if !read::is_ext(&ck.name) {
+                    if !read::is_extension_key(&ck.name) {
                         check_name(&cx, ck, "configs")?;
                         let c = resources::config(&mut cx, ck, cv)?;
                         project.configs.insert(ck.name.clone(), c);
@@ -175,7 +176,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
             }
             "models" => {
                 for (mk, mv) in read::map(&cx, v, "models")? {
-                    if !read::is_ext(&mk.name) {
+                    if !read::is_extension_key(&mk.name) {
                         project
                             .models
                             .insert(mk.name.clone(), read::spanned_value(mv));
@@ -223,7 +224,7 @@ pub fn canonicalize(input: Input) -> Result<Project, LoadError> {
 
 /// Service, volume, secret and config names must match `^[a-zA-Z0-9._-]+$` (the schema's
 /// pattern; docker-compose reports other names as additional properties).
-fn check_name(cx: &Cx<'_>, key: &crate::tree::Key, section: &str) -> R<()> {
+fn check_name(cx: &CanonicalizeState<'_>, key: &crate::tree::Key, section: &str) -> LoadResult<()> {
     let ok = !key.name.is_empty()
         && key
             .name
@@ -278,11 +279,11 @@ fn active_profiles(profiles: &[String], env: &BTreeMap<String, String>) -> Vec<S
 /// explicitly with their dependencies); a dependency of an enabled service on a disabled or
 /// unknown service is an error unless it is `required: false`.
 fn apply_profiles(
-    cx: &Cx<'_>,
+    cx: &CanonicalizeState<'_>,
     mut all: BTreeMap<String, Box<Service>>,
     active: &[String],
     explicit: &[String],
-) -> R<BTreeMap<String, Box<Service>>> {
+) -> LoadResult<BTreeMap<String, Box<Service>>> {
     let all_on = active.iter().any(|p| p == "*");
     let mut enabled: BTreeSet<String> = all
         .values()

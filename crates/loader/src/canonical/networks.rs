@@ -9,22 +9,22 @@ use super::volumes::{external, resource_name};
 use crate::tree::{Key, Node, NodeValue};
 
 pub(crate) fn service_networks(
-    cx: &Cx<'_>,
+    cx: &CanonicalizeState<'_>,
     v: &Node,
     p: &str,
-) -> R<BTreeMap<String, Spanned<Box<ServiceNetwork>>>> {
+) -> LoadResult<BTreeMap<String, Spanned<Box<ServiceNetwork>>>> {
     let mut out = BTreeMap::new();
     match &v.value {
         NodeValue::Null => {}
         NodeValue::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                let name = string(cx, item, &idx(p, i))?;
+                let name = string(cx, item, &item_key_path(p, i))?;
                 out.insert(name.value, Spanned::new(Box::default(), item.span));
             }
         }
         NodeValue::Map(entries) => {
             for (k, n) in entries {
-                let kp = sub(p, &k.name);
+                let kp = child_key_path(p, &k.name);
                 let mut sn = ServiceNetwork::default();
                 let mut ext = BTreeMap::new();
                 for (k2, n2, p2) in object(cx, n, &kp, &mut ext)? {
@@ -51,7 +51,11 @@ pub(crate) fn service_networks(
 }
 
 /// Top-level `networks.<key>`.
-pub(crate) fn network(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Network> {
+pub(crate) fn network(
+    cx: &mut CanonicalizeState<'_>,
+    key: &Key,
+    node: &Node,
+) -> LoadResult<Network> {
     let path = format!("networks.{}", key.name);
     let mut net = Network {
         span: key.span,
@@ -79,7 +83,7 @@ pub(crate) fn network(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Network> {
     Ok(net)
 }
 
-fn ipam(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Ipam>>> {
+fn ipam(cx: &CanonicalizeState<'_>, v: &Node, p: &str) -> LoadResult<Option<Spanned<Ipam>>> {
     if matches!(v.value, NodeValue::Null) {
         return Ok(None);
     }
@@ -91,7 +95,7 @@ fn ipam(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Ipam>>> {
             "options" => ipam.options = string_map(cx, n, &kp)?,
             "config" => {
                 for (i, item) in seq(cx, n, &kp)?.iter().enumerate() {
-                    let ip = idx(&kp, i);
+                    let ip = item_key_path(&kp, i);
                     let mut pool = IpamPool::default();
                     let mut e = BTreeMap::new();
                     for (k2, n2, p2) in object(cx, item, &ip, &mut e)? {

@@ -11,13 +11,17 @@ use crate::tree::{Node, NodeValue};
 /// file could otherwise ask for millions: `1-65535:1-65535`, many times).
 pub(crate) const MAX_EXPANDED_PORTS: usize = 262_144;
 
-pub(crate) fn ports(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Port>>> {
+pub(crate) fn ports(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Vec<Spanned<Port>>> {
     let items = seq(cx, v, p)?;
     // Sized to the list: a `Vec` grown by `push` starts at 4 slots, twice or four times what
     // the usual one or two entries need (about 2 MiB at 2,000 services).
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let ip = idx(p, i);
+        let ip = item_key_path(p, i);
         match &item.value {
             NodeValue::String(_) | NodeValue::Int(_) => {
                 let text = scalar_text(item).unwrap_or_default();
@@ -46,7 +50,7 @@ pub(crate) fn ports(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Port>>> {
     Ok(out)
 }
 
-fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<Port> {
+fn long(cx: &CanonicalizeState<'_>, item: &Node, ip: &str) -> LoadResult<Port> {
     let mut port = Port {
         mode: Some("ingress".to_owned()),
         ..Port::default()

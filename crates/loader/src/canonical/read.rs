@@ -10,10 +10,12 @@ use super::units;
 use crate::error::LoadError;
 use crate::tree::{Key, Node, NodeValue};
 
-pub(crate) type R<T> = Result<T, LoadError>;
+pub(crate) type LoadResult<T> = Result<T, LoadError>;
 
-/// What canonicalization needs from the loaded project besides the tree.
-pub(crate) struct Cx<'a> {
+/// The state of canonicalization: what it needs from the loaded project besides the tree
+/// (files for error locations, environment, project directory and name), and the warnings it
+/// collects.
+pub(crate) struct CanonicalizeState<'a> {
     pub files: Vec<SourceFile>,
     pub env: &'a BTreeMap<String, String>,
     pub project_dir: &'a Path,
@@ -23,7 +25,7 @@ pub(crate) struct Cx<'a> {
     pub ports_expanded: std::cell::Cell<usize>,
 }
 
-impl Cx<'_> {
+impl CanonicalizeState<'_> {
     /// A located error at `span`.
     pub fn err(&self, span: Span, path: &str, message: impl Into<String>) -> LoadError {
         crate::canonical::locate_error(&self.files, span, path, message.into())
@@ -138,7 +140,8 @@ pub(crate) fn clean(p: PathBuf) -> PathBuf {
     out
 }
 
-pub(crate) fn sub(path: &str, key: &str) -> String {
+/// The key path of `key` under `path` (`services.web` + `image`: `services.web.image`).
+pub(crate) fn child_key_path(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {
@@ -151,7 +154,8 @@ pub(crate) fn sub(path: &str, key: &str) -> String {
     }
 }
 
-pub(crate) fn idx(path: &str, i: usize) -> String {
+/// The key path of item `i` of the list at `path` (`services.web.ports[0]`).
+pub(crate) fn item_key_path(path: &str, i: usize) -> String {
     // Built by hand (no formatting machinery): this runs for every list item.
     let mut digits = [0u8; 20];
     let mut n = i;
@@ -175,7 +179,11 @@ pub(crate) fn idx(path: &str, i: usize) -> String {
 }
 
 /// The mapping entries of `node`, or "`path` must be a mapping".
-pub(crate) fn map<'n>(cx: &Cx<'_>, node: &'n Node, path: &str) -> R<&'n [(Key, Node)]> {
+pub(crate) fn map<'n>(
+    cx: &CanonicalizeState<'_>,
+    node: &'n Node,
+    path: &str,
+) -> LoadResult<&'n [(Key, Node)]> {
     match &node.value {
         NodeValue::Map(m) => Ok(m),
         NodeValue::Null => Ok(&[]),
@@ -183,7 +191,11 @@ pub(crate) fn map<'n>(cx: &Cx<'_>, node: &'n Node, path: &str) -> R<&'n [(Key, N
     }
 }
 
-pub(crate) fn seq<'n>(cx: &Cx<'_>, node: &'n Node, path: &str) -> R<&'n [Node]> {
+pub(crate) fn seq<'n>(
+    cx: &CanonicalizeState<'_>,
+    node: &'n Node,
+    path: &str,
+) -> LoadResult<&'n [Node]> {
     match &node.value {
         NodeValue::Seq(s) => Ok(s),
         NodeValue::Null => Ok(&[]),
@@ -191,11 +203,12 @@ pub(crate) fn seq<'n>(cx: &Cx<'_>, node: &'n Node, path: &str) -> R<&'n [Node]> 
     }
 }
 
-pub(crate) fn is_ext(key: &str) -> bool {
+/// `x-*`: an extension field.
+pub(crate) fn is_extension_key(key: &str) -> bool {
     key.starts_with("x-")
 }
 
-pub(crate) fn unknown(cx: &Cx<'_>, key: &Key, path: &str) -> LoadError {
+pub(crate) fn unknown(cx: &CanonicalizeState<'_>, key: &Key, path: &str) -> LoadError {
     let at = if path.is_empty() { "(root)" } else { path };
     cx.err(
         key.span,
@@ -205,14 +218,22 @@ pub(crate) fn unknown(cx: &Cx<'_>, key: &Key, path: &str) -> LoadError {
 }
 
 /// A string-typed key: only strings are accepted (like the schema's `"type": "string"`).
-pub(crate) fn string(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<String>> {
+pub(crate) fn string(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Spanned<String>> {
     match &node.value {
         NodeValue::String(s) => Ok(Spanned::new(s.clone(), node.span)),
         _ => Err(cx.err(node.span, path, format!("{path} must be a string"))),
     }
 }
 
-pub(crate) fn opt_string(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<String>>> {
+pub(crate) fn opt_string(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Option<Spanned<String>>> {
     match &node.value {
         NodeValue::Null => Ok(None),
         _ => string(cx, node, path).map(Some),
@@ -237,7 +258,11 @@ pub(crate) fn format_float(f: f64) -> String {
 }
 
 /// A string or number key (`cpuset`, `published`, env values).
-pub(crate) fn string_or_number(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<String>> {
+pub(crate) fn string_or_number(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Spanned<String>> {
     match &node.value {
         NodeValue::String(_) | NodeValue::Int(_) | NodeValue::Float(_) => Ok(Spanned::new(
             scalar_text(node).unwrap_or_default(),
@@ -264,7 +289,11 @@ pub(crate) fn bool_from_str(s: &str) -> Option<(bool, bool)> {
 }
 
 /// A boolean, also from the strings Compose accepts (`"true"`, and `yes`/`on` with a warning).
-pub(crate) fn boolean(cx: &mut Cx<'_>, node: &Node, path: &str) -> R<Spanned<bool>> {
+pub(crate) fn boolean(
+    cx: &mut CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Spanned<bool>> {
     match &node.value {
         NodeValue::Bool(b) => Ok(Spanned::new(*b, node.span)),
         NodeValue::String(s) => match bool_from_str(s) {
@@ -289,7 +318,11 @@ pub(crate) fn boolean(cx: &mut Cx<'_>, node: &Node, path: &str) -> R<Spanned<boo
     }
 }
 
-pub(crate) fn opt_bool(cx: &mut Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<bool>>> {
+pub(crate) fn opt_bool(
+    cx: &mut CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Option<Spanned<bool>>> {
     match &node.value {
         NodeValue::Null => Ok(None),
         _ => boolean(cx, node, path).map(Some),
@@ -297,7 +330,7 @@ pub(crate) fn opt_bool(cx: &mut Cx<'_>, node: &Node, path: &str) -> R<Option<Spa
 }
 
 /// An integer, also from a string holding one (`retries: "3"` after interpolation).
-pub(crate) fn int(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<i64>> {
+pub(crate) fn int(cx: &CanonicalizeState<'_>, node: &Node, path: &str) -> LoadResult<Spanned<i64>> {
     match &node.value {
         NodeValue::Int(i) => Ok(Spanned::new(*i, node.span)),
         NodeValue::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => {
@@ -314,14 +347,22 @@ pub(crate) fn int(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<i64>> {
     }
 }
 
-pub(crate) fn opt_int(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<i64>>> {
+pub(crate) fn opt_int(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Option<Spanned<i64>>> {
     match &node.value {
         NodeValue::Null => Ok(None),
         _ => int(cx, node, path).map(Some),
     }
 }
 
-pub(crate) fn float(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<f64>> {
+pub(crate) fn float(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Spanned<f64>> {
     match &node.value {
         NodeValue::Int(i) => Ok(Spanned::new(*i as f64, node.span)),
         NodeValue::Float(f) => Ok(Spanned::new(*f, node.span)),
@@ -336,7 +377,11 @@ pub(crate) fn float(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<f64>> {
     }
 }
 
-pub(crate) fn opt_float(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<f64>>> {
+pub(crate) fn opt_float(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Option<Spanned<f64>>> {
     match &node.value {
         NodeValue::Null => Ok(None),
         _ => float(cx, node, path).map(Some),
@@ -344,7 +389,11 @@ pub(crate) fn opt_float(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanne
 }
 
 /// A duration: Compose's schema requires a string (`10` alone is rejected).
-pub(crate) fn duration(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<Duration>> {
+pub(crate) fn duration(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Spanned<Duration>> {
     match &node.value {
         NodeValue::String(s) => units::parse_duration(s)
             .map(|d| Spanned::new(d, node.span))
@@ -353,7 +402,11 @@ pub(crate) fn duration(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<Durati
     }
 }
 
-pub(crate) fn opt_duration(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<Duration>>> {
+pub(crate) fn opt_duration(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Option<Spanned<Duration>>> {
     match &node.value {
         NodeValue::Null => Ok(None),
         _ => duration(cx, node, path).map(Some),
@@ -361,7 +414,11 @@ pub(crate) fn opt_duration(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spa
 }
 
 /// A byte size: a number of bytes or a string with a unit (`1g`, `128mb`).
-pub(crate) fn byte_size(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<ByteSize>> {
+pub(crate) fn byte_size(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Spanned<ByteSize>> {
     match &node.value {
         NodeValue::Int(i) => Ok(Spanned::new(ByteSize(*i), node.span)),
         NodeValue::Float(f) => Ok(Spanned::new(ByteSize(*f as i64), node.span)),
@@ -381,7 +438,11 @@ pub(crate) fn byte_size(cx: &Cx<'_>, node: &Node, path: &str) -> R<Spanned<ByteS
     }
 }
 
-pub(crate) fn opt_byte_size(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Spanned<ByteSize>>> {
+pub(crate) fn opt_byte_size(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Option<Spanned<ByteSize>>> {
     match &node.value {
         NodeValue::Null => Ok(None),
         _ => byte_size(cx, node, path).map(Some),
@@ -390,17 +451,17 @@ pub(crate) fn opt_byte_size(cx: &Cx<'_>, node: &Node, path: &str) -> R<Option<Sp
 
 /// A list of strings (or a single string where Compose accepts one, e.g. `dns`).
 pub(crate) fn string_list(
-    cx: &Cx<'_>,
+    cx: &CanonicalizeState<'_>,
     node: &Node,
     path: &str,
     single_ok: bool,
-) -> R<Vec<Spanned<String>>> {
+) -> LoadResult<Vec<Spanned<String>>> {
     match &node.value {
         NodeValue::String(s) if single_ok => Ok(vec![Spanned::new(s.clone(), node.span)]),
         NodeValue::Seq(items) => items
             .iter()
             .enumerate()
-            .map(|(i, n)| string_or_number(cx, n, &idx(path, i)))
+            .map(|(i, n)| string_or_number(cx, n, &item_key_path(path, i)))
             .collect(),
         NodeValue::Null => Ok(Vec::new()),
         _ => Err(cx.err(node.span, path, format!("{path} must be a list"))),
@@ -409,11 +470,11 @@ pub(crate) fn string_list(
 
 /// `KEY=VALUE` list or mapping → map. `with_null`: a bare `KEY` (or `KEY:` null) gives `None`.
 pub(crate) fn key_values(
-    cx: &Cx<'_>,
+    cx: &CanonicalizeState<'_>,
     node: &Node,
     path: &str,
     sep: char,
-) -> R<BTreeMap<String, Spanned<Option<String>>>> {
+) -> LoadResult<BTreeMap<String, Spanned<Option<String>>>> {
     let mut out = BTreeMap::new();
     match &node.value {
         NodeValue::Null => {}
@@ -428,10 +489,10 @@ pub(crate) fn key_values(
                     _ => {
                         return Err(cx.err(
                             v.span,
-                            &sub(path, &k.name),
+                            &child_key_path(path, &k.name),
                             format!(
                                 "{} must be a string, number, boolean or null",
-                                sub(path, &k.name)
+                                child_key_path(path, &k.name)
                             ),
                         ));
                     }
@@ -446,7 +507,7 @@ pub(crate) fn key_values(
         }
         NodeValue::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                let p = idx(path, i);
+                let p = item_key_path(path, i);
                 let text = match &item.value {
                     NodeValue::String(s) => s.clone(),
                     NodeValue::Int(_) | NodeValue::Float(_) | NodeValue::Bool(_) => {
@@ -472,10 +533,10 @@ pub(crate) fn key_values(
 
 /// Like [`key_values`], with a bare key meaning an empty value (labels, annotations).
 pub(crate) fn string_map(
-    cx: &Cx<'_>,
+    cx: &CanonicalizeState<'_>,
     node: &Node,
     path: &str,
-) -> R<BTreeMap<String, Spanned<String>>> {
+) -> LoadResult<BTreeMap<String, Spanned<String>>> {
     Ok(key_values(cx, node, path, '=')?
         .into_iter()
         .map(|(k, v)| (k, v.map(Option::unwrap_or_default)))
@@ -505,8 +566,8 @@ pub(crate) fn spanned_value(node: &Node) -> Spanned<Value> {
 }
 
 /// Adds an `x-*` entry to `ext`; returns false for other keys.
-pub(crate) fn take_ext(ext: &mut transship_ir::Extensions, key: &Key, node: &Node) -> bool {
-    if is_ext(&key.name) {
+pub(crate) fn take_extension(ext: &mut transship_ir::Extensions, key: &Key, node: &Node) -> bool {
+    if is_extension_key(&key.name) {
         ext.insert(key.name.clone(), spanned_value(node));
         true
     } else {
@@ -517,16 +578,16 @@ pub(crate) fn take_ext(ext: &mut transship_ir::Extensions, key: &Key, node: &Nod
 /// Iterates a mapping that must be an object with known keys: calls `f(key, value, path)` for
 /// every non-extension key; `x-*` keys go into `ext`.
 pub(crate) fn object<'n>(
-    cx: &Cx<'_>,
+    cx: &CanonicalizeState<'_>,
     node: &'n Node,
     path: &str,
     ext: &mut transship_ir::Extensions,
-) -> R<Vec<(&'n Key, &'n Node, String)>> {
+) -> LoadResult<Vec<(&'n Key, &'n Node, String)>> {
     let entries = map(cx, node, path)?;
     let mut out = Vec::with_capacity(entries.len());
     for (k, v) in entries {
-        if !take_ext(ext, k, v) {
-            out.push((k, v, sub(path, &k.name)));
+        if !take_extension(ext, k, v) {
+            out.push((k, v, child_key_path(path, &k.name)));
         }
     }
     Ok(out)
@@ -536,20 +597,24 @@ pub(crate) fn object<'n>(
 /// long `env_file` entries: docker-compose 2.26.1 rejects them there): every key is returned,
 /// so an `x-*` key meets the caller's "Additional property" arm.
 pub(crate) fn closed_object<'n>(
-    cx: &Cx<'_>,
+    cx: &CanonicalizeState<'_>,
     node: &'n Node,
     path: &str,
-) -> R<Vec<(&'n Key, &'n Node, String)>> {
+) -> LoadResult<Vec<(&'n Key, &'n Node, String)>> {
     let entries = map(cx, node, path)?;
     Ok(entries
         .iter()
-        .map(|(k, v)| (k, v, sub(path, &k.name)))
+        .map(|(k, v)| (k, v, child_key_path(path, &k.name)))
         .collect())
 }
 
 /// A file mode. A YAML number is taken as written (`0440` and `0o440` are octal there, 288);
 /// a string is read as a *decimal* number, as docker-compose 2.26.1 does (`"0440"` is 440).
-pub(crate) fn mode_number(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<u32>> {
+pub(crate) fn mode_number(
+    cx: &CanonicalizeState<'_>,
+    n: &Node,
+    p: &str,
+) -> LoadResult<Option<u32>> {
     match &n.value {
         NodeValue::Null => Ok(None),
         NodeValue::Int(i) => u32::try_from(*i).map(Some).map_err(|_| {

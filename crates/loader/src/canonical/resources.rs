@@ -8,7 +8,7 @@ use super::read::*;
 use super::volumes::{external, resource_name};
 use crate::tree::{Key, Node};
 
-pub(crate) fn secret(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Secret> {
+pub(crate) fn secret(cx: &mut CanonicalizeState<'_>, key: &Key, node: &Node) -> LoadResult<Secret> {
     let path = format!("secrets.{}", key.name);
     let mut s = Secret {
         span: key.span,
@@ -48,7 +48,7 @@ pub(crate) fn secret(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Secret> {
     Ok(s)
 }
 
-pub(crate) fn config(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Config> {
+pub(crate) fn config(cx: &mut CanonicalizeState<'_>, key: &Key, node: &Node) -> LoadResult<Config> {
     let path = format!("configs.{}", key.name);
     let mut c = Config {
         span: key.span,

@@ -3,15 +3,20 @@
 use std::collections::BTreeMap;
 
 use transship_ir::{
-    BlkioConfig, CredentialSpec, Dependency, DependsCondition, Device, Extends, ExtraHost, FileRef,
-    LifecycleHook, Logging, Service, Span, Spanned, ThrottleDevice, Ulimit, WeightDevice,
+    BlkioConfig, CredentialSpec, Dependency, DependsCondition, Device, Extends, LifecycleHook,
+    Logging, Service, Span, Spanned, ThrottleDevice, WeightDevice,
 };
 
 use super::read::*;
+use super::shared_keys::{extra_hosts, file_refs, ulimits};
 use super::{build, deploy, envfile, healthcheck, networks, ports, units, volumes};
 use crate::tree::{Key, Node, NodeValue};
 
-pub(crate) fn service(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Service> {
+pub(crate) fn service(
+    cx: &mut CanonicalizeState<'_>,
+    key: &Key,
+    node: &Node,
+) -> LoadResult<Service> {
     let path = format!("services.{}", key.name);
     let mut s = Service {
         name: key.name.clone(),
@@ -153,7 +158,7 @@ const UNIQUE_ITEMS: &[&str] = &[
 ];
 
 /// `services.web.security_opt array items[0,1] must be unique`, located at the repetition.
-fn unique_items(cx: &Cx<'_>, v: &Node, p: &str) -> R<()> {
+fn unique_items(cx: &CanonicalizeState<'_>, v: &Node, p: &str) -> LoadResult<()> {
     let NodeValue::Seq(items) = &v.value else {
         return Ok(());
     };
@@ -183,7 +188,11 @@ fn opt_value(v: &Node) -> Option<Spanned<transship_ir::Value>> {
 }
 
 /// `command` / `entrypoint`: a string is shell-word split; a list is taken as is.
-fn command(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Vec<String>>>> {
+fn command(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<Vec<String>>>> {
     match &v.value {
         NodeValue::Null => Ok(None),
         NodeValue::String(s) => units::shell_split(s)
@@ -192,7 +201,7 @@ fn command(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Vec<String>>>> {
         NodeValue::Seq(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                out.push(string(cx, item, &idx(p, i))?.value);
+                out.push(string(cx, item, &item_key_path(p, i))?.value);
             }
             Ok(Some(Spanned::new(out, v.span)))
         }
@@ -201,7 +210,7 @@ fn command(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Vec<String>>>> {
 }
 
 /// `cpu_rt_period` / `cpu_rt_runtime`: microseconds as a number or a duration string.
-fn micros(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<i64>>> {
+fn micros(cx: &CanonicalizeState<'_>, v: &Node, p: &str) -> LoadResult<Option<Spanned<i64>>> {
     match &v.value {
         NodeValue::Null => Ok(None),
         NodeValue::String(s) if s.parse::<i64>().is_err() => {
@@ -212,7 +221,11 @@ fn micros(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<i64>>> {
     }
 }
 
-fn blkio(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<BlkioConfig>>> {
+fn blkio(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<BlkioConfig>>> {
     if matches!(v.value, NodeValue::Null) {
         return Ok(None);
     }
@@ -223,7 +236,7 @@ fn blkio(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<BlkioConfig>>> {
             "weight" => b.weight = Some(u16_of(cx, n, &kp)?),
             "weight_device" => {
                 for (i, item) in seq(cx, n, &kp)?.iter().enumerate() {
-                    let ip = idx(&kp, i);
+                    let ip = item_key_path(&kp, i);
                     let mut d = WeightDevice::default();
                     for (k2, n2, p2) in closed_object(cx, item, &ip)? {
                         match k2.name.as_str() {
@@ -239,7 +252,7 @@ fn blkio(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<BlkioConfig>>> {
                 let bps = k.name.ends_with("bps");
                 let mut list = Vec::new();
                 for (i, item) in seq(cx, n, &kp)?.iter().enumerate() {
-                    let ip = idx(&kp, i);
+                    let ip = item_key_path(&kp, i);
                     let mut d = ThrottleDevice::default();
                     for (k2, n2, p2) in closed_object(cx, item, &ip)? {
                         match k2.name.as_str() {
@@ -273,14 +286,18 @@ fn blkio(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<BlkioConfig>>> {
     Ok(Some(Spanned::new(b, v.span)))
 }
 
-fn u16_of(cx: &Cx<'_>, n: &Node, p: &str) -> R<Spanned<u16>> {
+fn u16_of(cx: &CanonicalizeState<'_>, n: &Node, p: &str) -> LoadResult<Spanned<u16>> {
     let i = int(cx, n, p)?;
     u16::try_from(i.value)
         .map(|w| Spanned::new(w, i.span))
         .map_err(|_| cx.err(n.span, p, format!("{p} must be between 0 and 65535")))
 }
 
-fn credential_spec(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<CredentialSpec>>> {
+fn credential_spec(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<CredentialSpec>>> {
     if matches!(v.value, NodeValue::Null) {
         return Ok(None);
     }
@@ -300,13 +317,17 @@ fn credential_spec(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Credentia
 }
 
 /// `depends_on`: a list of names (→ `service_started`, required) or the long mapping.
-fn depends_on(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Spanned<Dependency>>> {
+fn depends_on(
+    cx: &mut CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<BTreeMap<String, Spanned<Dependency>>> {
     let mut out = BTreeMap::new();
     match &v.value {
         NodeValue::Null => {}
         NodeValue::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                let name = string(cx, item, &idx(p, i))?;
+                let name = string(cx, item, &item_key_path(p, i))?;
                 // Defaults that were not written carry a synthetic span (line 0).
                 let default = Span::synthetic(item.span.file);
                 let dep = Dependency {
@@ -320,7 +341,7 @@ fn depends_on(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Spanned<
         }
         NodeValue::Map(entries) => {
             for (k, n) in entries {
-                let kp = sub(p, &k.name);
+                let kp = child_key_path(p, &k.name);
                 let default = Span::synthetic(k.span.file);
                 let mut dep = Dependency {
                     condition: Spanned::new(DependsCondition::ServiceStarted, default),
@@ -380,10 +401,10 @@ fn depends_on(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Spanned<
 }
 
 /// `devices`: `host[:container[:perms]]` or `{source, target, permissions}`.
-fn devices(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Device>>> {
+fn devices(cx: &CanonicalizeState<'_>, v: &Node, p: &str) -> LoadResult<Vec<Spanned<Device>>> {
     let mut out = Vec::new();
     for (i, item) in seq(cx, v, p)?.iter().enumerate() {
-        let ip = idx(p, i);
+        let ip = item_key_path(p, i);
         let d = match &item.value {
             NodeValue::String(s) => {
                 let parts: Vec<&str> = s.split(':').collect();
@@ -437,7 +458,7 @@ fn devices(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<Device>>> {
     Ok(out)
 }
 
-fn extends(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Extends>>> {
+fn extends(cx: &CanonicalizeState<'_>, v: &Node, p: &str) -> LoadResult<Option<Spanned<Extends>>> {
     match &v.value {
         NodeValue::Null => Ok(None),
         NodeValue::String(s) => Ok(Some(Spanned::new(
@@ -466,129 +487,7 @@ fn extends(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Extends>>> {
     }
 }
 
-/// `extra_hosts`: `host:ip`, `host=ip` (IPv6 allowed after `=` or the first `:`), or a map.
-pub(crate) fn extra_hosts(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<ExtraHost>>> {
-    let mut out = Vec::new();
-    match &v.value {
-        NodeValue::Null => {}
-        NodeValue::Seq(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let ip = idx(p, i);
-                let s = string(cx, item, &ip)?;
-                let (h, addr) = s
-                    .value
-                    .split_once('=')
-                    .or_else(|| s.value.split_once(':'))
-                    .ok_or_else(|| {
-                        cx.err(
-                            item.span,
-                            &ip,
-                            format!("invalid additional host, missing IP: {}", s.value),
-                        )
-                    })?;
-                out.push(Spanned::new(
-                    ExtraHost {
-                        host: h.to_owned(),
-                        ip: strip_brackets(addr).to_owned(),
-                    },
-                    item.span,
-                ));
-            }
-        }
-        NodeValue::Map(entries) => {
-            for (k, n) in entries {
-                let kp = sub(p, &k.name);
-                let ips: Vec<Spanned<String>> = match &n.value {
-                    NodeValue::Seq(_) => string_list(cx, n, &kp, false)?,
-                    _ => vec![string_or_number(cx, n, &kp)?],
-                };
-                for addr in ips {
-                    out.push(Spanned::new(
-                        ExtraHost {
-                            host: k.name.clone(),
-                            ip: strip_brackets(&addr.value).to_owned(),
-                        },
-                        addr.span,
-                    ));
-                }
-            }
-            // Compose prints the mapping form sorted as `host=ip` strings.
-            out.sort_by(|a, b| {
-                format!("{}={}", a.value.host, a.value.ip)
-                    .cmp(&format!("{}={}", b.value.host, b.value.ip))
-            });
-        }
-        _ => return Err(cx.err(v.span, p, format!("{p} must be a list or a mapping"))),
-    }
-    Ok(out)
-}
-
-fn strip_brackets(s: &str) -> &str {
-    s.strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .unwrap_or(s)
-}
-
-/// `secrets` / `configs` of a service; `secret_dir` is `Some("/run/secrets/")` for secrets
-/// (default target `/run/secrets/<source>`; a relative target is kept, as Compose does: it is
-/// relative to `/run/secrets`), `None` for configs (`/<source>`), `Some("")` for
-/// build secrets (target kept as written).
-pub(crate) fn file_refs(
-    cx: &Cx<'_>,
-    v: &Node,
-    p: &str,
-    secret_dir: Option<&str>,
-) -> R<Vec<Spanned<FileRef>>> {
-    let mut out = Vec::new();
-    for (i, item) in seq(cx, v, p)?.iter().enumerate() {
-        let ip = idx(p, i);
-        let mut r = FileRef::default();
-        match &item.value {
-            NodeValue::String(s) => r.source = s.clone(),
-            NodeValue::Map(_) => {
-                let mut ext = BTreeMap::new();
-                for (k, n, kp) in object(cx, item, &ip, &mut ext)? {
-                    match k.name.as_str() {
-                        "source" => r.source = string(cx, n, &kp)?.value,
-                        "target" => r.target = opt_string(cx, n, &kp)?.map(|s| s.value),
-                        "uid" => r.uid = opt_string(cx, n, &kp)?.map(|s| s.value),
-                        "gid" => r.gid = opt_string(cx, n, &kp)?.map(|s| s.value),
-                        "mode" => r.mode = file_mode(cx, n, &kp)?,
-                        _ => return Err(unknown(cx, k, &ip)),
-                    }
-                }
-                r.extensions = ext;
-            }
-            _ => {
-                return Err(cx.err(
-                    item.span,
-                    &ip,
-                    format!("{ip} must be a string or a mapping"),
-                ));
-            }
-        }
-        if secret_dir == Some("") {
-            // Build secrets: Compose keeps the target as written.
-            out.push(Spanned::new(r, item.span));
-            continue;
-        }
-        let target = match (&r.target, secret_dir) {
-            (None, Some(dir)) => Some(format!("{dir}{}", r.source)),
-            (None, None) => Some(format!("/{}", r.source)),
-            (t, _) => t.clone(),
-        };
-        r.target = target;
-        out.push(Spanned::new(r, item.span));
-    }
-    Ok(out)
-}
-
-/// A file mode: a number (YAML `0o440` / `0440` already decoded) or an octal string.
-fn file_mode(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<u32>> {
-    mode_number(cx, n, p)
-}
-
-fn logging(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Logging>>> {
+fn logging(cx: &CanonicalizeState<'_>, v: &Node, p: &str) -> LoadResult<Option<Spanned<Logging>>> {
     if matches!(v.value, NodeValue::Null) {
         return Ok(None);
     }
@@ -605,10 +504,14 @@ fn logging(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<Logging>>> {
     Ok(Some(Spanned::new(l, v.span)))
 }
 
-fn hooks(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<LifecycleHook>>> {
+fn hooks(
+    cx: &mut CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Vec<Spanned<LifecycleHook>>> {
     let mut out = Vec::new();
     for (i, item) in seq(cx, v, p)?.iter().enumerate() {
-        let ip = idx(p, i);
+        let ip = item_key_path(p, i);
         let mut h = LifecycleHook::default();
         let mut ext = BTreeMap::new();
         for (k, n, kp) in object(cx, item, &ip, &mut ext)? {
@@ -632,53 +535,17 @@ fn hooks(cx: &mut Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<LifecycleHook>>> {
     Ok(out)
 }
 
-fn restart(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<transship_ir::RestartPolicy>>> {
+fn restart(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<transship_ir::RestartPolicy>>> {
     match opt_string(cx, v, p)? {
         None => Ok(None),
         Some(s) => units::parse_restart(&s.value)
             .map(|r| Some(Spanned::new(r, s.span)))
             .map_err(|e| cx.err(s.span, p, e)),
     }
-}
-
-pub(crate) fn ulimits(cx: &Cx<'_>, v: &Node, p: &str) -> R<BTreeMap<String, Spanned<Ulimit>>> {
-    let mut out = BTreeMap::new();
-    for (k, n) in map(cx, v, p)? {
-        let kp = sub(p, &k.name);
-        let u = match &n.value {
-            NodeValue::Map(_) => {
-                let mut soft = None;
-                let mut hard = None;
-                let mut ext = BTreeMap::new();
-                for (k2, n2, p2) in object(cx, n, &kp, &mut ext)? {
-                    match k2.name.as_str() {
-                        "soft" => soft = Some(int(cx, n2, &p2)?.value),
-                        "hard" => hard = Some(int(cx, n2, &p2)?.value),
-                        _ => return Err(unknown(cx, k2, &kp)),
-                    }
-                }
-                match (soft, hard) {
-                    (Some(soft), Some(hard)) => Ulimit { soft, hard },
-                    _ => {
-                        return Err(cx.err(
-                            n.span,
-                            &kp,
-                            format!(
-                                "{kp} {} is required",
-                                if soft.is_none() { "soft" } else { "hard" }
-                            ),
-                        ));
-                    }
-                }
-            }
-            _ => {
-                let i = int(cx, n, &kp)?.value;
-                Ulimit { soft: i, hard: i }
-            }
-        };
-        out.insert(k.name.clone(), Spanned::new(u, n.span));
-    }
-    Ok(out)
 }
 
 /// Compose adds a dependency for `links`, `network_mode`/`ipc`/`pid: service:x` (with
@@ -718,7 +585,11 @@ fn implicit_dependencies(s: &mut Service) {
 
 /// `pull_policy`: docker-compose 2.26.1's five values, plus the refresh forms of the current
 /// specification (`daily`, `weekly`, `every_<duration>`).
-fn pull_policy(cx: &Cx<'_>, v: &Node, p: &str) -> R<Option<Spanned<String>>> {
+fn pull_policy(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Option<Spanned<String>>> {
     let Some(s) = opt_string(cx, v, p)? else {
         return Ok(None);
     };

@@ -610,11 +610,14 @@ fn boolean_strings_as_docker_compose_casts_them() {
 
 #[test]
 fn key_paths() {
-    use super::read::{idx, sub};
-    assert_eq!(idx("services.web.ports", 0), "services.web.ports[0]");
-    assert_eq!(idx("a", 1234567), "a[1234567]");
-    assert_eq!(sub("", "services"), "services");
-    assert_eq!(sub("services", "web"), "services.web");
+    use super::read::{child_key_path, item_key_path};
+    assert_eq!(
+        item_key_path("services.web.ports", 0),
+        "services.web.ports[0]"
+    );
+    assert_eq!(item_key_path("a", 1234567), "a[1234567]");
+    assert_eq!(child_key_path("", "services"), "services");
+    assert_eq!(child_key_path("services", "web"), "services.web");
 }
 
 #[test]

@@ -10,13 +10,17 @@ use transship_ir::{
 use super::read::*;
 use crate::tree::{Key, Node, NodeValue};
 
-pub(crate) fn service_volumes(cx: &Cx<'_>, v: &Node, p: &str) -> R<Vec<Spanned<ServiceVolume>>> {
+pub(crate) fn service_volumes(
+    cx: &CanonicalizeState<'_>,
+    v: &Node,
+    p: &str,
+) -> LoadResult<Vec<Spanned<ServiceVolume>>> {
     let items = seq(cx, v, p)?;
     // Sized to the list: a `Vec` grown by `push` starts at 4 slots, twice or four times what
     // the usual one or two entries need (about 2 MiB at 2,000 services).
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let ip = idx(p, i);
+        let ip = item_key_path(p, i);
         let vol = match &item.value {
             NodeValue::String(s) => short(cx, s, item, &ip)?,
             NodeValue::Map(_) => long(cx, item, &ip)?,
@@ -67,7 +71,12 @@ pub fn split_spec(spec: &str) -> Vec<&str> {
     parts
 }
 
-fn short(cx: &Cx<'_>, spec: &str, item: &Node, ip: &str) -> R<ServiceVolume> {
+fn short(
+    cx: &CanonicalizeState<'_>,
+    spec: &str,
+    item: &Node,
+    ip: &str,
+) -> LoadResult<ServiceVolume> {
     // compose-go takes a spec of one or two bytes (`/x`) as a bare target, without the
     // `volume: {}` options every other anonymous or named volume gets.
     if (1..=2).contains(&spec.len()) {
@@ -144,7 +153,7 @@ fn short(cx: &Cx<'_>, spec: &str, item: &Node, ip: &str) -> R<ServiceVolume> {
     Ok(vol)
 }
 
-fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<ServiceVolume> {
+fn long(cx: &CanonicalizeState<'_>, item: &Node, ip: &str) -> LoadResult<ServiceVolume> {
     let mut vol = ServiceVolume::default();
     let mut ext = BTreeMap::new();
     let mut kind = None;
@@ -260,7 +269,7 @@ fn long(cx: &Cx<'_>, item: &Node, ip: &str) -> R<ServiceVolume> {
 }
 
 /// A boolean without the YAML 1.1 warning channel (nested option objects).
-fn opt_bool_pure(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<bool>> {
+fn opt_bool_pure(cx: &CanonicalizeState<'_>, n: &Node, p: &str) -> LoadResult<Option<bool>> {
     match &n.value {
         NodeValue::Null => Ok(None),
         NodeValue::Bool(b) => Ok(Some(*b)),
@@ -275,12 +284,12 @@ fn opt_bool_pure(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<bool>> {
     }
 }
 
-fn octal(cx: &Cx<'_>, n: &Node, p: &str) -> R<Option<u32>> {
+fn octal(cx: &CanonicalizeState<'_>, n: &Node, p: &str) -> LoadResult<Option<u32>> {
     mode_number(cx, n, p)
 }
 
 /// Top-level `volumes.<key>`.
-pub(crate) fn volume(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Volume> {
+pub(crate) fn volume(cx: &mut CanonicalizeState<'_>, key: &Key, node: &Node) -> LoadResult<Volume> {
     let path = format!("volumes.{}", key.name);
     let mut vol = Volume {
         span: key.span,
@@ -305,22 +314,22 @@ pub(crate) fn volume(cx: &mut Cx<'_>, key: &Key, node: &Node) -> R<Volume> {
 
 /// `external: true` or the legacy `external: {name: x}`.
 pub(crate) fn external(
-    cx: &mut Cx<'_>,
+    cx: &mut CanonicalizeState<'_>,
     n: &Node,
     kp: &str,
     name: &mut Option<Spanned<String>>,
-) -> R<Option<Spanned<bool>>> {
+) -> LoadResult<Option<Spanned<bool>>> {
     match &n.value {
         NodeValue::Map(entries) => {
             for (k, v) in entries {
                 if k.name == "name" {
-                    let s = string(cx, v, &sub(kp, "name"))?;
+                    let s = string(cx, v, &child_key_path(kp, "name"))?;
                     cx.warn(
                         k.span,
                         format!("{kp}.name is deprecated. Please set name and external: true"),
                     );
                     *name = Some(s);
-                } else if !is_ext(&k.name) {
+                } else if !is_extension_key(&k.name) {
                     return Err(unknown(cx, k, kp));
                 }
             }
@@ -332,7 +341,7 @@ pub(crate) fn external(
 
 /// `name:` if given, the key for external resources, else `<project>_<key>`.
 pub(crate) fn resource_name(
-    cx: &Cx<'_>,
+    cx: &CanonicalizeState<'_>,
     key: &Key,
     name: Option<Spanned<String>>,
     external: Option<&Spanned<bool>>,

@@ -385,6 +385,18 @@ mod properties {
 
     use super::*;
 
+    /// `text` read back with the loader's own YAML reader (yaml.v3 rules).
+    fn read_back(text: &str) -> Result<serde_json::Value, TestCaseError> {
+        let docs = crate::yaml::parse(
+            text,
+            FileId(0),
+            std::path::Path::new("out.yaml"),
+            &crate::yaml::Limits::default(),
+        )
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        Ok(crate::yaml::to_json(&docs[0]))
+    }
+
     fn escaped(s: &str) -> String {
         s.replace('$', "$$")
     }
@@ -414,21 +426,29 @@ mod properties {
             prop_assert_eq!(&app["command"], &json!([escaped(&word), escaped(&value)]));
 
             let text = compose_yaml(&p);
-            let docs = crate::yaml::parse(
-                &text,
-                FileId(0),
-                std::path::Path::new("out.yaml"),
-                &crate::yaml::Limits::default(),
-            );
-            let docs = match docs {
-                Ok(d) => d,
-                Err(e) => return Err(TestCaseError::fail(format!("{e}\n{text}"))),
-            };
-            let back = crate::yaml::to_json(&docs[0]);
+            let back = read_back(&text)?;
             let app = &back["services"]["app"];
             prop_assert_eq!(&app["labels"][escaped(&key)], &json!(escaped(&value)));
             prop_assert_eq!(&app["command"], &json!([escaped(&word), escaped(&value)]));
             prop_assert_eq!(&app["image"], &json!(escaped(&word)));
+        }
+
+        /// The YAML writer's scalars read back as the same strings under the rules docker
+        /// compose reads with (yaml.v3: YAML 1.1 booleans, base-60 numbers), as keys and
+        /// values, in mappings and sequences (its own tests read back with saphyr, YAML 1.2).
+        #[test]
+        fn written_strings_read_back_with_the_loaders_reader(
+            entries in prop::collection::vec(
+                (any::<String>(), prop_oneof![any::<String>(), "[a-zA-Z0-9 :#.~+_-]{0,8}"]),
+                0..6,
+            ),
+        ) {
+            let map: serde_json::Map<String, serde_json::Value> =
+                entries.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+            let values: Vec<serde_json::Value> = entries.iter().map(|(_, v)| json!(v)).collect();
+            let doc = json!({"map": map, "list": values});
+            let text = transship_translate::yaml::emit(&doc);
+            prop_assert_eq!(read_back(&text)?, doc, "{}", text);
         }
     }
 }

@@ -1,8 +1,11 @@
-//! A small block-style YAML writer for JSON-shaped values: the one place where YAML output
-//! is escaped.
+//! A small block-style YAML document writer for JSON-shaped values: the one place where YAML
+//! output is escaped. `migrate config --format yaml` (through `transship_loader::render`)
+//! writes with it, and so will every target that writes YAML (kube).
 //!
-//! Layout and scalar styles follow docker-compose's (`yaml.v3`): two-space indent, sequences
-//! indented under their key, and for strings
+//! A document is a [`serde_json::Value`]: mappings keep their key order, sequences their item
+//! order; the caller decides the order (see [`go_yaml_key_order`] for the one docker-compose
+//! uses). Layout and scalar styles follow docker-compose's (`yaml.v3`): two-space indent,
+//! sequences indented under their key, and for strings
 //! - double quotes when the text would read back as another type under YAML 1.1 or 1.2
 //!   (`""`, `yes`, `~`, `010`, `1e3`, `12:30`, `2001-12-14`), or holds characters that only
 //!   double quotes can carry (control characters, Unicode line breaks);
@@ -11,15 +14,16 @@
 //!   leading or trailing spaces);
 //! - plain otherwise.
 //!
-//! A property test reads every emitted document back with the loader's own YAML reader and
-//! requires the same value.
+//! The tests read every written document back with saphyr (YAML 1.2) and require the same
+//! value; the loader's tests do the same with its yaml.v3-compatible reader.
 
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-/// The YAML document for `value` (ends with a newline).
-pub(crate) fn emit(value: &Value) -> String {
+/// The YAML document for `value` (ends with a newline). Empty mappings and sequences are
+/// written in flow style (`{}`, `[]`).
+pub fn emit(value: &Value) -> String {
     let mut out = String::new();
     match value {
         Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
@@ -119,8 +123,9 @@ fn scalar(v: &Value) -> String {
     }
 }
 
-/// A string on one line (also used for keys): plain, single- or double-quoted.
-pub(crate) fn string(s: &str) -> String {
+/// A string as one YAML scalar on one line (also used for keys): plain, single- or
+/// double-quoted, whichever reads back as exactly `s`.
+pub fn string(s: &str) -> String {
     if !s.chars().all(printable) || reads_as_other_type(s) {
         double_quoted(s)
     } else if plain_syntax_ok(s) {
@@ -324,7 +329,7 @@ fn double_quoted(s: &str) -> String {
 /// The order in which yaml.v3 writes the keys of a Go map: runs of digits compare as numbers
 /// (`a2` before `a10`), letters before other characters after a digit, and so on; docker-compose
 /// prints every map (services, environment, labels, ...) this way in YAML.
-pub(crate) fn go_yaml_key_order(a: &str, b: &str) -> std::cmp::Ordering {
+pub fn go_yaml_key_order(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
@@ -390,19 +395,36 @@ pub(crate) fn go_yaml_key_order(a: &str, b: &str) -> std::cmp::Ordering {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use saphyr::{LoadableYamlNode, Scalar, Yaml};
     use serde_json::json;
 
-    /// Reads a document back with the loader's own YAML reader (yaml.v3 rules).
+    /// Reads a document back with saphyr (YAML 1.2, core schema) as a JSON value; a mapping
+    /// key that does not read back as a string fails the test.
     fn parse_back(text: &str) -> Value {
-        let docs = crate::yaml::parse(
-            text,
-            transship_ir::FileId(0),
-            std::path::Path::new("emitted.yaml"),
-            &crate::yaml::Limits::default(),
-        )
-        .unwrap_or_else(|e| panic!("emitted YAML does not parse: {e}\n{text}"));
+        let docs = Yaml::load_from_str(text)
+            .unwrap_or_else(|e| panic!("written YAML does not parse: {e}\n{text}"));
         assert_eq!(docs.len(), 1, "{text}");
-        crate::yaml::to_json(&docs[0])
+        to_json(&docs[0], text)
+    }
+
+    fn to_json(node: &Yaml<'_>, text: &str) -> Value {
+        match node {
+            Yaml::Value(Scalar::Null) => Value::Null,
+            Yaml::Value(Scalar::Boolean(b)) => Value::Bool(*b),
+            Yaml::Value(Scalar::Integer(i)) => Value::from(*i),
+            Yaml::Value(Scalar::FloatingPoint(f)) => Value::from(f.into_inner()),
+            Yaml::Value(Scalar::String(s)) => Value::String(s.to_string()),
+            Yaml::Sequence(items) => Value::Array(items.iter().map(|i| to_json(i, text)).collect()),
+            Yaml::Mapping(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| match k {
+                        Yaml::Value(Scalar::String(k)) => (k.to_string(), to_json(v, text)),
+                        other => panic!("key {other:?} is not a string\n{text}"),
+                    })
+                    .collect(),
+            ),
+            other => panic!("unexpected node {other:?}\n{text}"),
+        }
     }
 
     #[test]
@@ -517,6 +539,32 @@ services:
             "\u{1}",
             "\u{85}",
             "\u{2028}",
+            "true",
+            "False",
+            "NULL",
+            "off",
+            "y",
+            "1E3",
+            "-1e-3",
+            ": x",
+            ":",
+            "? x",
+            "#",
+            "& a",
+            "*",
+            "a: b: c",
+            "url: http://x",
+            "\n",
+            "a\n",
+            "\tlead",
+            "a\tb",
+            "a\r\nb",
+            "\u{1F600}",
+            "caf\u{e9}: ouvert",
+            "\u{feff}bom",
+            "\u{7f}",
+            "...",
+            "--- x",
         ] {
             let text = emit(&Value::String(s.to_owned()));
             assert_ne!(text, format!("{s}\n"), "{s:?} must not be plain");
@@ -545,10 +593,46 @@ services:
             ":x",
             "9000-9002",
             "1000:1000",
+            "caf\u{e9}",
+            "\u{65e5}\u{672c}",
+            "a:b",
+            "a#b",
+            "x-y",
+            "-x y",
+            "a b",
         ] {
             let text = emit(&Value::String(s.to_owned()));
             assert_eq!(text, format!("{s}\n"));
             assert_eq!(parse_back(&text), Value::String(s.to_owned()), "{text}");
+        }
+    }
+
+    #[test]
+    fn each_string_gets_the_style_that_reads_back() {
+        for (s, written) in [
+            ("yes", "\"yes\""),
+            ("null", "\"null\""),
+            ("~", "\"~\""),
+            ("1e3", "\"1e3\""),
+            ("", "\"\""),
+            ("-", "'-'"),
+            ("- x", "'- x'"),
+            (": x", "': x'"),
+            ("#c", "'#c'"),
+            ("&a", "'&a'"),
+            ("*a", "'*a'"),
+            ("a: b", "'a: b'"),
+            ("it's: x", "'it''s: x'"),
+            ("a\tb", "\"a\\tb\""),
+            ("a\nb", "\"a\\nb\""),
+            ("q\"\\", "q\"\\"),
+            ("\"q", "'\"q'"),
+            ("\u{1}\"", "\"\\x01\\\"\""),
+            ("\u{1F600}", "\"\\U0001F600\""),
+            ("caf\u{e9}", "caf\u{e9}"),
+            ("-c", "-c"),
+        ] {
+            assert_eq!(string(s), written, "{s:?}");
         }
     }
 

@@ -1,10 +1,11 @@
-//! File, unit and resource names.
+//! Unit, container, network, volume and image names as Compose and podman use them, and the
+//! two key-path builders every mapping uses.
 
 use transship_ir::{Project, Service};
 
 /// A string made safe for a unit file name: systemd allows `[A-Za-z0-9:_.\-]`; anything else
 /// becomes `_`.
-pub(crate) fn unit_safe(s: &str) -> String {
+pub fn unit_safe(s: &str) -> String {
     if s.bytes().all(unit_safe_byte) {
         return s.to_owned();
     }
@@ -34,34 +35,34 @@ fn unit_safe_pair(prefix: &str, name: &str) -> String {
 }
 
 /// `<project>-<service>`: base of the `.container` file and of its `.service`.
-pub(crate) fn service_base(p: &Project, service: &str) -> String {
+pub fn service_base(p: &Project, service: &str) -> String {
     unit_safe_pair(&p.name.value, service)
 }
 
 /// The systemd unit of a service's container.
-pub(crate) fn service_unit(p: &Project, service: &str) -> String {
+pub fn service_unit(p: &Project, service: &str) -> String {
     let mut s = service_base(p, service);
     s.push_str(".service");
     s
 }
 
 /// `<project>-<key>`: base of a `.network` file.
-pub(crate) fn network_base(p: &Project, key: &str) -> String {
+pub fn network_base(p: &Project, key: &str) -> String {
     unit_safe_pair(&p.name.value, key)
 }
 
 /// `<project>-<key>`: base of a `.volume` file.
-pub(crate) fn volume_base(p: &Project, key: &str) -> String {
+pub fn volume_base(p: &Project, key: &str) -> String {
     unit_safe_pair(&p.name.value, key)
 }
 
 /// `<project>`: base of the `.pod` file.
-pub(crate) fn pod_base(p: &Project) -> String {
+pub fn pod_base(p: &Project) -> String {
     unit_safe(&p.name.value)
 }
 
 /// Compose's container name: `container_name`, else `<project>-<service>-1`.
-pub(crate) fn container_name(p: &Project, s: &Service) -> String {
+pub fn container_name(p: &Project, s: &Service) -> String {
     match &s.container_name {
         Some(n) => n.value.clone(),
         None => format!("{}-{}-1", p.name.value, s.name),
@@ -69,7 +70,7 @@ pub(crate) fn container_name(p: &Project, s: &Service) -> String {
 }
 
 /// The image name Compose gives a built service without `image:`.
-pub(crate) fn built_image(p: &Project, s: &Service) -> String {
+pub fn built_image(p: &Project, s: &Service) -> String {
     match &s.image {
         Some(i) => local_image(&i.value),
         None => format!("localhost/{}-{}", p.name.value, s.name),
@@ -81,7 +82,7 @@ pub(crate) fn built_image(p: &Project, s: &Service) -> String {
 /// reference whose first component names a registry (has `.` or `:`, or is `localhost`) is
 /// kept. Quadlet warns about short names, and podman would resolve them through its own
 /// short-name aliases instead of Docker Hub.
-pub(crate) fn qualify_image(image: &str) -> String {
+pub fn qualify_image(image: &str) -> String {
     let first = image.split('/').next().unwrap_or("");
     let has_registry = image.contains('/') && (first.contains(['.', ':']) || first == "localhost");
     if has_registry {
@@ -95,7 +96,7 @@ pub(crate) fn qualify_image(image: &str) -> String {
 
 /// The tag a locally built image gets: short names go to `localhost/` (podman's default for
 /// `podman build -t name`), qualified names are kept.
-pub(crate) fn local_image(image: &str) -> String {
+pub fn local_image(image: &str) -> String {
     let first = image.split('/').next().unwrap_or("");
     if image.contains('/') && (first.contains(['.', ':']) || first == "localhost") {
         image.to_owned()
@@ -106,7 +107,7 @@ pub(crate) fn local_image(image: &str) -> String {
 
 /// The concatenation of `parts` in one allocation of the exact size (key paths and values
 /// built from a few pieces; `format!` would grow its buffer and run the formatting machinery).
-pub(crate) fn cat<const N: usize>(parts: [&str; N]) -> String {
+pub fn cat<const N: usize>(parts: [&str; N]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>());
     for p in parts {
         s.push_str(p);
@@ -115,7 +116,7 @@ pub(crate) fn cat<const N: usize>(parts: [&str; N]) -> String {
 }
 
 /// `parts` concatenated, then `[i]` (a list item's key path: `services.web.ports[0]`).
-pub(crate) fn key_at<const N: usize>(parts: [&str; N], i: usize) -> String {
+pub fn key_at<const N: usize>(parts: [&str; N], i: usize) -> String {
     use std::fmt::Write as _;
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 6);
     for p in parts {
