@@ -27,11 +27,9 @@ const TIER: &str = "tier 2";
 const SEED: u64 = 0x7a3d_10c5_9e21_4b67;
 const CASES: usize = 240;
 const BUDGET: Duration = Duration::from_secs(90);
-/// Known gap, not generated: docker-compose keeps `test: [CMD-SHELL]` and
-/// `test: [CMD-SHELL, a, b]` as written, which the IR's `HealthTest::CmdShell(String)` cannot
-/// hold; `migrate` rejects them (docs/compose-config-differences.md).
-#[allow(dead_code)]
-const KNOWN_GAP: () = ();
+// Known gap, not generated: docker-compose keeps `test: [CMD-SHELL]` and
+// `test: [CMD-SHELL, a, b]` as written, which the IR's `HealthTest::CmdShell(String)` cannot
+// hold; `migrate` rejects them (docs/compose-config-differences.md).
 
 /// splitmix64: small, fixed, good enough to pick among variants.
 struct Rng(u64);
@@ -153,7 +151,7 @@ fn multiline_scalar(r: &mut Rng) -> String {
 fn service_key(r: &mut Rng, n: usize) -> String {
     match r.below(9) {
         0 => format!("    command: {}", flow_collection(r, false)),
-        // `[CMD-SHELL]` alone or with several strings: see KNOWN_GAP.
+        // `[CMD-SHELL]` alone or with several strings: the known gap above.
         1 => format!(
             "    healthcheck:\n      test: {}",
             laid_out(
@@ -213,6 +211,22 @@ fn mutate(r: &mut Rng, text: String) -> String {
         } else {
             out[i] = format!("{}\t", out[i]);
         }
+        text = out.join("\n");
+    }
+    if r.chance(20) {
+        // a run of comment and blank lines, some with tabs, after one line
+        let run = r.pick(&[
+            "# c\n\t# d",
+            "  # c\n\t\n# d",
+            "\t# c",
+            "# c\n\t",
+            "    # c\n  \t  # d\n",
+            "# c\n\n\t\t# d",
+        ]);
+        let lines: Vec<&str> = text.split('\n').collect();
+        let i = r.below(lines.len());
+        let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+        out.insert(i + 1, run.to_owned());
         text = out.join("\n");
     }
     match r.below(10) {
@@ -293,8 +307,8 @@ fn fixture(dir: &Path) -> Fixture {
     }
 }
 
-/// `None` when both agree, else a description of the disagreement.
-fn check(dc: &Path, root: &Path, i: usize, text: &str) -> Option<String> {
+/// `Ok(accepted)` when both agree, else a description of the disagreement.
+fn check(dc: &Path, root: &Path, i: usize, text: &str) -> Result<bool, String> {
     let dir = root.join(format!("case-{i:03}"));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("compose.yaml"), text).unwrap();
@@ -313,7 +327,7 @@ fn check(dc: &Path, root: &Path, i: usize, text: &str) -> Option<String> {
     };
     if !differ {
         std::fs::remove_dir_all(&dir).unwrap();
-        return None;
+        return Ok(matches!(ours, Verdict::Accept(_)));
     }
     let detail = match (&ours, &theirs) {
         (Verdict::Accept(a), Verdict::Accept(b)) => {
@@ -324,7 +338,7 @@ fn check(dc: &Path, root: &Path, i: usize, text: &str) -> Option<String> {
         (Verdict::Reject(e), _) => format!("  migrate rejects, docker-compose accepts: {e}"),
         (_, Verdict::Reject(e)) => format!("  docker-compose rejects, migrate accepts: {e}"),
     };
-    Some(format!(
+    Err(format!(
         "case {i} (kept in {}):\n{detail}\n  input: {text:?}",
         dir.display()
     ))
@@ -345,6 +359,7 @@ fn generated_yaml_gets_docker_compose_verdict() {
     let start = Instant::now();
     let next = AtomicUsize::new(0);
     let ran = AtomicUsize::new(0);
+    let accepted = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
     std::thread::scope(|s| {
@@ -355,8 +370,12 @@ fn generated_yaml_gets_docker_compose_verdict() {
                     if i >= all.len() || start.elapsed() > BUDGET {
                         return;
                     }
-                    if let Some(f) = check(&dc, &root, i, &all[i]) {
-                        failures.lock().unwrap().push((i, f));
+                    match check(&dc, &root, i, &all[i]) {
+                        Ok(true) => {
+                            accepted.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Ok(false) => {}
+                        Err(f) => failures.lock().unwrap().push((i, f)),
                     }
                     ran.fetch_add(1, Ordering::SeqCst);
                 }
@@ -364,12 +383,17 @@ fn generated_yaml_gets_docker_compose_verdict() {
         }
     });
     let ran = ran.into_inner();
+    let accepted = accepted.into_inner();
     let mut failures = failures.into_inner().unwrap();
     failures.sort();
+    let agreed = ran - failures.len();
     eprintln!(
-        "{TIER}: yaml differential: {ran} of {CASES} cases in {:.1}s, {} disagreements",
+        "{TIER}: yaml differential (seed {:#x}): {ran} of {CASES} cases in {:.1}s, {} disagreements; \
+         agreed: {accepted} accepted by both, {} rejected by both",
+        seed(),
         start.elapsed().as_secs_f64(),
-        failures.len()
+        failures.len(),
+        agreed - accepted
     );
     if ran < CASES {
         support::skipped(
@@ -378,6 +402,11 @@ fn generated_yaml_gets_docker_compose_verdict() {
         );
     }
     assert!(ran > 0, "no case ran");
+    // Both verdicts must be common, or the differential tests little.
+    assert!(
+        accepted * 5 >= agreed && (agreed - accepted) * 5 >= agreed,
+        "verdicts too one-sided: {accepted} of {agreed} accepted"
+    );
     let shown: Vec<String> = failures.iter().take(60).map(|(_, f)| f.clone()).collect();
     assert!(
         failures.is_empty(),

@@ -477,6 +477,9 @@ pub struct Scanner<'input, T> {
     /// If a plain scalar was terminated by a `#` comment on its line, we set this
     /// to detect an illegal multiline continuation on the following line.
     interrupted_plain_by_comment: Option<Marker>,
+    /// transship fork: a comment on a line of its own (or after a bare `-`) was just skipped:
+    /// go-yaml v3 then reads the comment and blank lines that follow as one run, tabs included.
+    head_comment: bool,
     buf_leading_break: String,
     buf_trailing_breaks: String,
     buf_whitespaces: String,
@@ -503,6 +506,7 @@ impl<T: Input + Clone> Clone for Scanner<'_, T> {
             flow_mapping_started: self.flow_mapping_started.clone(),
             implicit_flow_mapping_states: self.implicit_flow_mapping_states.clone(),
             interrupted_plain_by_comment: self.interrupted_plain_by_comment,
+            head_comment: self.head_comment,
             buf_leading_break: self.buf_leading_break.clone(),
             buf_trailing_breaks: self.buf_trailing_breaks.clone(),
             buf_whitespaces: self.buf_whitespaces.clone(),
@@ -561,6 +565,7 @@ impl<'input, T: Input> Scanner<'input, T> {
             flow_mapping_started: vec![],
             implicit_flow_mapping_states: vec![],
             interrupted_plain_by_comment: None,
+            head_comment: false,
 
             buf_leading_break: String::new(),
             buf_trailing_breaks: String::new(),
@@ -879,7 +884,35 @@ impl<'input, T: Input> Scanner<'input, T> {
     /// This function returns an error if a tabulation is encountered where there should not be
     /// one.
     fn skip_to_next_token(&mut self) -> ScanResult {
+        // transship fork: go-yaml v3 skips a run of comment lines as a whole (its
+        // `scan_comments`), tabs before a `#` and tab-only lines between comments included. A
+        // comment sharing a line with a token (but a bare `-`) is not such a run. The tab of
+        // a tab-only line not followed by another comment is still an error, as is a tab
+        // before content.
+        let mut in_comment_run = core::mem::take(&mut self.head_comment);
+        let mut line_tab: Option<Marker> = None;
+        let mut blank_tab: Option<Marker> = None;
         loop {
+            if in_comment_run && self.flow_level == 0 {
+                match self.input.look_ch() {
+                    '\t' => {
+                        line_tab.get_or_insert(self.mark);
+                        self.skip_blank();
+                        continue;
+                    }
+                    '\n' | '\r' => blank_tab = blank_tab.or(line_tab.take()),
+                    '#' => (line_tab, blank_tab) = (None, None),
+                    ' ' => {}
+                    _ => {
+                        if let Some(mark) = blank_tab.or(line_tab) {
+                            return Err(ScanError::new_str(
+                                mark,
+                                "found character that cannot start any token",
+                            ));
+                        }
+                    }
+                }
+            }
             match self.input.look_ch() {
                 // Tabs may not be used as indentation.
                 // "Indentation" only exists as long as a block is started, but does not exist
@@ -919,6 +952,8 @@ impl<'input, T: Input> Scanner<'input, T> {
                     }
                 }
                 '#' => {
+                    // transship fork: see `in_comment_run` above.
+                    in_comment_run |= self.flow_level == 0 && self.leading_whitespace;
                     let comment_length = self.input.skip_while_non_breakz();
                     self.mark.index += comment_length;
                     self.mark.col += comment_length;
@@ -1615,17 +1650,24 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         // generate BLOCK-SEQUENCE-START if indented
         self.roll_indent(mark.col, None, TokenType::BlockSequenceStart, mark);
-        let found_tabs = self.skip_ws_to_eol(SkipTabs::Yes)?.found_tabs();
-        self.input.lookahead(2);
-        if found_tabs && self.input.next_char_is('-') && is_blank_or_breakz(self.input.peek_nth(1))
-        {
+        // transship fork: go-yaml v3 rejects a tab anywhere between `-` and the entry (a
+        // simple key may start there, and a tab cannot start any token); a comment after a
+        // bare `-` starts a comment run (see `skip_to_next_token`).
+        while self.input.look_ch() == ' ' {
+            self.skip_blank();
+        }
+        self.head_comment = self.input.look_ch() == '#';
+        if self.head_comment {
+            let comment_length = self.input.skip_while_non_breakz();
+            self.mark.index += comment_length;
+            self.mark.col += comment_length;
+        }
+        if self.input.next_char_is('\t') {
             return Err(ScanError::new_str(
                 self.mark,
-                "'-' must be followed by a valid YAML whitespace",
+                "found character that cannot start any token",
             ));
         }
-
-        self.skip_ws_to_eol(SkipTabs::No)?;
         self.input.lookahead(1);
         if self.input.next_is_break() || self.input.next_is_flow() {
             self.roll_one_col_indent();
@@ -2528,15 +2570,8 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         // Skip over ':'.
         self.skip_non_blank();
-        if self.input.look_ch() == '\t'
-            && !self.skip_ws_to_eol(SkipTabs::Yes)?.has_valid_yaml_ws()
-            && (self.input.peek() == '-' || self.input.next_is_alpha())
-        {
-            return Err(ScanError::new_str(
-                self.mark,
-                "':' must be followed by a valid YAML whitespace",
-            ));
-        }
+        // transship fork: a tab after `:` separates like a space (go-yaml v3); no
+        // "':' must be followed by a valid YAML whitespace" check.
 
         if sk.possible {
             // insert simple key
