@@ -122,6 +122,8 @@ struct MapFrame {
     pending: Option<Pending>,
     /// Merge-key values with the place they were written.
     merges: Vec<(Node, Span)>,
+    /// Line of the merge key `<<`: a second one is a duplicate key, as in yaml.v3.
+    merge_line: Option<u32>,
     /// Key -> index, built once the mapping grows past a few entries.
     index: Option<HashMap<String, usize>>,
 }
@@ -367,6 +369,11 @@ impl Builder<'_> {
             FrameKind::Map(m) => match m.pending.take() {
                 None => {
                     if is_merge_key {
+                        if let Some(line) = m.merge_line {
+                            let msg = format!("mapping key \"<<\" already defined at line {line}");
+                            return Err(self.err(span, msg));
+                        }
+                        m.merge_line = Some(span.line);
                         m.pending = Some(Pending::Merge);
                         return Ok(());
                     }

@@ -47,7 +47,7 @@ fn test(cx: &CanonicalizeState<'_>, n: &Node, p: &str) -> LoadResult<Option<Span
         NodeValue::Seq(items) => {
             let mut words = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                words.push(string_or_number(cx, item, &item_key_path(p, i))?.value);
+                words.push(string(cx, item, &item_key_path(p, i))?.value);
             }
             match words.first().map(String::as_str) {
                 Some("NONE") => HealthTest::None,
