@@ -147,7 +147,8 @@ pub struct ResourceRef {
     pub external: bool,
 }
 
-fn is_true(x: &Option<transship_ir::Spanned<bool>>) -> bool {
+/// A flag such as `external: true` that is set.
+pub(crate) fn is_true(x: &Option<transship_ir::Spanned<bool>>) -> bool {
     x.as_ref().is_some_and(|x| x.value)
 }
 

@@ -27,7 +27,8 @@ pub(super) fn environment(
             ),
         );
     }
-    let file = names::cat([&names::service_base(st.project(), &st.s.name), ".env"]);
+    // Built on the first secret value only (most services have none).
+    let mut file: Option<String> = None;
     let mut moved = String::new();
     for (k, val) in environment {
         let path = names::cat([&st.p, ".environment.", k]);
@@ -36,6 +37,9 @@ pub(super) fn environment(
                 // Out of the unit text: the unit is world-readable, and quadlet would copy
                 // the value into ExecStart= (shown by `systemctl show` to any user).
                 moved.push_str(&names::cat([k, "=", v, "\n"]));
+                let file = file.get_or_insert_with(|| {
+                    names::cat([&names::service_base(st.m.project, &st.s.name), ".env"])
+                });
                 let detail = format!(
                     "moved to {file} (mode 0600; passed with --env-file, read when the container starts): the value is in no unit"
                 );
@@ -57,7 +61,7 @@ pub(super) fn environment(
         };
         st.decide(path, val.span, opt, rule);
     }
-    if !moved.is_empty() {
+    if let Some(file) = file {
         st.out.push(Step::File(SideFile {
             path: file.clone(),
             contents: moved,

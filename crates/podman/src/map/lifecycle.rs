@@ -314,29 +314,36 @@ pub(super) fn hooks(
     post_start: &[Spanned<LifecycleHook>],
     pre_stop: &[Spanned<LifecycleHook>],
 ) {
-    for (i, h) in post_start.iter().enumerate() {
-        let path = st.item(".post_start", i);
-        let words = exec_hook(&st.cname, &h.value);
-        let detail = format!("ExecStartPost={}", words.join(" "));
-        st.out.push(super::Step::SystemdExec(
-            SystemdSection::Service,
+    let kinds: [(&[Spanned<LifecycleHook>], &str, &'static str, &str); 2] = [
+        (
+            post_start,
+            ".post_start",
             "ExecStartPost",
-            words,
-        ));
-        st.approx(path.clone(), h.span, "run with `podman exec` after the unit is started (ExecStartPost=); a failure fails the unit", &detail);
-        st.extensions(&path, &h.value.extensions, h.span);
-    }
-    for (i, h) in pre_stop.iter().enumerate() {
-        let path = st.item(".pre_stop", i);
-        let mut words = exec_hook(&st.cname, &h.value);
-        words[0] = format!("-{}", words[0]);
-        let detail = format!("ExecStop={}", words.join(" "));
-        st.out.push(super::Step::SystemdExec(
-            SystemdSection::Service,
+            "run with `podman exec` after the unit is started (ExecStartPost=); a failure fails the unit",
+        ),
+        (
+            pre_stop,
+            ".pre_stop",
             "ExecStop",
-            words,
-        ));
-        st.approx(path.clone(), h.span, "run with `podman exec` from ExecStop= before the container is removed; errors are ignored", &detail);
-        st.extensions(&path, &h.value.extensions, h.span);
+            "run with `podman exec` from ExecStop= before the container is removed; errors are ignored",
+        ),
+    ];
+    for (hooks, key, setting, reason) in kinds {
+        for (i, h) in hooks.iter().enumerate() {
+            let path = st.item(key, i);
+            let mut words = exec_hook(&st.cname, &h.value);
+            if setting == "ExecStop" {
+                // `-`: a failing pre-stop hook does not fail the stop.
+                words[0] = format!("-{}", words[0]);
+            }
+            let detail = format!("{setting}={}", words.join(" "));
+            st.out.push(super::Step::SystemdExec(
+                SystemdSection::Service,
+                setting,
+                words,
+            ));
+            st.approx(path.clone(), h.span, reason, &detail);
+            st.extensions(&path, &h.value.extensions, h.span);
+        }
     }
 }

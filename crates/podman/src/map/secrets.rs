@@ -39,7 +39,7 @@ type Source = (
 
 fn source_of(st: &Steps<'_, '_>, source: &str, secret: bool) -> Option<Source> {
     let p = st.project();
-    let external = |e: &Option<Spanned<bool>>| e.as_ref().is_some_and(|x| x.value);
+    let external = crate::opt::is_true;
     if secret {
         p.secrets.get(source).map(|sec| {
             (
