@@ -1,7 +1,8 @@
 //! One Compose service → one `.container` file (and `.build` / secret files): the podman
 //! mapping's steps for the service ([`transship_podman::map_service`]), spelled in quadlet
-//! terms ([`crate::spell`]), and the areas the mapping leaves to the target for now (image
-//! and build, platform and pull policy), which this module maps from the IR at the mapping's marker.
+//! terms ([`crate::spell`]), and the area the mapping leaves to the target (how the image is
+//! acquired: `image`, `pull_policy`, `platform`, with quadlet's `.image` units), which this
+//! module maps from the IR at the mapping's markers.
 
 use transship_ir::*;
 use transship_podman::map::map_service_into;

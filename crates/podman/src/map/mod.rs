@@ -153,7 +153,8 @@ pub enum Rule {
     /// The option was set by an earlier [`Step::Set`]: describe its spelling, write nothing.
     Described,
     /// No option of its own: the same outcome and detail as the previous decision (several
-    /// keys carried by one option, such as `build.platforms`).
+    /// keys carried by one option, such as `build.platforms`). Only ever right after that
+    /// decision, so a target can copy its ledger entry.
     LikeLast,
     /// No option: this outcome and detail.
     Fixed(Outcome, Option<String>),
