@@ -133,7 +133,7 @@ fn write(out: &Output, parent: &Path) -> tempfile::TempDir {
     let written =
         transship_cli::write::write_artifacts(&dir.path().join("out"), &out.artifacts, false)
             .unwrap();
-    assert_eq!(written.len(), out.artifacts.len());
+    assert_eq!(written.files.len(), out.artifacts.len());
     dir
 }
 

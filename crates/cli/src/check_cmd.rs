@@ -444,18 +444,7 @@ fn bak_path(path: &Path) -> PathBuf {
 }
 
 fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
-    use std::io::Write as _;
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.persist(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(())
+    crate::write::replace_file(path, text).map_err(|e| e.to_string())
 }
 
 /// Span to `(path, line, column)` for renderers.

@@ -27,7 +27,7 @@ use transship_translate::{Artifact, Output, Translator};
 
 use crate::config_cmd::load_options;
 use crate::report::{self, ReportContext};
-use crate::write::{self, Written};
+use crate::write::{self, WriteOutcome};
 use crate::{ConvertArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReportFormat, Target};
 
 /// The separator line printed before each file on stdout.
@@ -163,7 +163,7 @@ fn finish(
     output: &Output,
     title: &str,
 ) -> ExitCode {
-    let written: Option<Vec<Written>> = match &args.output {
+    let written: Option<WriteOutcome> = match &args.output {
         None => {
             if !out(&render_files(&output.artifacts)) {
                 // stdout closed (e.g. `| head`): nothing more to say there.
@@ -193,7 +193,7 @@ fn finish(
             err(&s);
         }
         ReportFormat::Json => {
-            let doc = json_document(args, project, ctx, output, written.as_deref());
+            let doc = json_document(args, project, ctx, output, written.as_ref());
             // Streamed straight to the stream (no document-sized string in memory).
             let to_stdout = args.output.is_some();
             let ok = if to_stdout {
@@ -219,8 +219,9 @@ fn finish(
     ExitCode::from(EXIT_OK)
 }
 
-/// `wrote N files to DIR: ...` with one line per file.
-pub fn render_written(dir: &Path, written: &[Written]) -> String {
+/// `N files in DIR: ...` with one line per file, and the stale temporaries removed.
+pub fn render_written(dir: &Path, outcome: &WriteOutcome) -> String {
+    let written = &outcome.files;
     let count = |a: write::Action| written.iter().filter(|w| w.action == a).count();
     let mut parts = Vec::new();
     for a in [
@@ -247,6 +248,13 @@ pub fn render_written(dir: &Path, written: &[Written]) -> String {
             w.action.label(),
             w.path.display(),
             if w.secret { " (secret, 0600)" } else { "" }
+        ));
+    }
+    if !outcome.stale_removed.is_empty() {
+        let n = outcome.stale_removed.len();
+        s.push_str(&format!(
+            "removed {n} stale temporary file{} left by an interrupted migrate run\n",
+            if n == 1 { "" } else { "s" }
         ));
     }
     s
@@ -283,6 +291,9 @@ pub struct ConvertReport<'a> {
     pub summary: report::CountsJson,
     pub warnings: Vec<WarningJson<'a>>,
     pub files: Vec<FileJson>,
+    /// `.migrate-*.tmp` files of an interrupted run that this run removed (with `-o`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stale_temporaries_removed: Vec<String>,
     pub entries: report::EntriesJson<'a>,
 }
 
@@ -292,11 +303,12 @@ pub fn json_document<'a>(
     project: &'a Project,
     ctx: &'a ReportContext,
     output: &'a Output,
-    written: Option<&[Written]>,
+    written: Option<&WriteOutcome>,
 ) -> ConvertReport<'a> {
     let ledger = report::ledger_json(&output.ledger, ctx);
     let files: Vec<FileJson> = match written {
         Some(w) => w
+            .files
             .iter()
             .map(|w| FileJson {
                 path: w.rel.display().to_string(),
@@ -342,6 +354,14 @@ pub fn json_document<'a>(
         summary: ledger.summary,
         warnings,
         files,
+        stale_temporaries_removed: written
+            .map(|w| {
+                w.stale_removed
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
         entries: ledger.entries,
     }
 }

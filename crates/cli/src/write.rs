@@ -15,18 +15,33 @@
 //!   becomes visible under its final name);
 //! - nothing is ever deleted: files in the directory that the translator did not produce are
 //!   not touched, and a directory standing where a file should go is an error, even with
-//!   `--force`.
+//!   `--force`. The one exception is migrate's own litter: a run killed while staging (power
+//!   loss, `kill -9`) leaves its temporaries behind, so every run first takes an exclusive
+//!   advisory lock (`flock`) on each directory it writes into, and, holding it, removes the
+//!   temporaries found there. Those are named `.migrate-XXXXXX.tmp` (six random letters or
+//!   digits) and nothing else matches; a live run holds its lock until its renames are done,
+//!   so what another run finds under the lock is stale by construction. A second run into
+//!   the same directory waits for the first (up to [`LOCK_WAIT`]), then reads what it wrote.
 
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use transship_translate::Artifact;
 
 /// Mode of secret-bearing files, whatever the artifact asks for.
 pub const SECRET_MODE: u32 = 0o600;
+
+/// How long a run waits for another run's lock on a directory before giving up.
+pub const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// Prefix and suffix of staging files; between them, [`TMP_RANDOM`] random letters/digits.
+const TMP_PREFIX: &str = ".migrate-";
+const TMP_SUFFIX: &str = ".tmp";
+const TMP_RANDOM: usize = 6;
 
 /// What happened (or would happen) to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +67,16 @@ impl Action {
     }
 }
 
+/// A finished write: what happened to each file, and the stale temporaries of dead runs
+/// that were removed on the way.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WriteOutcome {
+    /// One entry per artifact, in artifact order.
+    pub files: Vec<Written>,
+    /// Full paths of `.migrate-*.tmp` files left by a run that died while staging.
+    pub stale_removed: Vec<PathBuf>,
+}
+
 /// One file of a finished write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -74,6 +99,11 @@ pub enum WriteError {
     NotAFile(PathBuf),
     /// Files that exist with other content; nothing was written (use `--force`).
     Conflicts(Vec<PathBuf>),
+    /// Another run held the lock on this directory for longer than the wait allowed.
+    Busy {
+        dir: PathBuf,
+        waited: Duration,
+    },
     Io {
         path: PathBuf,
         source: io::Error,
@@ -111,6 +141,13 @@ impl fmt::Display for WriteError {
                      another -o directory."
                 )
             }
+            Self::Busy { dir, waited } => write!(
+                f,
+                "another migrate run is writing into {} and did not finish within {} s; \
+                 nothing was written",
+                dir.display(),
+                waited.as_secs()
+            ),
             Self::Io { path, source } => write!(f, "{}: {source}", path.display()),
         }
     }
@@ -188,19 +225,29 @@ fn state_of(path: &Path, contents: &[u8], mode: u32) -> Result<State, WriteError
 
 /// Writes `artifacts` into `dir` (created if needed) following the module's rules.
 ///
-/// Either every file is written (or found unchanged) and the list says what happened to
+/// Either every file is written (or found unchanged) and the outcome says what happened to
 /// each, in artifact order, or an error is returned; a [`WriteError::Conflicts`] is returned
-/// before anything was written.
+/// before anything was written (stale temporaries of dead runs may have been removed).
 pub fn write_artifacts(
     dir: &Path,
     artifacts: &[Artifact],
     force: bool,
-) -> Result<Vec<Written>, WriteError> {
-    // 1. Check everything first: paths, duplicates, what is on disk. A normalized path is
-    // its normal components joined by `/`, so equal paths have equal bytes (hashing them is
-    // much cheaper than ordering paths component by component).
+) -> Result<WriteOutcome, WriteError> {
+    write_artifacts_waiting(dir, artifacts, force, LOCK_WAIT)
+}
+
+fn write_artifacts_waiting(
+    dir: &Path,
+    artifacts: &[Artifact],
+    force: bool,
+    wait: Duration,
+) -> Result<WriteOutcome, WriteError> {
+    // 1. Paths and duplicates. A normalized path is its normal components joined by `/`, so
+    // equal paths have equal bytes (hashing them is much cheaper than ordering paths
+    // component by component).
     let mut seen = std::collections::HashSet::with_capacity(artifacts.len());
-    let mut plan = Vec::with_capacity(artifacts.len());
+    let mut targets = Vec::with_capacity(artifacts.len());
+    let mut parents = std::collections::BTreeSet::new();
     for a in artifacts {
         if !is_safe_relative(&a.path) {
             return Err(WriteError::UnsafePath(a.path.clone()));
@@ -214,6 +261,21 @@ pub fn write_artifacts(
             return Err(WriteError::Duplicate(a.path.clone()));
         }
         let path = dir.join(&normalized);
+        if let Some(parent) = path.parent() {
+            if !parents.contains(parent) {
+                parents.insert(parent.to_path_buf());
+            }
+        }
+        targets.push((a, path));
+    }
+    // 2. Lock the directories that exist (in one global order, so two runs cannot wait for
+    // each other) and clear what dead runs left there; then check what is on disk.
+    let mut locks = DirLocks::new(wait);
+    let (existing, missing): (Vec<PathBuf>, Vec<PathBuf>) =
+        parents.into_iter().partition(|p| p.is_dir());
+    locks.take(&existing)?;
+    let mut plan = Vec::with_capacity(targets.len());
+    for (a, path) in targets {
         let mode = mode_of(a);
         let state = state_of(&path, a.contents.as_bytes(), mode)?;
         plan.push((a, path, mode, state));
@@ -227,9 +289,13 @@ pub fn write_artifacts(
         return Err(WriteError::Conflicts(conflicts));
     }
 
-    // 2. Write. Every new content goes to a temporary file next to its destination; nothing
+    // 3. Write. Every new content goes to a temporary file next to its destination; nothing
     // is renamed until all of them are written and on disk.
     fs::create_dir_all(dir).map_err(io_err(dir))?;
+    for d in &missing {
+        fs::create_dir_all(d).map_err(io_err(d))?;
+    }
+    locks.take(&missing)?;
     // Directories in the order they were first needed (the set only answers "seen?").
     let mut dirs_to_sync: Vec<PathBuf> = Vec::new();
     let mut dirs_seen = std::collections::HashSet::new();
@@ -242,7 +308,6 @@ pub fn write_artifacts(
             State::Missing | State::Differs => {
                 let parent = path.parent().unwrap_or(dir).to_path_buf();
                 if dirs_seen.insert(parent.clone().into_os_string()) {
-                    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
                     dirs_to_sync.push(parent.clone());
                 }
                 staged.push((
@@ -264,9 +329,9 @@ pub fn write_artifacts(
             secret: a.secret,
         });
     }
-    // 3. Flush the staged files: one `syncfs` for each filesystem they are on.
+    // 4. Flush the staged files: one `syncfs` for each filesystem they are on.
     sync_filesystems(&dirs_to_sync)?;
-    // 4. Only now change what is visible: modes, then renames, then make the renames durable.
+    // 5. Only now change what is visible: modes, then renames, then make the renames durable.
     for w in &done {
         if w.action == Action::ModeFixed {
             fs::set_permissions(&w.path, fs::Permissions::from_mode(w.mode))
@@ -284,7 +349,114 @@ pub fn write_artifacts(
             .and_then(|f| f.sync_all())
             .map_err(io_err(&d))?;
     }
-    Ok(done)
+    // The locks are released here, after the last rename is durable.
+    Ok(WriteOutcome {
+        files: done,
+        stale_removed: locks.stale_removed,
+    })
+}
+
+/// Replaces one file atomically (staged next to it, synced, renamed), keeping the mode of
+/// the file it replaces (0644 for a new one), under the same directory lock and litter
+/// cleanup as [`write_artifacts`]. Used by `migrate check --fix`.
+pub fn replace_file(path: &Path, contents: &str) -> Result<(), WriteError> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut locks = DirLocks::new(LOCK_WAIT);
+    locks.take(std::slice::from_ref(&parent))?;
+    let mode = match fs::metadata(path) {
+        Ok(m) => m.permissions().mode() & 0o7777,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => 0o644,
+        Err(e) => return Err(io_err(path)(e)),
+    };
+    let tmp = stage(&parent, path, contents.as_bytes(), mode)?;
+    File::open(&*tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(io_err(path))?;
+    tmp.persist(path).map_err(|e| WriteError::Io {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    File::open(&parent)
+        .and_then(|f| f.sync_all())
+        .map_err(io_err(&parent))
+}
+
+/// Exclusive advisory locks on directories, held until dropped, and the stale temporaries
+/// removed from each directory once its lock was taken.
+struct DirLocks {
+    wait: Duration,
+    held: Vec<File>,
+    stale_removed: Vec<PathBuf>,
+}
+
+impl DirLocks {
+    const fn new(wait: Duration) -> Self {
+        Self {
+            wait,
+            held: Vec::new(),
+            stale_removed: Vec::new(),
+        }
+    }
+
+    /// Locks each of `dirs` (callers pass them sorted), waiting up to `self.wait` for a
+    /// run that holds one, then removes the stale temporaries in it.
+    fn take(&mut self, dirs: &[PathBuf]) -> Result<(), WriteError> {
+        use rustix::fs::{FlockOperation, flock};
+        for d in dirs {
+            let f = File::open(d).map_err(io_err(d))?;
+            let deadline = Instant::now() + self.wait;
+            loop {
+                match flock(&f, FlockOperation::NonBlockingLockExclusive) {
+                    Ok(()) => break,
+                    Err(rustix::io::Errno::WOULDBLOCK) if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    Err(rustix::io::Errno::WOULDBLOCK) => {
+                        return Err(WriteError::Busy {
+                            dir: d.clone(),
+                            waited: self.wait,
+                        });
+                    }
+                    Err(e) => return Err(io_err(d)(e.into())),
+                }
+            }
+            self.held.push(f);
+            self.remove_stale(d)?;
+        }
+        Ok(())
+    }
+
+    fn remove_stale(&mut self, dir: &Path) -> Result<(), WriteError> {
+        for entry in fs::read_dir(dir).map_err(io_err(dir))? {
+            let entry = entry.map_err(io_err(dir))?;
+            let name = entry.file_name();
+            if !is_staging_name(&name.to_string_lossy()) {
+                continue;
+            }
+            // Only regular files: a directory or link of that name is not ours.
+            let path = entry.path();
+            if entry.file_type().map_err(io_err(&path))?.is_file() {
+                match fs::remove_file(&path) {
+                    Ok(()) => self.stale_removed.push(path),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io_err(&path)(e)),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `name` is exactly the name [`stage`] gives its temporaries.
+fn is_staging_name(name: &str) -> bool {
+    name.strip_prefix(TMP_PREFIX)
+        .and_then(|rest| rest.strip_suffix(TMP_SUFFIX))
+        .is_some_and(|mid| {
+            mid.len() == TMP_RANDOM && mid.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 /// A temporary file in `parent` (same filesystem, so the later rename is atomic) with the
@@ -299,8 +471,9 @@ fn stage(
     #[cfg(test)]
     tests::fail_point(path)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".migrate-")
-        .suffix(".tmp")
+        .prefix(TMP_PREFIX)
+        .suffix(TMP_SUFFIX)
+        .rand_bytes(TMP_RANDOM)
         .permissions(fs::Permissions::from_mode(0o600))
         .tempfile_in(parent)
         .map_err(io_err(parent))?;
@@ -367,7 +540,7 @@ mod tests {
             art("app-db-password.secret", "hunter2", true),
             art("sub/dir/file.conf", "x=1\n", false),
         ];
-        let done = write_artifacts(&out, &arts, false).unwrap();
+        let done = write_artifacts(&out, &arts, false).unwrap().files;
         assert_eq!(done.len(), 3);
         assert!(done.iter().all(|w| w.action == Action::Created));
         assert_eq!(
@@ -395,7 +568,7 @@ mod tests {
                 )
             })
             .collect();
-        let done = write_artifacts(tmp.path(), &arts, false).unwrap();
+        let done = write_artifacts(tmp.path(), &arts, false).unwrap().files;
         assert_eq!(done.len(), 100);
         for (i, w) in done.iter().enumerate() {
             assert_eq!(w.action, Action::Created);
@@ -427,7 +600,7 @@ mod tests {
         let p = tmp.path().join("a.container");
         let before = fs::metadata(&p).unwrap();
         let ino = std::os::unix::fs::MetadataExt::ino(&before);
-        let done = write_artifacts(tmp.path(), &arts, false).unwrap();
+        let done = write_artifacts(tmp.path(), &arts, false).unwrap().files;
         assert_eq!(done[0].action, Action::Unchanged);
         // Not rewritten: a rename would have given the path a new inode.
         let after = fs::metadata(&p).unwrap();
@@ -474,7 +647,7 @@ mod tests {
             art("a.container", "new a\n", false),
             art("b.container", "generated b\n", false),
         ];
-        let done = write_artifacts(dir, &arts, true).unwrap();
+        let done = write_artifacts(dir, &arts, true).unwrap().files;
         assert_eq!(done[0].action, Action::Created);
         assert_eq!(done[1].action, Action::Replaced);
         assert_eq!(
@@ -535,7 +708,7 @@ mod tests {
         assert!(!dir.join("d.container").exists());
         assert!(leftovers(dir).is_empty(), "{:?}", leftovers(dir));
         // The same write without the fault goes through.
-        let done = write_artifacts(dir, &arts, true).unwrap();
+        let done = write_artifacts(dir, &arts, true).unwrap().files;
         assert_eq!(done.len(), 4);
         assert_eq!(
             fs::read_to_string(dir.join("b.container")).unwrap(),
@@ -560,7 +733,9 @@ mod tests {
         let p = tmp.path().join("db.secret");
         fs::write(&p, "pw").unwrap();
         fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).unwrap();
-        let done = write_artifacts(tmp.path(), &[art("db.secret", "pw", true)], false).unwrap();
+        let done = write_artifacts(tmp.path(), &[art("db.secret", "pw", true)], false)
+            .unwrap()
+            .files;
         assert_eq!(done[0].action, Action::ModeFixed);
         assert_eq!(mode(&p), 0o600);
     }
@@ -618,6 +793,155 @@ mod tests {
                 .unwrap()
                 .file_type()
                 .is_symlink()
+        );
+    }
+
+    #[test]
+    fn staging_names_are_recognised_exactly() {
+        assert!(is_staging_name(".migrate-a1B2c3.tmp"));
+        for other in [
+            ".migrate-abc.tmp",
+            ".migrate-abcdefg.tmp",
+            ".migrate-abc-ef.tmp",
+            ".migrate-abcdef.tmpx",
+            "migrate-abcdef.tmp",
+            ".migrate-abcdef",
+            "a.container",
+        ] {
+            assert!(!is_staging_name(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn stale_temporaries_of_a_dead_run_are_removed_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::create_dir(dir.join("sub")).unwrap();
+        let stale = [
+            dir.join(".migrate-Ab12cd.tmp"),
+            dir.join("sub/.migrate-zz99ZZ.tmp"),
+        ];
+        for p in &stale {
+            fs::write(p, "half a unit").unwrap();
+        }
+        let foreign = [
+            dir.join(".migrate-abc.tmp"),
+            dir.join("notes.tmp"),
+            dir.join("sub/.migrate-abcdef.tmp.bak"),
+        ];
+        for p in &foreign {
+            fs::write(p, "mine").unwrap();
+        }
+        // A directory with a staging name is not ours either.
+        fs::create_dir(dir.join(".migrate-dirdir.tmp")).unwrap();
+        let arts = [
+            art("a.container", "a\n", false),
+            art("sub/b.container", "b\n", false),
+        ];
+        let outcome = write_artifacts(dir, &arts, false).unwrap();
+        let mut removed = outcome.stale_removed.clone();
+        removed.sort();
+        assert_eq!(removed, stale.to_vec());
+        for p in &stale {
+            assert!(!p.exists(), "{}", p.display());
+        }
+        for p in &foreign {
+            assert_eq!(fs::read_to_string(p).unwrap(), "mine", "{}", p.display());
+        }
+        assert!(dir.join(".migrate-dirdir.tmp").is_dir());
+        // A rerun finds nothing more to remove.
+        let again = write_artifacts(dir, &arts, false).unwrap();
+        assert!(again.stale_removed.is_empty());
+        assert!(again.files.iter().all(|w| w.action == Action::Unchanged));
+    }
+
+    #[test]
+    fn stale_temporaries_are_removed_even_when_the_write_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::write(dir.join("a.container"), "edited\n").unwrap();
+        fs::write(dir.join(".migrate-qwerty.tmp"), "x").unwrap();
+        let err = write_artifacts(dir, &[art("a.container", "gen\n", false)], false).unwrap_err();
+        assert!(matches!(err, WriteError::Conflicts(_)), "{err}");
+        assert!(!dir.join(".migrate-qwerty.tmp").exists());
+        assert_eq!(
+            fs::read_to_string(dir.join("a.container")).unwrap(),
+            "edited\n"
+        );
+    }
+
+    /// Holds the lock a live run would hold on `dir`.
+    fn hold_lock(dir: &Path) -> File {
+        let f = File::open(dir).unwrap();
+        rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive).unwrap();
+        f
+    }
+
+    #[test]
+    fn a_live_runs_temporaries_are_kept_and_the_second_run_waits_for_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let live_tmp = dir.join(".migrate-L1ve00.tmp");
+        fs::write(&live_tmp, "being written").unwrap();
+        let lock = hold_lock(&dir);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let d = dir.clone();
+        let writer = std::thread::spawn(move || {
+            let r = write_artifacts(&d, &[art("a.container", "a\n", false)], false);
+            tx.send(()).unwrap();
+            r
+        });
+        // While the live run holds its lock, the second run neither removes the live
+        // temporary nor writes anything.
+        assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
+        assert!(live_tmp.exists());
+        assert!(!dir.join("a.container").exists());
+        // The live run finishes (its temporary renamed into place), then the waiter goes on.
+        fs::rename(&live_tmp, dir.join("live.container")).unwrap();
+        drop(lock);
+        let outcome = writer.join().unwrap().unwrap();
+        assert!(outcome.stale_removed.is_empty());
+        assert_eq!(fs::read_to_string(dir.join("a.container")).unwrap(), "a\n");
+        assert_eq!(
+            fs::read_to_string(dir.join("live.container")).unwrap(),
+            "being written"
+        );
+    }
+
+    #[test]
+    fn a_lock_held_too_long_is_a_clear_error_and_nothing_is_touched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let live_tmp = dir.join(".migrate-L1ve00.tmp");
+        fs::write(&live_tmp, "being written").unwrap();
+        let _lock = hold_lock(dir);
+        let err = write_artifacts_waiting(
+            dir,
+            &[art("a.container", "a\n", false)],
+            false,
+            Duration::from_millis(100),
+        )
+        .unwrap_err();
+        assert!(matches!(err, WriteError::Busy { .. }), "{err}");
+        assert!(err.to_string().contains("another migrate run"), "{err}");
+        assert!(live_tmp.exists());
+        assert!(!dir.join("a.container").exists());
+    }
+
+    #[test]
+    fn replace_file_keeps_the_mode_and_leaves_no_temporary() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("compose.yaml");
+        fs::write(&p, "old\n").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
+        fs::write(tmp.path().join(".migrate-deadbe.tmp"), "x").unwrap();
+        replace_file(&p, "new\n").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new\n");
+        assert_eq!(mode(&p), 0o640);
+        assert!(
+            leftovers(tmp.path()).is_empty(),
+            "{:?}",
+            leftovers(tmp.path())
         );
     }
 }
