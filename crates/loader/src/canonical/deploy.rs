@@ -97,7 +97,7 @@ fn resources(
                         "cpus" => rv.cpus = opt_float(cx, n2, &p2)?,
                         "memory" => rv.memory = deploy_memory(cx, n2, &p2)?,
                         "generic_resources" => rv.generic_resources = generic(cx, n2, &p2)?,
-                        "devices" => rv.devices = device_requests(cx, n2, &p2)?,
+                        "devices" => rv.devices = device_requests(cx, n2, &p2, true)?,
                         _ => return Err(unknown(cx, k2, &kp)),
                     }
                 }
@@ -140,18 +140,24 @@ fn generic(
     Ok(out)
 }
 
-/// Device requests (`deploy.resources.reservations.devices`, long `gpus`).
+/// Device requests (`deploy.resources.reservations.devices`, long `gpus`). The schema
+/// requires `capabilities` in the former only: a `gpus` entry without it (`- count: 2`) is
+/// valid, and it is what `docker compose config` prints for `gpus: all`.
 fn device_requests(
     cx: &CanonicalizeState<'_>,
     v: &Node,
     p: &str,
+    require_capabilities: bool,
 ) -> LoadResult<Vec<Spanned<DeviceRequest>>> {
     let mut out = Vec::new();
     for (i, item) in seq(cx, v, p)?.iter().enumerate() {
         let ip = item_key_path(p, i);
         let mut d = DeviceRequest::default();
         let mut ext = BTreeMap::new();
-        if matches!(item.value, NodeValue::Map(_)) && item.get("capabilities").is_none() {
+        if require_capabilities
+            && matches!(item.value, NodeValue::Map(_))
+            && item.get("capabilities").is_none()
+        {
             return Err(cx.err(item.span, &ip, format!("{ip} capabilities is required")));
         }
         for (k, n, kp) in object(cx, item, &ip, &mut ext)? {
@@ -216,7 +222,7 @@ pub(crate) fn gpus(
             p,
             format!("{p} must be one of the following: \"all\""),
         )),
-        _ => device_requests(cx, v, p),
+        _ => device_requests(cx, v, p, false),
     }
 }
 

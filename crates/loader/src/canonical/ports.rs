@@ -26,6 +26,15 @@ pub(crate) fn ports(
             NodeValue::String(_) | NodeValue::Int(_) => {
                 let text = scalar_text(item).unwrap_or_default();
                 let parsed = parse_short(&text).map_err(|e| cx.err(item.span, &ip, e))?;
+                // Container port 0 (`80:0`, `0-1`) is no target at all for Compose, which
+                // turns the short form into the long one and then finds no `target`.
+                if parsed.iter().any(|port| port.target == 0) {
+                    return Err(cx.err(
+                        item.span,
+                        &ip,
+                        format!("service ports {ip} is missing a target port"),
+                    ));
+                }
                 let total = cx.ports_expanded.get() + parsed.len();
                 if total > MAX_EXPANDED_PORTS {
                     return Err(cx.err(
