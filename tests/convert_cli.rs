@@ -121,7 +121,11 @@ fn json_report_goes_to_the_stream_the_files_do_not_use() {
         )
     });
     assert_eq!(doc["project"], "shop");
-    assert_eq!(doc["podman_version"], "5.4");
+    assert_eq!(
+        doc["target"],
+        serde_json::json!({"name": "podman", "version": "5.4",
+            "options": {"rootless": false, "pod": false, "inline_env": false}})
+    );
     assert!(doc["summary"]["unsupported"].as_u64().unwrap() >= 1);
     let entries = doc["entries"].as_array().unwrap();
     let dn = entries

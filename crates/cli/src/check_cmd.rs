@@ -6,15 +6,18 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use transship_check::fix::{Patch, apply_edits, unified_diff};
-use transship_check::host::{self, HostFacts, PodmanQuery};
+use transship_check::host::{self, HostFacts};
 use transship_check::{CheckOptions, Context, Finding, Selection, Severity, Sources};
 use transship_ir::{Project, Span, VolumeType};
-use transship_translate::{Ledger, Translator};
+use transship_translate::Ledger;
+use transship_verify::PodmanCli;
 
-use crate::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ProjectArgs, Target};
+use crate::load::load_project;
+use crate::targets::{self, ConfigureError, TargetOptions};
+use crate::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Target};
 
 mod render;
 mod sarif;
@@ -22,28 +25,6 @@ mod sarif;
 mod tests;
 
 pub(crate) use render::display_paths;
-
-/// Runs `podman version` / `podman info` for the host facts (the runtime query the check
-/// crate leaves to its caller).
-pub(crate) struct PodmanCli;
-
-impl PodmanCli {
-    fn run(args: &[&str]) -> Option<String> {
-        let out = Command::new("podman").args(args).output().ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-    }
-}
-
-impl PodmanQuery for PodmanCli {
-    fn version_json(&self) -> Option<String> {
-        Self::run(&["version", "--format", "json"])
-    }
-    fn info_json(&self) -> Option<String> {
-        Self::run(&["info", "--format", "json"])
-    }
-}
 
 /// Where the host facts come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,11 +72,6 @@ pub(crate) fn project_host_paths(project: &Project) -> (Vec<String>, Vec<String>
     paths.sort();
     paths.dedup();
     (devices, paths)
-}
-
-pub(crate) fn load(inputs: &[PathBuf], project: &ProjectArgs) -> Result<Project, String> {
-    let opts = crate::config_cmd::load_options(inputs, project)?;
-    load_with(&opts)
 }
 
 fn load_with(opts: &transship_loader::LoadOptions) -> Result<Project, String> {
@@ -195,37 +171,30 @@ pub(crate) fn check_project(
 }
 
 fn target_name(t: Target) -> &'static str {
-    match t {
-        Target::Podman => "podman",
-        Target::Systemd => "systemd",
-        Target::Kube => "kube",
-        Target::Buildah => "buildah",
-        Target::Nerdctl => "nerdctl",
-        Target::Containerd => "containerd",
-    }
+    targets::info(t).name
 }
 
+/// The `--to` target's ledger, from the registry's translator (check's `--rootless` is the
+/// target's rootless install).
 fn ledger_for(t: Target, args: &CheckArgs, project: &Project) -> Result<Ledger, String> {
-    match t {
-        Target::Podman => {
-            let mut tr = transship_quadlet::QuadletTranslator {
-                user: args.rootless,
-                ..Default::default()
-            };
-            if let Some(v) = &args.podman_version {
-                tr.version = v.parse().map_err(|e: transship_quadlet::VersionError| {
-                    format!("--podman-version: {}", e.0)
-                })?;
-            }
-            tr.translate(project)
-                .map(|o| o.ledger)
-                .map_err(|e| format!("--to podman: {e}"))
-        }
-        other => Err(format!(
-            "--to {}: the target-gap check for this target is not available yet (only podman)",
-            target_name(other)
-        )),
-    }
+    let opts = TargetOptions {
+        version: args.podman_version.as_deref(),
+        user: args.rootless,
+        ..TargetOptions::default()
+    };
+    let name = target_name(t);
+    let configured = targets::info(t).configure(&opts).map_err(|e| match e {
+        ConfigureError::NotImplemented => format!(
+            "--to {name}: the target-gap check for this target is not available yet (available: {})",
+            targets::available()
+        ),
+        ConfigureError::Option(m) => m,
+    })?;
+    configured
+        .translator
+        .translate(project)
+        .map(|o| o.ledger)
+        .map_err(|e| format!("--to {name}: {e}"))
 }
 
 fn fail_threshold(s: &str) -> Option<Severity> {
@@ -251,7 +220,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         let (devices, paths) = if args.inputs.is_empty() && args.project.files.is_empty() {
             (Vec::new(), Vec::new())
         } else {
-            match load(&args.inputs, &args.project) {
+            match load_project(&args.inputs, &args.project) {
                 Ok(p) => project_host_paths(&p),
                 Err(e) => {
                     eprintln!("{e}");
@@ -262,7 +231,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
         println!("{}", host::gather(&PodmanCli, &devices, &paths).to_json());
         return ExitCode::from(EXIT_OK);
     }
-    let opts = match crate::config_cmd::load_options(&args.inputs, &args.project) {
+    let opts = match crate::load::load_options(&args.inputs, &args.project) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("migrate: {e}");
@@ -414,7 +383,7 @@ pub(crate) fn apply_fixes(
         std::fs::write(&bak, old).map_err(|e| format!("{}: {e}", bak.display()))?;
         write_atomic(path, new)?;
     }
-    if let Err(e) = load(&args.inputs, &args.project) {
+    if let Err(e) = load_project(&args.inputs, &args.project) {
         for (path, (old, _)) in &planned {
             let _ = write_atomic(path, old);
         }

@@ -19,14 +19,13 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::ValueEnum;
 use serde::Serialize;
 use transship_ir::Project;
-use transship_quadlet::{PodmanVersion, QuadletTranslator};
-use transship_translate::{Artifact, Output, Translator};
+use transship_translate::{Artifact, Output};
 
-use crate::config_cmd::load_options;
+use crate::load::load_options;
 use crate::report::{self, ReportContext};
+use crate::targets::{self, ConfigureError, TargetDescription, TargetOptions};
 use crate::write::{self, WriteOutcome};
 use crate::{ConvertArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReportFormat, Target};
 
@@ -87,29 +86,27 @@ fn write_json(w: impl Write, doc: &impl Serialize) -> bool {
         && w.flush().is_ok()
 }
 
-fn target_name(t: Target) -> String {
-    t.to_possible_value()
-        .map_or_else(|| format!("{t:?}"), |v| v.get_name().to_owned())
-}
-
 pub(crate) fn run(args: ConvertArgs) -> ExitCode {
-    let target = args.to.unwrap_or(Target::Podman);
-    if target != Target::Podman {
-        err(&format!(
-            "migrate: --to {} is not implemented yet (available: --to podman)\n",
-            target_name(target)
-        ));
-        return ExitCode::from(EXIT_ERROR);
-    }
-    let version = match args.podman_version.as_deref() {
-        None => PodmanVersion::DEFAULT,
-        Some(v) => match v.parse::<PodmanVersion>() {
-            Ok(v) => v,
-            Err(e) => {
-                err(&format!("migrate: --podman-version: {e}\n"));
-                return ExitCode::from(EXIT_ERROR);
-            }
-        },
+    let target = targets::info(args.to.unwrap_or(Target::Podman));
+    let configured = match target.configure(&TargetOptions {
+        version: args.podman_version.as_deref(),
+        user: args.user,
+        pod: args.pod,
+        inline_env: args.inline_env,
+    }) {
+        Ok(c) => c,
+        Err(ConfigureError::NotImplemented) => {
+            err(&format!(
+                "migrate: --to {} is not implemented yet (available: {})\n",
+                target.name,
+                targets::available()
+            ));
+            return ExitCode::from(EXIT_ERROR);
+        }
+        Err(ConfigureError::Option(m)) => {
+            err(&format!("migrate: {m}\n"));
+            return ExitCode::from(EXIT_ERROR);
+        }
     };
     let opts = match load_options(&args.inputs, &args.project) {
         Ok(o) => o,
@@ -130,14 +127,8 @@ pub(crate) fn run(args: ConvertArgs) -> ExitCode {
             "warning: --inline-env: secret-bearing environment values are written into the unit files, which every local user can read (and quadlet copies them into ExecStart=, shown by `systemctl show`)\n",
         );
     }
-    let translator = QuadletTranslator {
-        version,
-        user: args.user,
-        pod: args.pod,
-        inline_env: args.inline_env,
-    };
     let ctx = ReportContext::from_project(&project, Some(&opts.cwd));
-    let output = match translator.translate(&project) {
+    let output = match configured.translator.translate(&project) {
         Ok(o) => o,
         Err(e) => {
             let at = e
@@ -148,11 +139,14 @@ pub(crate) fn run(args: ConvertArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let title = format!(
-        "podman {version} ({})",
-        if args.user { "rootless" } else { "system" }
-    );
-    finish(&args, &project, &ctx, &output, &title)
+    finish(
+        &args,
+        &project,
+        &ctx,
+        &output,
+        &configured.title,
+        &configured.description,
+    )
 }
 
 /// Prints or writes the files, reports, and picks the exit code.
@@ -162,6 +156,7 @@ fn finish(
     ctx: &ReportContext,
     output: &Output,
     title: &str,
+    target: &TargetDescription,
 ) -> ExitCode {
     let written: Option<WriteOutcome> = match &args.output {
         None => {
@@ -193,7 +188,7 @@ fn finish(
             err(&s);
         }
         ReportFormat::Json => {
-            let doc = json_document(args, project, ctx, output, written.as_ref());
+            let doc = json_document(target, project, ctx, output, written.as_ref());
             // Streamed straight to the stream (no document-sized string in memory).
             let to_stdout = args.output.is_some();
             let ok = if to_stdout {
@@ -284,10 +279,8 @@ pub struct WarningJson<'a> {
 #[derive(Debug, Serialize)]
 pub struct ConvertReport<'a> {
     pub project: &'a str,
-    pub target: &'a str,
-    pub podman_version: String,
-    pub rootless: bool,
-    pub pod: bool,
+    /// The target and the options it ran with (`{name, version, options}`).
+    pub target: &'a TargetDescription,
     pub summary: report::CountsJson,
     pub warnings: Vec<WarningJson<'a>>,
     pub files: Vec<FileJson>,
@@ -299,7 +292,7 @@ pub struct ConvertReport<'a> {
 
 /// The `--report json` document.
 pub fn json_document<'a>(
-    args: &ConvertArgs,
+    target: &'a TargetDescription,
     project: &'a Project,
     ctx: &'a ReportContext,
     output: &'a Output,
@@ -342,15 +335,7 @@ pub fn json_document<'a>(
         .collect();
     ConvertReport {
         project: &project.name.value,
-        target: ledger.target,
-        podman_version: args
-            .podman_version
-            .as_deref()
-            .and_then(|v| v.parse::<PodmanVersion>().ok())
-            .unwrap_or(PodmanVersion::DEFAULT)
-            .to_string(),
-        rootless: args.user,
-        pod: args.pod,
+        target,
         summary: ledger.summary,
         warnings,
         files,
@@ -370,7 +355,6 @@ pub fn json_document<'a>(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::ProjectArgs;
     use std::path::PathBuf;
 
     fn art(path: &str, contents: &str, secret: bool) -> Artifact {
@@ -396,24 +380,5 @@ mod tests {
              # ==> demo.network <==\n[Network]\n"
         );
         assert!(!s.contains("hunter2"));
-    }
-
-    #[test]
-    fn positional_files_come_before_dash_f_files() {
-        let p = ProjectArgs {
-            files: vec![PathBuf::from("override.yaml")],
-            profiles: vec!["debug".into()],
-            ..ProjectArgs::default()
-        };
-        let o = load_options(&[PathBuf::from("compose.yaml")], &p).unwrap();
-        assert_eq!(
-            o.files,
-            vec![
-                PathBuf::from("compose.yaml"),
-                PathBuf::from("override.yaml")
-            ]
-        );
-        assert_eq!(o.profiles, vec!["debug".to_owned()]);
-        assert!(o.cwd.is_absolute());
     }
 }

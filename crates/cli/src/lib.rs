@@ -12,7 +12,9 @@ mod check_cmd;
 mod config_cmd;
 pub mod convert_cmd;
 pub mod docs;
+mod load;
 pub mod report;
+pub mod targets;
 pub mod write;
 
 /// Exit code for success.
@@ -54,7 +56,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Compare what runs on a live host with what the Compose project asks for.
     Verify(VerifyArgs),
-    /// Print a generated document (`migrate docs podman > docs/targets/podman.md`).
+    /// Print a generated document (`migrate docs podman > docs/targets/podman.md`,
+    /// `migrate docs targets > docs/targets/README.md`).
     #[command(hide = true)]
     Docs(DocsArgs),
 }
@@ -62,8 +65,9 @@ pub enum Command {
 /// `migrate docs TARGET`: the key-coverage table of a target, generated from the code.
 #[derive(Debug, Clone, Args)]
 pub struct DocsArgs {
-    /// Which document: `podman` (docs/targets/podman.md).
-    #[arg(value_parser = ["podman"])]
+    /// Which document: `podman` (docs/targets/podman.md) or `targets`
+    /// (docs/targets/README.md).
+    #[arg(value_parser = ["podman", "targets"])]
     pub target: String,
 }
 
@@ -87,19 +91,14 @@ pub struct ProjectArgs {
     pub profiles: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// A `--to` value; names, help and translators are in [`targets::REGISTRY`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    /// Podman quadlet files (.container, .network, .volume, .pod, .build, .image).
     Podman,
-    /// Plain systemd units running `podman run` (hosts without quadlet).
     Systemd,
-    /// Kubernetes YAML for `podman kube play`, plus a `.kube` unit.
     Kube,
-    /// Shell scripts that build each `build:` section with native buildah commands.
     Buildah,
-    /// nerdctl compatibility report and `nerdctl run` scripts.
     Nerdctl,
-    /// OCI runtime specs that containerd can run.
     Containerd,
 }
 
@@ -274,9 +273,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Check(args)) => check_cmd::run(args),
         Some(Command::Diff(_)) => not_implemented("migrate diff"),
         Some(Command::Verify(_)) => not_implemented("migrate verify"),
-        Some(Command::Docs(_)) => {
+        Some(Command::Docs(args)) => {
             use std::io::Write as _;
-            let doc = docs::podman_markdown();
+            let doc = if args.target == "targets" {
+                docs::targets_markdown()
+            } else {
+                docs::podman_markdown()
+            };
             let mut out = std::io::stdout().lock();
             if out
                 .write_all(doc.as_bytes())

@@ -7,19 +7,41 @@
 
 use std::path::PathBuf;
 
-fn doc_path() -> PathBuf {
+fn doc_path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
-        .join(transship_cli::docs::PODMAN_DOC)
+        .join(rel)
 }
 
 #[test]
 fn podman_target_doc_is_fresh() {
-    let generated = transship_cli::docs::podman_markdown();
-    let path = doc_path();
+    assert_fresh(
+        transship_cli::docs::PODMAN_DOC,
+        &transship_cli::docs::podman_markdown(),
+    );
+}
+
+#[test]
+fn targets_index_is_fresh() {
+    let generated = transship_cli::docs::targets_markdown();
+    for name in [
+        "`podman`",
+        "`systemd`",
+        "`kube`",
+        "`buildah`",
+        "`nerdctl`",
+        "`containerd`",
+    ] {
+        assert!(generated.contains(&format!("| {name} |")), "{name} missing");
+    }
+    assert_fresh(transship_cli::docs::TARGETS_DOC, &generated);
+}
+
+fn assert_fresh(rel: &str, generated: &str) {
+    let path = doc_path(rel);
     if std::env::var("UPDATE_DOCS").is_ok_and(|v| v == "1") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &generated).unwrap();
+        std::fs::write(&path, generated).unwrap();
         eprintln!("docs_fresh: wrote {}", path.display());
         return;
     }
@@ -27,7 +49,7 @@ fn podman_target_doc_is_fresh() {
                 (or `cargo run -q -- docs podman > docs/targets/podman.md`), review, and commit";
     let committed = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e}; {hint}", path.display()));
-    if committed != generated {
+    if committed != *generated {
         let first = committed
             .lines()
             .zip(generated.lines())

@@ -64,7 +64,7 @@ fn extra_for(rule: &Rule) -> Vec<&'static str> {
 
 fn run_fixture(dir: &Path, rule: &Rule) -> Report {
     let args = args_for(dir, &[rule.code], &extra_for(rule));
-    let project = load(&args.inputs, &args.project)
+    let project = load_project(&args.inputs, &args.project)
         .unwrap_or_else(|e| panic!("{}: fixture does not load: {e}", dir.display()));
     check_project(&args, project, None).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
@@ -138,7 +138,7 @@ fn without_host_facts_host_rules_are_conditional_or_silent() {
         let dir = fixture(rule, "trigger");
         let mut args = args_for(&dir, &[rule.code], &extra_for(rule));
         args.host_facts = Some("none".to_owned());
-        let project = load(&args.inputs, &args.project).unwrap();
+        let project = load_project(&args.inputs, &args.project).unwrap();
         let report = check_project(&args, project, None).unwrap();
         for f in &report.findings {
             // Facts that hold on every host (no rootless user may lower oom_score_adj, write
@@ -205,7 +205,7 @@ fn fix_keeps_a_backup_writes_and_refuses_changed_files() {
     let rule = transship_check::find_rule("RL006").unwrap();
     let tmp = copy_dir(&fixture(rule, "trigger"));
     let args = args_for(tmp.path(), &["RL006", "PR001"], &["--fix"]);
-    let project = load(&args.inputs, &args.project).unwrap();
+    let project = load_project(&args.inputs, &args.project).unwrap();
     let report = check_project(&args, project, None).unwrap();
     let patch = Patch::from_findings(&report.findings);
     let compose = tmp.path().join("compose.yaml");
@@ -239,7 +239,7 @@ fn secret_values_are_never_rendered() {
     .unwrap();
     std::fs::write(dir.path().join("host-facts.json"), "{}").unwrap();
     let args = args_for(dir.path(), &["PR007", "PR008"], &[]);
-    let project = load(&args.inputs, &args.project).unwrap();
+    let project = load_project(&args.inputs, &args.project).unwrap();
     let report = check_project(&args, project, None).unwrap();
     assert_eq!(report.findings.len(), 2, "{:?}", report.findings);
     let paths = display_paths(&report.project, dir.path());
@@ -518,7 +518,7 @@ fn fail_on_threshold_and_selection() {
     // Ignoring by prefix removes it.
     let dir = fixture(rule, "trigger");
     let args = args_for(&dir, &[], &["--ignore", "RL"]);
-    let project = load(&args.inputs, &args.project).unwrap();
+    let project = load_project(&args.inputs, &args.project).unwrap();
     let rep = check_project(&args, project, None).unwrap();
     assert!(
         rep.findings.iter().all(|f| !f.code.starts_with("RL")),
@@ -652,7 +652,7 @@ fn require_digests_reports_tags_without_digest() {
     .unwrap();
     let count = |extra: &[&str]| {
         let args = args_for(dir.path(), &["PR002"], extra);
-        let project = load(&args.inputs, &args.project).unwrap();
+        let project = load_project(&args.inputs, &args.project).unwrap();
         let rep = check_project(&args, project, None).unwrap();
         rep.findings
             .iter()
