@@ -28,6 +28,10 @@ pub struct Project {
     pub warnings: Vec<Spanned<String>>,
     /// Top-level `x-*` extensions.
     pub extensions: Extensions,
+    /// Spans of the scalars that took a non-empty value from a variable whose name the
+    /// secrets classifier flags (`postgres://app:${DB_PASSWORD}@db/app`): a value at such a
+    /// span is secret-bearing whatever its own key is called.
+    pub secret_interpolations: std::collections::BTreeSet<Span>,
 }
 
 /// Top-level `networks.<key>`.

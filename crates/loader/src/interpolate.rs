@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use transship_ir::Spanned;
+use transship_ir::{Span, Spanned};
 
 use crate::error::LoadError;
 use crate::tree::{Node, NodeValue};
@@ -250,8 +250,31 @@ pub fn interpolate_tree(
     key_path_prefix: &str,
     warnings: &mut Vec<Spanned<String>>,
 ) -> Result<(), LoadError> {
+    let mut secret_spans = Vec::new();
+    interpolate_tree_noting_secrets(node, lookup, key_path_prefix, warnings, &mut secret_spans)
+}
+
+/// [`interpolate_tree`], also noting the span of every scalar that took a non-empty value
+/// from a variable the secrets classifier flags (see `Project::secret_interpolations`).
+pub fn interpolate_tree_noting_secrets(
+    node: &mut Node,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    key_path_prefix: &str,
+    warnings: &mut Vec<Spanned<String>>,
+    secret_spans: &mut Vec<Span>,
+) -> Result<(), LoadError> {
     let mut path = Vec::new();
-    walk(node, lookup, key_path_prefix, &mut path, warnings)
+    let mut out = Out {
+        warnings,
+        secret_spans,
+    };
+    walk(node, lookup, key_path_prefix, &mut path, &mut out)
+}
+
+/// What a walk collects besides the interpolated tree.
+struct Out<'w> {
+    warnings: &'w mut Vec<Spanned<String>>,
+    secret_spans: &'w mut Vec<Span>,
 }
 
 /// One step of a key path, borrowed from the tree (the path is only formatted when a
@@ -287,7 +310,7 @@ fn walk<'a>(
     lookup: &dyn Fn(&str) -> Option<String>,
     prefix: &str,
     path: &mut Vec<Seg<'a>>,
-    warnings: &mut Vec<Spanned<String>>,
+    out: &mut Out<'_>,
 ) -> Result<(), LoadError> {
     let Node { value, span, .. } = node;
     let span = *span;
@@ -296,9 +319,23 @@ fn walk<'a>(
             if !s.as_bytes().contains(&b'$') {
                 return Ok(());
             }
-            match interpolate_str(s, lookup) {
+            let secret = std::cell::Cell::new(false);
+            let noting = |name: &str| {
+                let v = lookup(name);
+                if v.as_deref().is_some_and(|v| !v.is_empty())
+                    && transship_translate::secrets::looks_secret(name)
+                {
+                    secret.set(true);
+                }
+                v
+            };
+            match interpolate_str(s, &noting) {
                 Ok((v, unset)) => {
                     *s = v;
+                    if secret.get() {
+                        out.secret_spans.push(span);
+                    }
+                    let warnings = &mut *out.warnings;
                     if !unset.is_empty() {
                         let p = format_path(prefix, path);
                         for name in unset {
@@ -326,7 +363,7 @@ fn walk<'a>(
         NodeValue::Seq(items) => {
             for (i, item) in items.iter_mut().enumerate() {
                 path.push(Seg::Index(i));
-                walk(item, lookup, prefix, path, warnings)?;
+                walk(item, lookup, prefix, path, out)?;
                 path.pop();
             }
         }
@@ -334,7 +371,7 @@ fn walk<'a>(
             for (k, v) in entries.iter_mut() {
                 let k: &'a crate::tree::Key = k;
                 path.push(Seg::Key(&k.name));
-                walk(v, lookup, prefix, path, warnings)?;
+                walk(v, lookup, prefix, path, out)?;
                 path.pop();
             }
         }

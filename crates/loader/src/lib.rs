@@ -38,6 +38,7 @@ pub fn load(opts: &LoadOptions) -> Result<transship_ir::Project, LoadError> {
         project_name,
         project_dir,
         warnings,
+        secret_spans,
     } = pipeline::load_tree(opts)?;
     let mut project = canonical::canonicalize(canonical::Input {
         tree,
@@ -49,6 +50,7 @@ pub fn load(opts: &LoadOptions) -> Result<transship_ir::Project, LoadError> {
         profiles: opts.profiles.clone(),
         services: opts.services.clone(),
     })?;
+    project.secret_interpolations = secret_spans.into_iter().collect();
     validate::validate(&project)?;
     canonical::prune_unused(&mut project);
     Ok(project)

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use transship_ir::{FileId, SourceFile, SourceKind, Span, Spanned};
 
 use crate::error::LoadError;
-use crate::interpolate::interpolate_tree;
+use crate::interpolate::interpolate_tree_noting_secrets;
 use crate::merge;
 use crate::tree::{Node, NodeValue};
 use crate::yaml::{self, Limits};
@@ -18,6 +18,9 @@ use crate::yaml::{self, Limits};
 pub(crate) struct LoadState {
     pub files: Vec<SourceFile>,
     pub warnings: Vec<Spanned<String>>,
+    /// Scalars that took a value from a secret-looking variable (see
+    /// `Project::secret_interpolations`).
+    pub secret_spans: Vec<transship_ir::Span>,
     pub limits: Limits,
     /// Files being loaded through `include`, to detect cycles.
     pub include_stack: Vec<PathBuf>,
@@ -36,6 +39,7 @@ impl LoadState {
         Self {
             files: Vec::new(),
             warnings: Vec::new(),
+            secret_spans: Vec::new(),
             limits,
             include_stack: Vec::new(),
         }
@@ -121,8 +125,14 @@ impl LoadState {
             });
         }
         for mut doc in raw.docs {
-            interpolate_tree(&mut doc, &lookup, "", &mut self.warnings)
-                .map_err(|e| e.in_file(&raw.path, &raw.text))?;
+            interpolate_tree_noting_secrets(
+                &mut doc,
+                &lookup,
+                "",
+                &mut self.warnings,
+                &mut self.secret_spans,
+            )
+            .map_err(|e| e.in_file(&raw.path, &raw.text))?;
             if !matches!(doc.value, NodeValue::Map(_)) {
                 return Err(crate::error::locate_in(
                     &raw.path,

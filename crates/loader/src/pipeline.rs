@@ -29,6 +29,8 @@ pub struct Loaded {
     pub project_name: Spanned<String>,
     pub project_dir: PathBuf,
     pub warnings: Vec<Spanned<String>>,
+    /// Scalars that took a value from a secret-looking variable.
+    pub secret_spans: Vec<Span>,
 }
 
 /// Loads the project's files into one interpolated, merged tree.
@@ -42,6 +44,7 @@ pub fn load_tree(opts: &LoadOptions) -> Result<Loaded, LoadError> {
         project_name: project.name,
         project_dir: project.dir,
         warnings: state.warnings,
+        secret_spans: state.secret_spans,
     })
 }
 

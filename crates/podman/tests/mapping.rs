@@ -77,6 +77,7 @@ fn render(project: &Project, version: PodmanVersion) -> String {
                     let _ = writeln!(out, "[{}] {k}={v}", section(*sec));
                 }
                 Step::SystemdExec(sec, k, words) => {
+                    let words: Vec<String> = words.iter().map(|w| w.display()).collect();
                     let _ = writeln!(out, "[{}] {k}= {words:?}", section(*sec));
                 }
                 Step::BeginBuild { image, context } => {

@@ -103,6 +103,7 @@ pub fn ir_key_paths(project: &Project) -> BTreeSet<String> {
         models,
         active_profiles: _,
         warnings: _,
+        secret_interpolations: _,
         extensions,
     } = project;
     let mut w = Walker {

@@ -6,9 +6,11 @@
 
 use transship_ir::*;
 use transship_podman::map::map_service_into;
-use transship_podman::map::{Area, ServiceMap, Step, SystemdSection};
+use transship_podman::map::{Area, ExecArg, ServiceMap, Step, SystemdSection};
 use transship_podman::names;
-use transship_translate::unit::{Expansion, Section, UnitFile};
+use transship_translate::unit::{
+    Expansion, Section, UnitFile, quote_word, quote_word_with_specifier_prefix,
+};
 
 use crate::QuadletState;
 use crate::spell::{BuildState, ContainerUnit, Quad, record, soft, spell};
@@ -54,7 +56,8 @@ pub(crate) fn translate_service(cx: &mut QuadletState<'_>, s: &Service, replica:
                 systemd_section(&mut u, section).raw(key, value.into_owned());
             }
             Step::SystemdExec(section, key, words) => {
-                systemd_section(&mut u, section).words(key, &words, Expansion::Exec);
+                let line = exec_line(cx, &words);
+                systemd_section(&mut u, section).raw(key, line);
             }
             Step::BeginBuild { image, context } => {
                 u.build = Some(BuildState::new(cx.t.version, &image, &context));
@@ -203,4 +206,22 @@ fn image(cx: &mut QuadletState<'_>, s: &Service, c: &mut Quad) {
         }
         None => {}
     }
+}
+
+/// A mapped command line in unit syntax; an installed side file gets the path of the
+/// install directory (`%h/.config/containers/systemd/...` for `--user`).
+fn exec_line(cx: &QuadletState<'_>, words: &[ExecArg]) -> String {
+    let (spec, dir) = cx.t.install_dir_spec();
+    let quoted: Vec<String> = words
+        .iter()
+        .map(|w| match w {
+            ExecArg::Word(w) => quote_word(w, Expansion::Exec),
+            ExecArg::InstalledFile { flag, file } => quote_word_with_specifier_prefix(
+                &format!("{flag}{spec}"),
+                &format!("{dir}/{file}"),
+                Expansion::Exec,
+            ),
+        })
+        .collect();
+    quoted.join(" ")
 }

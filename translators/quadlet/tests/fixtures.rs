@@ -76,18 +76,36 @@ fn quadlet_bin() -> Option<PathBuf> {
     None
 }
 
-/// The `NAME=VALUE` assignments of every secret-bearing environment value of the project
-/// (the classifier's, non-empty, one line).
+/// What must appear in no world-readable artifact: for every secret-bearing environment
+/// value of the project (a flagged name, or a value interpolated from a flagged variable),
+/// its `NAME=VALUE` assignment, or each line of it when it spans several; for hook
+/// environments, the flagged names' assignments.
 fn secret_assignments(project: &transship_ir::Project) -> Vec<String> {
+    use transship_translate::secrets::looks_secret;
     let mut out = Vec::new();
+    let mut add = |k: &str, v: &str| {
+        if v.contains('\n') {
+            out.extend(v.lines().filter(|l| l.len() >= 8).map(str::to_owned));
+        } else {
+            out.push(format!("{k}={v}"));
+        }
+    };
     for s in project.services.values() {
         for (k, v) in &s.environment {
-            if let Some(v) = &v.value {
-                if !v.is_empty()
-                    && !v.contains('\n')
-                    && transship_translate::secrets::looks_secret(k)
+            if let Some(text) = &v.value {
+                if !text.is_empty()
+                    && (looks_secret(k) || project.secret_interpolations.contains(&v.span))
                 {
-                    out.push(format!("{k}={v}"));
+                    add(k, text);
+                }
+            }
+        }
+        for h in s.post_start.iter().chain(&s.pre_stop) {
+            for (k, v) in &h.value.environment {
+                if let Some(text) = v.as_deref().filter(|t| !t.is_empty() && !t.contains('\n')) {
+                    if looks_secret(k) {
+                        add(k, text);
+                    }
                 }
             }
         }

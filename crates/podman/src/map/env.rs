@@ -33,17 +33,21 @@ pub(super) fn environment(
     for (k, val) in environment {
         let path = names::cat([&st.p, ".environment.", k]);
         if let Some(v) = &val.value {
-            if !st.m.options.inline_env && is_secret_value(k, v) {
+            if !st.m.options.inline_env && is_secret_bearing(st, k, v, val.span) {
                 // Out of the unit text: the unit is world-readable, and quadlet would copy
                 // the value into ExecStart= (shown by `systemctl show` to any user).
-                moved.push_str(&names::cat([k, "=", v, "\n"]));
-                let file = file.get_or_insert_with(|| {
-                    names::cat([&names::service_base(st.m.project, &st.s.name), ".env"])
-                });
-                let detail = format!(
-                    "moved to {file} (mode 0600; passed with --env-file, read when the container starts): the value is in no unit"
-                );
-                st.ok(path, val.span, detail);
+                if fits_env_file(v) {
+                    moved.push_str(&names::cat([k, "=", v, "\n"]));
+                    let file = file.get_or_insert_with(|| {
+                        names::cat([&names::service_base(st.m.project, &st.s.name), ".env"])
+                    });
+                    let detail = format!(
+                        "moved to {file} (mode 0600; passed with --env-file, read when the container starts): the value is in no unit"
+                    );
+                    st.ok(path, val.span, detail);
+                } else {
+                    as_env_secret(st, path, k, v, val.span);
+                }
                 continue;
             }
         }
@@ -72,10 +76,54 @@ pub(super) fn environment(
     }
 }
 
-/// A value the classifier flags by its variable's name, and that an environment file can
-/// hold (one line: podman's `--env-file` reads `NAME=VALUE` lines verbatim).
-fn is_secret_value(name: &str, value: &str) -> bool {
-    !value.is_empty() && !value.contains(['\n', '\r']) && looks_secret(name)
+/// A value that must stay out of unit text: its variable's name is one the classifier
+/// flags, or it took its value from such a variable (`${DB_PASSWORD}` inside a URL).
+pub(super) fn is_secret_bearing(
+    st: &Steps<'_, '_>,
+    name: &str,
+    value: &str,
+    span: transship_ir::Span,
+) -> bool {
+    !value.is_empty() && (looks_secret(name) || st.project().secret_interpolations.contains(&span))
+}
+
+/// Whether an environment file can hold the value: podman's `--env-file` reads one
+/// `NAME=VALUE` line verbatim, so a value with a line break cannot go there.
+pub(super) fn fits_env_file(value: &str) -> bool {
+    !value.contains(['\n', '\r'])
+}
+
+/// A multi-line secret value: a 0600 file loaded as a podman secret before each start and
+/// given to the container as the environment variable (`--secret NAME,type=env,target=K`).
+fn as_env_secret(
+    st: &mut Steps<'_, '_>,
+    path: String,
+    key: &str,
+    value: &str,
+    span: transship_ir::Span,
+) {
+    let safe = names::unit_safe(key);
+    let file = format!(
+        "{}-secrets/env-{}-{safe}",
+        names::pod_base(st.project()),
+        st.s.name
+    );
+    st.out.push(Step::File(SideFile {
+        path: file.clone(),
+        contents: value.to_owned(),
+        mode: 0o600,
+        secret: true,
+    }));
+    let name = format!("{}-env-{safe}", st.unit_base);
+    st.spelled(
+        path,
+        span,
+        Opt::SecretFromFile {
+            name,
+            file,
+            options: format!("type=env,target={key}"),
+        },
+    );
 }
 
 pub(super) fn labels(

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use transship_ir::{Duration, ExtraHost, LifecycleHook, Logging, Service, Span, Spanned};
 use transship_translate::Outcome;
 
-use super::{Decision, Rule, Steps, SystemdSection};
+use super::{Decision, ExecArg, Rule, Steps, SystemdSection};
 use crate::names;
 use crate::opt::Opt;
 
@@ -277,8 +277,14 @@ pub(super) fn compose_only(
     }
 }
 
-/// `podman exec` argv for a lifecycle hook.
-pub fn exec_hook(container: &str, h: &LifecycleHook) -> Vec<String> {
+/// `podman exec` argv for a lifecycle hook, and the `NAME=VALUE` lines of its secret-bearing
+/// environment values, those `secret` picks (they then go to an env file, passed with
+/// `--env-file`, instead of `--env=` words in the unit).
+pub fn exec_hook(
+    container: &str,
+    h: &LifecycleHook,
+    secret: &dyn Fn(&str, &str) -> bool,
+) -> (Vec<String>, String) {
     let LifecycleHook {
         command,
         user,
@@ -297,16 +303,18 @@ pub fn exec_hook(container: &str, h: &LifecycleHook) -> Vec<String> {
     if let Some(d) = working_dir {
         w.push(format!("--workdir={d}"));
     }
+    let mut moved = String::new();
     let env: &BTreeMap<String, Option<String>> = environment;
     for (k, v) in env {
         match v {
+            Some(v) if secret(k, v) => moved.push_str(&names::cat([k, "=", v, "\n"])),
             Some(v) => w.push(format!("--env={k}={v}")),
             None => w.push(names::cat(["--env=", k])),
         }
     }
     w.push(container.to_owned());
     w.extend(command.iter().cloned());
-    w
+    (w, moved)
 }
 
 pub(super) fn hooks(
@@ -331,18 +339,59 @@ pub(super) fn hooks(
     for (hooks, key, setting, reason) in kinds {
         for (i, h) in hooks.iter().enumerate() {
             let path = st.item(key, i);
-            let mut words = exec_hook(&st.cname, &h.value);
+            // Hook values are never in a unit's text when secret-bearing (as the service's
+            // own environment); a multi-line one cannot be in an env file and stays inline.
+            let inline = st.m.options.inline_env;
+            let secret = |k: &str, v: &str| {
+                !inline
+                    && !v.is_empty()
+                    && super::env::fits_env_file(v)
+                    && transship_translate::secrets::looks_secret(k)
+            };
+            let (mut words, moved) = exec_hook(&st.cname, &h.value, &secret);
             if setting == "ExecStop" {
                 // `-`: a failing pre-stop hook does not fail the stop.
                 words[0] = format!("-{}", words[0]);
             }
-            let detail = format!("{setting}={}", words.join(" "));
+            let mut args: Vec<ExecArg> = words.into_iter().map(ExecArg::Word).collect();
+            let mut reason = reason.to_owned();
+            if !moved.is_empty() {
+                let file = format!(
+                    "{}-{}-{i}.env",
+                    names::service_base(st.m.project, &st.s.name),
+                    &key[1..]
+                );
+                // Right after `exec`, before the container name.
+                args.insert(
+                    2,
+                    ExecArg::InstalledFile {
+                        flag: "--env-file=",
+                        file: file.clone(),
+                    },
+                );
+                st.out.push(super::Step::File(super::SideFile {
+                    path: file.clone(),
+                    contents: moved,
+                    mode: 0o600,
+                    secret: true,
+                }));
+                reason.push_str(&format!(
+                    "; its secret-bearing environment values are in {file} (mode 0600, --env-file), in no unit"
+                ));
+            }
+            let detail = format!(
+                "{setting}={}",
+                args.iter()
+                    .map(ExecArg::display)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
             st.out.push(super::Step::SystemdExec(
                 SystemdSection::Service,
                 setting,
-                words,
+                args,
             ));
-            st.approx(path.clone(), h.span, reason, &detail);
+            st.approx(path.clone(), h.span, &reason, &detail);
             st.extensions(&path, &h.value.extensions, h.span);
         }
     }

@@ -101,7 +101,7 @@ pub enum Step {
     /// A raw setting of the systemd unit (`[Unit] Requires=x.service`).
     Systemd(SystemdSection, &'static str, Cow<'static, str>),
     /// A command line of the systemd unit (`[Service] ExecStartPost=`), one word each.
-    SystemdExec(SystemdSection, &'static str, Vec<String>),
+    SystemdExec(SystemdSection, &'static str, Vec<ExecArg>),
     /// The start of the service's image build (`podman build --tag IMAGE CONTEXT`): the
     /// decisions up to [`Step::EndBuild`] carry [`Opt::Build`] options.
     BeginBuild { image: String, context: String },
@@ -111,6 +111,27 @@ pub enum Step {
     File(SideFile),
     /// An area the target still maps itself, from the IR, at this place.
     Area(Area),
+}
+
+/// One word of a [`Step::SystemdExec`] command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecArg {
+    /// A literal word.
+    Word(String),
+    /// `flag` joined to the path where a side file (relative to the output directory, see
+    /// [`Step::File`]) is installed on the target host: `--env-file=/etc/.../x.env`. Only
+    /// the target knows that directory.
+    InstalledFile { flag: &'static str, file: String },
+}
+
+impl ExecArg {
+    /// The word as a reader of the mapping sees it (`--env-file=<dir>/x.env`).
+    pub fn display(&self) -> String {
+        match self {
+            Self::Word(w) => w.clone(),
+            Self::InstalledFile { flag, file } => format!("{flag}<dir>/{file}"),
+        }
+    }
 }
 
 /// A section of a systemd unit.

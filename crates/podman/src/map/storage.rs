@@ -175,7 +175,10 @@ fn bind_options(
     if create_host_path == &Some(true) {
         // Compose creates a missing host directory; podman refuses to start.
         if let Some(src) = source {
-            let words = vec!["-/bin/mkdir".to_owned(), "-p".to_owned(), src.to_owned()];
+            let words = ["-/bin/mkdir", "-p", src]
+                .iter()
+                .map(|w| super::ExecArg::Word((*w).to_owned()))
+                .collect();
             st.out.push(super::Step::SystemdExec(
                 SystemdSection::Service,
                 "ExecStartPre",
