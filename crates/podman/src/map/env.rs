@@ -108,21 +108,15 @@ fn as_env_secret(
         names::pod_base(st.project()),
         st.s.name
     );
-    st.out.push(Step::File(SideFile {
-        path: file.clone(),
-        contents: value.to_owned(),
-        mode: 0o600,
-        secret: true,
-    }));
     let name = format!("{}-env-{safe}", st.unit_base);
-    st.spelled(
+    let options = format!("type=env,target={key}");
+    super::secrets::load_as_secret(
+        st,
         path,
         span,
-        Opt::SecretFromFile {
-            name,
-            file,
-            options: format!("type=env,target={key}"),
-        },
+        (file, value.to_owned(), true),
+        name,
+        options,
     );
 }
 

@@ -141,13 +141,26 @@ fn file_ref(st: &mut Steps<'_, '_>, path: String, r: &Spanned<FileRef>, secret: 
     // start, mounted with Compose's target, owner and mode.
     let dir = format!("{}-{}s", names::pod_base(st.project()), kind);
     let file = format!("{dir}/{}", names::unit_safe(source));
+    let name = format!("{}-{kind}-{}", st.unit_base, names::unit_safe(source));
+    load_as_secret(st, path, span, (file, text, secret), name, options);
+}
+
+/// A value written next to the units (mode 0600) and loaded as the podman secret `name`
+/// before each start, given to the container with `--secret name,OPTIONS`.
+pub(super) fn load_as_secret(
+    st: &mut Steps<'_, '_>,
+    path: String,
+    span: transship_ir::Span,
+    (file, contents, secret): (String, String, bool),
+    name: String,
+    options: String,
+) {
     st.out.push(Step::File(SideFile {
         path: file.clone(),
-        contents: text,
+        contents,
         mode: 0o600,
         secret,
     }));
-    let name = format!("{}-{kind}-{}", st.unit_base, names::unit_safe(source));
     st.spelled(
         path,
         span,
