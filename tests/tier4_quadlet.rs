@@ -6,7 +6,8 @@
 //! `/etc/containers/systemd/`, runs `systemctl daemon-reload` and `systemctl start`, and then
 //! asks podman inside the host what runs: environment, published ports (a request answers),
 //! mounts, user, working directory, secrets, the order of `service_healthy` dependencies,
-//! and the exact argv/env/labels of a container fed adversarial strings.
+//! the exact argv/env/labels of a container fed adversarial strings, and that secret-bearing
+//! environment values reach the container and its hooks but no unprivileged user.
 #![allow(clippy::print_stderr, clippy::unwrap_used)]
 
 mod sdexec;
@@ -309,6 +310,95 @@ fn check_web(inst: &Installed) {
             !ps.lines().any(|l| l == u.container),
             "{} still there: {ps}",
             u.container
+        );
+    }
+}
+
+#[test]
+fn secret_env_values_reach_the_container_but_no_unprivileged_user() {
+    let Some(busybox) = support::tier4_prerequisites(TIER) else {
+        return;
+    };
+    let inst = install("secretenv", &busybox, &[]);
+    let secrets = [
+        "pw-live-dotenv-31",
+        "tok-live-9f3a",
+        "key-line-one-7d1",
+        "key-line-two-7d2",
+        "hook-secret-55",
+    ];
+    // The container sees every value, the multi-line one whole, and the hook saw its own.
+    let env = inst.exec_in("app", &["env"]);
+    for want in [
+        "DB_PASSWORD=pw-live-dotenv-31",
+        "DATABASE_URL=postgres://app:pw-live-dotenv-31@db/app",
+        "API_TOKEN=tok-live-9f3a",
+        "GREETING=hello",
+    ] {
+        assert!(env.lines().any(|l| l == want), "{want:?} not in:\n{env}");
+    }
+    assert_eq!(
+        inst.exec_in("app", &["sh", "-c", "echo \"$TLS_PRIVATE_KEY\""]),
+        "key-line-one-7d1\nkey-line-two-7d2\n"
+    );
+    assert_eq!(
+        inst.exec_in("app", &["cat", "/tmp/hook"]),
+        "hook-secret-55\n"
+    );
+
+    // What an unprivileged user can read: the unit as systemd shows it, the generated
+    // service, and every installed file it is allowed to open.
+    let nobody = |argv: &[&str]| {
+        let mut full = vec![
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+        ];
+        full.extend_from_slice(argv);
+        inst.host.exec(&full)
+    };
+    let service = inst.unit("app").service.clone();
+    let mut seen = String::new();
+    for argv in [
+        vec!["systemctl", "show", service.as_str()],
+        vec!["systemctl", "cat", service.as_str()],
+        vec![
+            "systemctl",
+            "status",
+            "--no-pager",
+            "--lines=0",
+            service.as_str(),
+        ],
+    ] {
+        let o = nobody(&argv);
+        assert!(
+            o.status.success() || argv[1] == "status",
+            "{}",
+            support::describe_failure(&argv.join(" "), &o)
+        );
+        seen.push_str(&String::from_utf8_lossy(&o.stdout));
+    }
+    assert!(
+        seen.contains("ExecStart="),
+        "systemctl show printed no ExecStart=:\n{seen}"
+    );
+    let files = inst.must(&["find", "/etc/containers/systemd", "-type", "f"]);
+    for f in files.lines() {
+        let o = nobody(&["cat", f]);
+        if o.status.success() {
+            seen.push_str(&String::from_utf8_lossy(&o.stdout));
+        } else {
+            // Unreadable to others: it must be one of the 0600 secret files.
+            let mode = inst.must(&["stat", "-c", "%a", f]);
+            assert_eq!(mode.trim(), "600", "{f} unreadable but mode {mode}");
+        }
+    }
+    for s in secrets {
+        assert!(
+            !seen.contains(s),
+            "an unprivileged user can read {s:?}:\n{seen}"
         );
     }
 }
