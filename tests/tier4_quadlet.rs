@@ -326,6 +326,7 @@ fn secret_env_values_reach_the_container_but_no_unprivileged_user() {
         "key-line-one-7d1",
         "key-line-two-7d2",
         "hook-secret-55",
+        "npm-live-tok-66",
     ];
     // The container sees every value, the multi-line one whole, and the hook saw its own.
     let env = inst.exec_in("app", &["env"]);

@@ -83,6 +83,9 @@ fn render(project: &Project, version: PodmanVersion) -> String {
                 Step::BeginBuild { image, context } => {
                     let _ = writeln!(out, "build {image} from {context}");
                 }
+                Step::BuildEnvironmentFile(f) => {
+                    let _ = writeln!(out, "build environment from {f}");
+                }
                 Step::EndBuild => out.push_str("end of build\n"),
                 Step::File(f) => {
                     let _ = writeln!(

@@ -270,6 +270,17 @@ impl<'a> QuadletState<'a> {
     /// A unit file made of `[Unit] Description=` and one quadlet section (`.network`,
     /// `.volume`, `.build`, `.image`), written as `path` with mode 0644.
     pub fn add_unit(&mut self, path: String, what: &str, description: &str, section: Section) {
+        self.add_unit_sections(path, what, description, vec![section]);
+    }
+
+    /// [`Self::add_unit`] with several sections after `[Unit]`.
+    pub fn add_unit_sections(
+        &mut self,
+        path: String,
+        what: &str,
+        description: &str,
+        sections: Vec<Section>,
+    ) {
         let mut uf = UnitFile {
             header: self.header(what),
             sections: vec![],
@@ -277,7 +288,7 @@ impl<'a> QuadletState<'a> {
         let _ = uf
             .section("Unit")
             .plain("Description", description, Expansion::Setting);
-        uf.sections.push(section);
+        uf.sections.extend(sections);
         self.add_file(path, uf.render(), 0o644, false);
     }
 

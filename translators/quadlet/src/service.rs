@@ -64,6 +64,11 @@ pub(crate) fn translate_service(cx: &mut QuadletState<'_>, s: &Service, replica:
                 build_image = image;
                 build_context = context;
             }
+            Step::BuildEnvironmentFile(file) => {
+                if let Some(b) = u.build.as_mut() {
+                    b.env_file = Some(file);
+                }
+            }
             Step::EndBuild => {
                 if let Some(b) = u.build.take() {
                     end_build(cx, s, &mut u.service, b, &build_image, &build_context);
@@ -117,14 +122,28 @@ fn end_build(
     image: &str,
     context: &str,
 ) {
+    // The build's secret build-arg values: read by the unit that runs `podman build`.
+    let env_file = b.env_file.take().map(|f| {
+        let (spec, dir) = cx.t.install_dir_spec();
+        format!("{spec}{dir}/{f}")
+    });
     if b.unit_mode {
-        cx.add_unit(
+        let mut sections = vec![b.section.finish()];
+        if let Some(f) = env_file {
+            let mut svc = Section::new("Service");
+            svc.raw("EnvironmentFile", f);
+            sections.push(svc);
+        }
+        cx.add_unit_sections(
             names::cat([&names::service_base(cx.p, &s.name), ".build"]),
             &format!("image build of Compose service {:?}", s.name),
             &format!("Build of {image} for Compose service {}", s.name),
-            b.section.finish(),
+            sections,
         );
     } else {
+        if let Some(f) = env_file {
+            service.raw("EnvironmentFile", f);
+        }
         b.argv.push(context.to_owned());
         service.words("ExecStartPre", &b.argv, Expansion::Exec);
     }

@@ -152,6 +152,8 @@ pub(crate) struct BuildState {
     pub unit_mode: bool,
     pub section: Quad,
     pub argv: Vec<String>,
+    /// The side file the build's name-only build args take their values from.
+    pub env_file: Option<String>,
 }
 
 impl BuildState {
@@ -161,6 +163,7 @@ impl BuildState {
             unit_mode: crate::version::has_unit_type(v, "build"),
             section: Quad::new(v, "Build"),
             argv: vec!["/usr/bin/podman".into(), "build".into()],
+            env_file: None,
         };
         let _ = b.flag(Some(("ImageTag", false)), "--tag", image);
         if b.unit_mode {

@@ -100,6 +100,15 @@ fn secret_assignments(project: &transship_ir::Project) -> Vec<String> {
                 }
             }
         }
+        if let Some(b) = &s.build {
+            for (k, v) in &b.value.args {
+                if let Some(text) = v.value.as_deref().filter(|t| !t.is_empty()) {
+                    if looks_secret(k) || project.secret_interpolations.contains(&v.span) {
+                        add(k, text);
+                    }
+                }
+            }
+        }
         for h in s.post_start.iter().chain(&s.pre_stop) {
             for (k, v) in &h.value.environment {
                 if let Some(text) = v.as_deref().filter(|t| !t.is_empty() && !t.contains('\n')) {

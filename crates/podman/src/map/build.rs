@@ -71,17 +71,41 @@ pub(super) fn build(st: &mut Steps<'_, '_>, b: &Spanned<Box<Build>>) {
             "an inline Dockerfile is not written out; put it in a file and use `dockerfile`",
         );
     }
+    let mut moved = String::new();
+    let env_file = names::cat([&names::service_base(st.m.project, &st.s.name), "-build.env"]);
     for (k, val) in args {
-        let text = match &val.value {
-            Some(x) => format!("{k}={x}"),
-            None => k.clone(),
-        };
-        opt(
-            st,
-            names::cat([&bp, ".args.", k]),
-            val.span,
-            BuildOpt::Arg(text),
-        );
+        let path = names::cat([&bp, ".args.", k]);
+        match &val.value {
+            Some(x)
+                if !st.m.options.inline_env
+                    && super::env::is_secret_bearing(st, k, x, val.span)
+                    && super::env::fits_env_file(x) =>
+            {
+                // Name only: podman reads the value from the environment of the unit that
+                // runs the build, which reads it from a 0600 file.
+                moved.push_str(&names::cat([k, "=", x, "\n"]));
+                st.out.push(Step::Decide(super::Decision {
+                    path,
+                    span: val.span,
+                    opt: Some(Opt::Build(BuildOpt::Arg(k.clone()))),
+                    rule: Rule::Spelled,
+                    suffix: format!(
+                        " (the value is in {env_file}, mode 0600, read by systemd when the build starts: in no unit)"
+                    ),
+                }));
+            }
+            Some(x) => opt(st, path, val.span, BuildOpt::Arg(format!("{k}={x}"))),
+            None => opt(st, path, val.span, BuildOpt::Arg(k.clone())),
+        }
+    }
+    if !moved.is_empty() {
+        st.out.push(Step::File(super::SideFile {
+            path: env_file.clone(),
+            contents: moved,
+            mode: 0o600,
+            secret: true,
+        }));
+        st.out.push(Step::BuildEnvironmentFile(env_file));
     }
     for (i, x) in ssh.iter().enumerate() {
         opt(

@@ -105,6 +105,10 @@ pub enum Step {
     /// The start of the service's image build (`podman build --tag IMAGE CONTEXT`): the
     /// decisions up to [`Step::EndBuild`] carry [`Opt::Build`] options.
     BeginBuild { image: String, context: String },
+    /// Inside a build: the variables of its name-only `--build-arg NAME`s are in this side
+    /// file (0600), which the systemd unit running the build reads (`EnvironmentFile=`), so
+    /// their values are in no unit (podman takes a value-less build arg from its environment).
+    BuildEnvironmentFile(String),
     /// The end of the image build.
     EndBuild,
     /// A file written next to the units (a secret's or config's inline value).
