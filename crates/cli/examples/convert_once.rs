@@ -44,12 +44,12 @@ fn phase_json(p: &Project, out: &Output, cwd: &Path) {
 }
 
 #[inline(never)]
-fn phase_write(out: &Output, dir: &Path) -> Vec<transship_cli::write::Written> {
+fn phase_write(out: &Output, dir: &Path) -> transship_cli::write::WriteOutcome {
     transship_cli::write::write_artifacts(dir, &out.artifacts, false).unwrap()
 }
 
 #[inline(never)]
-fn phase_written(dir: &Path, written: &[transship_cli::write::Written]) -> usize {
+fn phase_written(dir: &Path, written: &transship_cli::write::WriteOutcome) -> usize {
     transship_cli::convert_cmd::render_written(dir, written).len()
 }
 
@@ -90,7 +90,7 @@ fn main() {
                     phase_json(&p, &out, dir.path());
                     out.ledger.entries.len()
                 }
-                "write" => phase_write(&out, &out_dir).len(),
+                "write" => phase_write(&out, &out_dir).files.len(),
                 "written" => {
                     let written =
                         transship_cli::write::write_artifacts(&out_dir, &out.artifacts, false)
