@@ -336,19 +336,13 @@ impl<'a> Steps<'_, 'a> {
         fallback: impl FnOnce() -> (Outcome, Option<String>),
         f: impl FnOnce(&mut Self),
     ) {
-        let before = self.decisions();
+        let before = self.out.len();
         f(self);
-        if self.decisions() == before {
+        // Only the steps `f` added are looked at (steps are never removed).
+        if !self.out[before..].iter().any(|s| matches!(s, Step::Decide(_))) {
             let (outcome, detail) = fallback();
             self.fixed(path.to_owned(), span, outcome, detail);
         }
-    }
-
-    fn decisions(&self) -> usize {
-        self.out
-            .iter()
-            .filter(|s| matches!(s, Step::Decide(_)))
-            .count()
     }
 
     pub fn set(&mut self, opt: Opt) {
