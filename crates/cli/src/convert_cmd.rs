@@ -25,7 +25,7 @@ use transship_translate::{Artifact, Output};
 
 use crate::load::load_options;
 use crate::report::{self, ReportContext};
-use crate::targets::{self, ConfigureError, TargetDescription, TargetOptions};
+use crate::targets::{self, TargetDescription};
 use crate::write::{self, WriteOutcome};
 use crate::{ConvertArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ReportFormat, Target};
 
@@ -87,27 +87,14 @@ fn write_json(w: impl Write, doc: &impl Serialize) -> bool {
 }
 
 pub(crate) fn run(args: ConvertArgs) -> ExitCode {
-    let target = targets::info(args.to.unwrap_or(Target::Podman));
-    let configured = match target.configure(&TargetOptions {
-        version: args.podman_version.as_deref(),
-        user: args.user,
-        pod: args.pod,
-        inline_env: args.inline_env,
-    }) {
-        Ok(c) => c,
-        Err(ConfigureError::NotImplemented) => {
-            err(&format!(
-                "migrate: --to {} is not implemented yet (available: {})\n",
-                target.name,
-                targets::available()
-            ));
-            return ExitCode::from(EXIT_ERROR);
-        }
-        Err(ConfigureError::Option(m)) => {
-            err(&format!("migrate: {m}\n"));
-            return ExitCode::from(EXIT_ERROR);
-        }
-    };
+    let configured =
+        match targets::configure(args.to.unwrap_or(Target::Podman), &args.target.options()) {
+            Ok(c) => c,
+            Err(m) => {
+                err(&format!("migrate: {m}\n"));
+                return ExitCode::from(EXIT_ERROR);
+            }
+        };
     let opts = match load_options(&args.inputs, &args.project) {
         Ok(o) => o,
         Err(e) => {
@@ -122,7 +109,7 @@ pub(crate) fn run(args: ConvertArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    if args.inline_env {
+    if args.target.inline_env {
         err(
             "warning: --inline-env: secret-bearing environment values are written into the unit files, which every local user can read (and quadlet copies them into ExecStart=, shown by `systemctl show`)\n",
         );
@@ -158,6 +145,11 @@ fn finish(
     title: &str,
     target: &TargetDescription,
 ) -> ExitCode {
+    // With --force, what the replaced files change (read before they are replaced).
+    let replaced_stat = match &args.output {
+        Some(dir) if args.force => replaced_stat(dir, project, &output.artifacts),
+        _ => None,
+    };
     let written: Option<WriteOutcome> = match &args.output {
         None => {
             if !out(&render_files(&output.artifacts)) {
@@ -182,6 +174,15 @@ fn finish(
             }
             if let (Some(dir), Some(written)) = (&args.output, &written) {
                 s.push_str(&render_written(dir, written));
+                if let Some(stat) = replaced_stat.filter(|_| {
+                    written
+                        .files
+                        .iter()
+                        .any(|w| w.action == write::Action::Replaced)
+                }) {
+                    s.push_str("what the replaced files changed (migrate diff --stat):\n");
+                    s.push_str(&stat);
+                }
                 s.push('\n');
             }
             s.push_str(&report::render_text(&output.ledger, ctx, title));
@@ -214,6 +215,52 @@ fn finish(
     ExitCode::from(EXIT_OK)
 }
 
+/// `migrate diff --stat` lines of the files of `artifacts` that exist in `dir` with other
+/// content (secrets masked), or `None` when none does.
+fn replaced_stat(dir: &Path, project: &Project, artifacts: &[Artifact]) -> Option<String> {
+    let mut new = Vec::new();
+    let mut old = Vec::new();
+    for a in artifacts {
+        let path = a.path.to_string_lossy().replace('\\', "/");
+        let Ok(bytes) = std::fs::read(dir.join(&a.path)) else {
+            continue;
+        };
+        if bytes == a.contents.as_bytes() {
+            continue;
+        }
+        old.push(transship_diff::OldFile {
+            path: path.clone(),
+            contents: String::from_utf8(bytes).ok(),
+        });
+        new.push(transship_diff::NewFile {
+            path,
+            contents: a.contents.clone(),
+            secret: a.secret,
+        });
+    }
+    if new.is_empty() {
+        return None;
+    }
+    let report = transship_diff::diff(
+        &new,
+        &old,
+        &transship_diff::Options {
+            project: &project.name.value,
+            show_secrets: false,
+            salt: 0,
+            context: 0,
+        },
+    );
+    let stat = transship_diff::render::stat(&report);
+    // Without the total line: the write report counts the files.
+    Some(
+        stat.lines()
+            .filter(|l| l.starts_with("changed"))
+            .map(|l| format!("  {l}\n"))
+            .collect(),
+    )
+}
+
 /// `N files in DIR: ...` with one line per file, and the stale temporaries removed.
 pub fn render_written(dir: &Path, outcome: &WriteOutcome) -> String {
     let written = &outcome.files;
@@ -237,6 +284,9 @@ pub fn render_written(dir: &Path, outcome: &WriteOutcome) -> String {
         dir.display(),
         parts.join(", ")
     );
+    if written.iter().all(|w| w.action == write::Action::Unchanged) {
+        s.push_str("nothing to change: every file is already as generated; nothing was written\n");
+    }
     for w in written {
         s.push_str(&format!(
             "  {:<10} {}{}\n",

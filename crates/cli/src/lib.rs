@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod check_cmd;
 mod config_cmd;
 pub mod convert_cmd;
+mod diff_cmd;
 pub mod docs;
 mod load;
 pub mod report;
@@ -109,18 +110,9 @@ pub enum ReportFormat {
     Json,
 }
 
-/// The default form: `migrate [FILE]... --to TARGET`.
+/// The target's options, shared by convert and diff (which converts first).
 #[derive(Debug, Clone, Args, Default)]
-pub struct ConvertArgs {
-    /// Compose file(s) to convert (same as -f).
-    #[arg(value_name = "FILE")]
-    pub inputs: Vec<PathBuf>,
-    /// Target to convert to.
-    #[arg(long = "to", value_enum, value_name = "TARGET")]
-    pub to: Option<Target>,
-    /// Output directory (default: print every file to stdout).
-    #[arg(short = 'o', long = "output", value_name = "DIR")]
-    pub output: Option<PathBuf>,
+pub struct TargetArgs {
     /// Podman version of the target host (4.4 .. 5.8); decides which quadlet keys exist.
     #[arg(long = "podman-version", value_name = "X.Y")]
     pub podman_version: Option<String>,
@@ -134,6 +126,33 @@ pub struct ConvertArgs {
     /// world-readable unit files instead of a 0600 `<project>-<service>.env` next to them.
     #[arg(long)]
     pub inline_env: bool,
+}
+
+impl TargetArgs {
+    pub fn options(&self) -> targets::TargetOptions<'_> {
+        targets::TargetOptions {
+            version: self.podman_version.as_deref(),
+            user: self.user,
+            pod: self.pod,
+            inline_env: self.inline_env,
+        }
+    }
+}
+
+/// The default form: `migrate [FILE]... --to TARGET`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ConvertArgs {
+    /// Compose file(s) to convert (same as -f).
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Target to convert to.
+    #[arg(long = "to", value_enum, value_name = "TARGET")]
+    pub to: Option<Target>,
+    /// Output directory (default: print every file to stdout).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// Fail (exit 1) when anything was approximated or unsupported.
     #[arg(long)]
     pub strict: bool,
@@ -222,11 +241,42 @@ pub struct DiffArgs {
     /// Target to convert to before diffing.
     #[arg(long = "to", value_enum, value_name = "TARGET")]
     pub to: Option<Target>,
-    /// Directory holding what is installed now.
+    /// Directory holding what is installed now (e.g. /etc/containers/systemd, or an earlier
+    /// `-o` output).
     #[arg(long, value_name = "DIR")]
     pub against: Option<PathBuf>,
     #[command(flatten)]
+    pub target: TargetArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+    /// One line per file and a total instead of the diffs.
+    #[arg(long)]
+    pub stat: bool,
+    /// Colour: `auto` (a terminal, unless NO_COLOR is set), `always`, `never`.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Show secret values instead of masking them (says so on stderr).
+    #[arg(long)]
+    pub show_secrets: bool,
+    #[command(flatten)]
     pub project: ProjectArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum DiffFormat {
+    #[default]
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -271,7 +321,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Config(args)) => config_cmd::run(args),
         Some(Command::Check(args)) => check_cmd::run(args),
-        Some(Command::Diff(_)) => not_implemented("migrate diff"),
+        Some(Command::Diff(args)) => diff_cmd::run(&args),
         Some(Command::Verify(_)) => not_implemented("migrate verify"),
         Some(Command::Docs(args)) => {
             use std::io::Write as _;

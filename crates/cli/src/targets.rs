@@ -219,6 +219,19 @@ pub fn info(target: Target) -> &'static TargetInfo {
         .unwrap_or(&REGISTRY[0])
 }
 
+/// The translator of `target` for `opts`, or the message saying why not (for `migrate: ...`).
+pub fn configure(target: Target, opts: &TargetOptions<'_>) -> Result<Configured, String> {
+    let row = info(target);
+    row.configure(opts).map_err(|e| match e {
+        ConfigureError::NotImplemented => format!(
+            "--to {} is not implemented yet (available: {})",
+            row.name,
+            available()
+        ),
+        ConfigureError::Option(m) => m,
+    })
+}
+
 /// The implemented targets as `--to a, --to b` (for "not implemented" messages).
 pub fn available() -> String {
     REGISTRY

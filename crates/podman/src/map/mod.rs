@@ -339,7 +339,10 @@ impl<'a> Steps<'_, 'a> {
         let before = self.out.len();
         f(self);
         // Only the steps `f` added are looked at (steps are never removed).
-        if !self.out[before..].iter().any(|s| matches!(s, Step::Decide(_))) {
+        if !self.out[before..]
+            .iter()
+            .any(|s| matches!(s, Step::Decide(_)))
+        {
             let (outcome, detail) = fallback();
             self.fixed(path.to_owned(), span, outcome, detail);
         }
