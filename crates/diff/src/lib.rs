@@ -216,9 +216,27 @@ fn mask_line(line: &str, salt: u64) -> String {
                 j += 1;
             }
             if j < bytes.len() && bytes[j] == b'=' && looks_secret(&line[i..j]) {
+                // The value ends at the quote that opened the word (`"K=a b"`), at its own
+                // closing quote (`K="a b"`), or else at whitespace or a quote.
+                let opened = (i > 0 && matches!(bytes[i - 1], b'"' | b'\''))
+                    .then(|| bytes[i - 1])
+                    .or_else(|| {
+                        bytes
+                            .get(j + 1)
+                            .copied()
+                            .filter(|b| matches!(b, b'"' | b'\''))
+                    });
                 let mut k = j + 1;
-                while k < bytes.len() && !matches!(bytes[k], b' ' | b'\t' | b'"' | b'\'') {
-                    k += 1;
+                if opened.is_some() && i > 0 && Some(bytes[i - 1]) == opened {
+                    k = quoted_end(bytes, k, bytes[i - 1]);
+                } else if let Some(q) = opened {
+                    k = quoted_end(bytes, k + 1, q)
+                        .saturating_add(1)
+                        .min(bytes.len());
+                } else {
+                    while k < bytes.len() && !matches!(bytes[k], b' ' | b'\t' | b'"' | b'\'') {
+                        k += 1;
+                    }
                 }
                 if k > j + 1 {
                     out.push_str(&line[i..=j]);
@@ -236,6 +254,15 @@ fn mask_line(line: &str, salt: u64) -> String {
         i += ch;
     }
     out
+}
+
+/// Index of the unescaped `quote` at or after `from` (or the end of the line).
+fn quoted_end(bytes: &[u8], from: usize, quote: u8) -> usize {
+    let mut k = from;
+    while k < bytes.len() && bytes[k] != quote {
+        k += if bytes[k] == b'\\' { 2 } else { 1 };
+    }
+    k.min(bytes.len())
 }
 
 const fn is_name_byte(b: u8) -> bool {
