@@ -60,6 +60,15 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     m
 }
 
+/// Whether a staging temporary is in `dir` right now.
+fn has_temporary(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| is_temporary(&e.file_name().to_string_lossy()))
+    })
+}
+
 fn is_temporary(rel: &str) -> bool {
     rel.rsplit('/')
         .next()
@@ -127,10 +136,31 @@ fn kill_9_during_a_large_write_then_a_rerun_leaves_exactly_the_expected_files() 
     // At least 12 kills, and keep going (up to 80) until 4 of them hit the staging phase.
     while attempts < 80 && (attempts < 12 || kills_with_litter < 4) {
         attempts += 1;
-        let tag = 1 + (attempts % 2) as u32;
+        // The tag the directory does not hold yet (judged by its last unit), so that the run
+        // has files to stage: a run into identical files writes nothing.
+        let last = fs::read(out.join("crash-svc1999.container")).ok();
+        let tag = if last.as_ref() == refs[0].get("crash-svc1999.container") {
+            2
+        } else {
+            1
+        };
         fs::write(proj.join("compose.yaml"), compose(tag)).unwrap();
-        let delay = whole_run.mul_f64(0.1 + 0.9 * rng.next_unit());
         let mut child = migrate(&proj, &out).spawn().unwrap();
+        // Half the kills at a random point of the whole run; the other half a random moment
+        // after the first temporary shows up, so that a loaded machine (where the load and
+        // the translation take longer than measured) still gets kills inside the staging.
+        let delay = if attempts % 2 == 0 {
+            let started = Instant::now();
+            while started.elapsed() < whole_run * 20
+                && child.try_wait().unwrap().is_none()
+                && !has_temporary(&out)
+            {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            whole_run.mul_f64(0.2 * rng.next_unit())
+        } else {
+            whole_run.mul_f64(0.1 + 0.9 * rng.next_unit())
+        };
         std::thread::sleep(delay);
         if child.try_wait().unwrap().is_some() {
             continue; // finished before the kill point
