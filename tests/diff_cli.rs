@@ -205,7 +205,11 @@ fn bad_usage_exits_2() {
     let p = written_project();
     let o = migrate(p.path(), &["diff", "compose.yaml", "--to", "podman"], &[]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("--against DIR is required"));
+    assert!(
+        text(&o.stderr).contains("give --against DIR"),
+        "{}",
+        text(&o.stderr)
+    );
     let o = migrate(
         p.path(),
         &["diff", "compose.yaml", "--against", "nope"],
@@ -226,4 +230,68 @@ fn bad_usage_exits_2() {
         "{}",
         text(&o.stderr)
     );
+}
+
+#[test]
+fn two_revisions_show_the_meaning_per_service_first() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("old.yaml"),
+        compose("1.26", "tok-first-111", 8080),
+    )
+    .unwrap();
+    let new = compose("1.27", "tok-second-222", 8081).replace(
+        "  db:\n",
+        "    depends_on:\n      db: {condition: service_healthy}\n  db:\n",
+    );
+    std::fs::write(d.path().join("new.yaml"), &new).unwrap();
+    let args = ["diff", "old.yaml", "new.yaml", "--to", "podman"];
+    let o = migrate(d.path(), &args, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("service web: changed\n"), "{out}");
+    for want in [
+        "  image: \"docker.io/library/nginx:1.26\" -> \"docker.io/library/nginx:1.27\"",
+        "  environment.API_TOKEN: *** ",
+        "  depends_on: + {\"db\":{\"condition\":\"service_healthy\"",
+        "--- old.yaml/shop-web.container",
+        "+Image=docker.io/library/nginx:1.27",
+    ] {
+        assert!(out.contains(want), "{want:?} missing:\n{out}");
+    }
+    for fmt in [
+        &[][..],
+        &["--format", "json"],
+        &["--format", "markdown"],
+        &["--stat"],
+    ] {
+        let o = migrate(d.path(), &[&args[..], fmt].concat(), &[]);
+        let all = text(&o.stdout);
+        assert!(
+            !all.contains("tok-first-111") && !all.contains("tok-second-222"),
+            "{fmt:?}: {all}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_slice(
+        &migrate(d.path(), &[&args[..], &["--format", "json"]].concat(), &[]).stdout,
+    )
+    .unwrap();
+    assert_eq!(json["services"][0]["service"], "web");
+    // The same file twice: nothing differs, exit 0.
+    let o = migrate(
+        d.path(),
+        &["diff", "old.yaml", "old.yaml", "--to", "podman"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).starts_with("no service changes its meaning"));
+    // Keys reordered in the Compose file: no change of meaning, no file change.
+    let reordered = "name: shop\nservices:\n  db:\n    image: docker.io/library/postgres:16\n  web:\n    environment:\n      MODE: prod\n      API_TOKEN: tok-first-111\n    ports: [\"8080:80\"]\n    image: docker.io/library/nginx:1.26\n";
+    std::fs::write(d.path().join("reordered.yaml"), reordered).unwrap();
+    let o = migrate(
+        d.path(),
+        &["diff", "old.yaml", "reordered.yaml", "--to", "podman"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 }

@@ -1,5 +1,7 @@
 //! `migrate diff [FILE]... --to TARGET --against DIR`: what writing the target's files into
 //! DIR would change (see `transship_diff`). Reads DIR, never writes it.
+//! `migrate diff OLD NEW --to TARGET`: what going from one Compose file to the other means,
+//! service by service, then for the generated files.
 //!
 //! Exit codes as diff(1): 0 no difference, 1 differences, 2 error.
 
@@ -9,7 +11,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use transship_diff::render::{self, Sides};
-use transship_diff::{NewFile, OldFile, Options};
+use transship_diff::{NewFile, OldFile, Options, semantic};
 
 use crate::load::load_options;
 use crate::targets;
@@ -21,53 +23,31 @@ fn fail(msg: &str) -> ExitCode {
 }
 
 pub(crate) fn run(args: &DiffArgs) -> ExitCode {
-    let Some(dir) = &args.against else {
-        return fail(
-            "--against DIR is required (the ssh and two-revision forms are not built yet)",
-        );
-    };
-    if !dir.is_dir() {
-        return fail(&format!("{}: not a directory", dir.display()));
-    }
-    let configured =
-        match targets::configure(args.to.unwrap_or(Target::Podman), &args.target.options()) {
-            Ok(c) => c,
-            Err(m) => return fail(&m),
-        };
-    let opts = match load_options(&args.inputs, &args.project) {
-        Ok(o) => o,
-        Err(e) => return fail(&e),
-    };
-    let project = match transship_loader::load(&opts) {
-        Ok(p) => p,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
-    };
-    let output = match configured.translator.translate(&project) {
-        Ok(o) => o,
-        Err(e) => return fail(&e.to_string()),
-    };
-    let new: Vec<NewFile> = output
-        .artifacts
-        .iter()
-        .map(|a| NewFile {
-            path: a.path.to_string_lossy().replace('\\', "/"),
-            contents: a.contents.clone(),
-            secret: a.secret,
-        })
-        .collect();
-    let old = match read_dir_files(dir) {
-        Ok(o) => o,
-        Err(e) => return fail(&e),
-    };
     if args.show_secrets {
         let _ = writeln!(
             std::io::stderr(),
             "migrate diff: --show-secrets: secret values are shown in this output"
         );
     }
+    let Some(dir) = &args.against else {
+        if args.inputs.len() == 2 {
+            return revisions(args);
+        }
+        return fail(
+            "give --against DIR (what is installed), or two Compose files OLD NEW (the ssh form is not built yet)",
+        );
+    };
+    if !dir.is_dir() {
+        return fail(&format!("{}: not a directory", dir.display()));
+    }
+    let (project, new) = match convert(args, &args.inputs) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let old = match read_dir_files(dir) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
     let report = transship_diff::diff(
         &new,
         &old,
@@ -83,20 +63,132 @@ pub(crate) fn run(args: &DiffArgs) -> ExitCode {
         old: dir_text.trim_end_matches('/'),
         new: "generated",
     };
-    let color = match args.color {
+    let text = match (args.format, args.stat) {
+        (DiffFormat::Json, _) => render::json(&report),
+        (DiffFormat::Markdown, _) => render::markdown(&report, sides),
+        (DiffFormat::Text, true) => render::stat(&report),
+        (DiffFormat::Text, false) => render::text(&report, sides, use_color(args.color)),
+    };
+    emit(&text, report.has_changes())
+}
+
+/// Loads `files` with the project flags and converts them for the target.
+fn convert(
+    args: &DiffArgs,
+    files: &[std::path::PathBuf],
+) -> Result<(transship_ir::Project, Vec<NewFile>), ExitCode> {
+    let configured = targets::configure(args.to.unwrap_or(Target::Podman), &args.target.options())
+        .map_err(|m| fail(&m))?;
+    let opts = load_options(files, &args.project).map_err(|e| fail(&e))?;
+    let project = transship_loader::load(&opts).map_err(|e| {
+        let _ = writeln!(std::io::stderr(), "error: {e}");
+        ExitCode::from(EXIT_ERROR)
+    })?;
+    let output = configured
+        .translator
+        .translate(&project)
+        .map_err(|e| fail(&e.to_string()))?;
+    let new = output
+        .artifacts
+        .iter()
+        .map(|a| NewFile {
+            path: a.path.to_string_lossy().replace('\\', "/"),
+            contents: a.contents.clone(),
+            secret: a.secret,
+        })
+        .collect();
+    Ok((project, new))
+}
+
+/// `migrate diff OLD NEW --to TARGET`: what a change of the Compose project does, service by
+/// service (from both normalized configurations), then to the generated files.
+fn revisions(args: &DiffArgs) -> ExitCode {
+    let (old_project, old_files) = match convert(args, &args.inputs[..1]) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (new_project, new_files) = match convert(args, &args.inputs[1..]) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let salt = salt();
+    let old: Vec<OldFile> = old_files
+        .into_iter()
+        .map(|f| OldFile {
+            path: f.path,
+            contents: Some(f.contents),
+        })
+        .collect();
+    let report = transship_diff::diff(
+        &new_files,
+        &old,
+        &Options {
+            project: &new_project.name.value,
+            show_secrets: args.show_secrets,
+            salt,
+            context: 3,
+        },
+    );
+    let secret = |service: &str, key: &str| {
+        let name = key.rsplit('.').next().unwrap_or(key);
+        let env_key = key.strip_prefix("environment.");
+        transship_translate::secrets::looks_secret(name)
+            || [&old_project, &new_project].iter().any(|p| {
+                env_key.is_some_and(|k| {
+                    p.services
+                        .get(service)
+                        .and_then(|s| s.environment.get(k))
+                        .is_some_and(|v| p.secret_interpolations.contains(&v.span))
+                })
+            })
+    };
+    let services = semantic::services(
+        &transship_loader::render::compose_json(&old_project),
+        &transship_loader::render::compose_json(&new_project),
+        &semantic::Masking {
+            secret: &secret,
+            show_secrets: args.show_secrets,
+            salt,
+        },
+    );
+    let old_name = args.inputs[0].display().to_string();
+    let new_name = args.inputs[1].display().to_string();
+    let sides = Sides {
+        old: &old_name,
+        new: &new_name,
+    };
+    let mut meaning = semantic::text(&services);
+    if report.has_changes() && !semantic::has_meaning(&services) {
+        meaning.push_str("the generated files differ only in layout or order\n");
+    }
+    let text = match (args.format, args.stat) {
+        (DiffFormat::Json, _) => render::json_with(&report, Some(&services)),
+        (DiffFormat::Markdown, _) => format!(
+            "{}\n```text\n{meaning}```\n",
+            render::markdown(&report, sides).trim_end()
+        ),
+        (DiffFormat::Text, true) => format!("{meaning}\n{}", render::stat(&report)),
+        (DiffFormat::Text, false) => format!(
+            "{meaning}\n{}",
+            render::text(&report, sides, use_color(args.color))
+        ),
+    };
+    emit(&text, report.has_changes())
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal()
         }
-    };
-    let text = match (args.format, args.stat) {
-        (DiffFormat::Json, _) => render::json(&report),
-        (DiffFormat::Markdown, _) => render::markdown(&report, sides),
-        (DiffFormat::Text, true) => render::stat(&report),
-        (DiffFormat::Text, false) => render::text(&report, sides, color),
-    };
+    }
+}
+
+/// Prints the report; exit 1 when something differs.
+fn emit(text: &str, changed: bool) -> ExitCode {
     let mut out = std::io::stdout().lock();
     if out
         .write_all(text.as_bytes())
@@ -105,7 +197,7 @@ pub(crate) fn run(args: &DiffArgs) -> ExitCode {
     {
         return ExitCode::from(EXIT_ERROR);
     }
-    if report.has_changes() {
+    if changed {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::from(EXIT_OK)

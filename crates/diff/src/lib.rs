@@ -17,6 +17,7 @@
 //!   caller asks to show secrets.
 
 pub mod render;
+pub mod semantic;
 
 use std::hash::{BuildHasher, Hasher};
 

@@ -175,10 +175,17 @@ pub fn markdown(r: &Report, sides: Sides<'_>) -> String {
 
 /// The report as JSON (`--format json`).
 pub fn json(r: &Report) -> String {
+    json_with(r, None)
+}
+
+/// [`json`] with the per-service meaning of a two-revision diff (`services`).
+pub fn json_with(r: &Report, services: Option<&[crate::semantic::ServiceChange]>) -> String {
     #[derive(serde::Serialize)]
     struct Doc<'a> {
         changed: bool,
         summary: Summary,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        services: Option<&'a [crate::semantic::ServiceChange]>,
         files: &'a [FileDiff],
     }
     #[derive(serde::Serialize)]
@@ -198,6 +205,7 @@ pub fn json(r: &Report) -> String {
             unchanged: r.count(Status::Unchanged),
             foreign: r.count(Status::Foreign),
         },
+        services,
         files: &r.files,
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();

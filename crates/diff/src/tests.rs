@@ -287,3 +287,56 @@ mod props {
         }
     }
 }
+
+mod semantic_tests {
+    use crate::Status;
+    use crate::semantic::{self, Masking};
+    use serde_json::json;
+
+    fn secret(_: &str, key: &str) -> bool {
+        key.rsplit('.')
+            .next()
+            .is_some_and(transship_translate::secrets::looks_secret)
+    }
+
+    #[test]
+    fn per_service_meaning() {
+        let old = json!({"services": {
+            "web": {"image": "nginx:1.26", "ports": [{"target": 80, "published": "8080"}, {"target": 443}],
+                    "environment": {"API_TOKEN": "tok-old-1", "MODE": "a"},
+                    "depends_on": {"db": {"condition": "service_started"}}},
+            "db": {"image": "postgres:16"},
+            "gone": {"image": "x"}}});
+        let new = json!({"services": {
+            "web": {"image": "nginx:1.27", "ports": [{"target": 443}, {"target": 80, "published": "8080"}],
+                    "environment": {"API_TOKEN": "tok-new-2", "MODE": "a", "EXTRA": "1"},
+                    "depends_on": {"db": {"condition": "service_healthy"}}},
+            "db": {"image": "postgres:16"},
+            "cache": {"image": "redis:7"}}});
+        let m = Masking {
+            secret: &secret,
+            show_secrets: false,
+            salt: 3,
+        };
+        let changes = semantic::services(&old, &new, &m);
+        let text = semantic::text(&changes);
+        insta::assert_snapshot!("semantic", text);
+        assert!(
+            !text.contains("tok-old-1") && !text.contains("tok-new-2"),
+            "{text}"
+        );
+        assert!(semantic::has_meaning(&changes));
+        let status = |s: &str| changes.iter().find(|c| c.service == s).map(|c| c.status);
+        assert_eq!(status("cache"), Some(Status::Added));
+        assert_eq!(status("gone"), Some(Status::Removed));
+        assert_eq!(status("db"), None);
+        // Reordered ports only: no change of meaning.
+        let only_order = semantic::services(
+            &json!({"services": {"a": {"ports": [1, 2]}}}),
+            &json!({"services": {"a": {"ports": [2, 1]}}}),
+            &m,
+        );
+        assert!(!semantic::has_meaning(&only_order));
+        assert!(semantic::text(&only_order).contains("other order"));
+    }
+}
