@@ -19,8 +19,6 @@
 pub mod render;
 pub mod semantic;
 
-use std::hash::{BuildHasher, Hasher};
-
 use serde::Serialize;
 use similar::{DiffTag, TextDiff};
 use transship_translate::secrets::looks_secret;
@@ -179,14 +177,7 @@ pub fn is_generated_for(contents: &str, project: &str) -> bool {
         .any(|l| l.starts_with('#') && l.contains(&marker))
 }
 
-/// `*** 1a2b3c4d`: a value hidden, with a short salted hash of it.
-pub fn mask(value: &str, salt: u64) -> String {
-    // SipHash with fixed keys, seeded by the salt: deterministic for given inputs.
-    let mut h = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().build_hasher();
-    h.write_u64(salt);
-    h.write(value.as_bytes());
-    format!("*** {:08x}", h.finish() as u32)
-}
+pub use transship_translate::secrets::mask;
 
 /// `text` with the value of every secret-looking `NAME=VALUE` replaced by its mask.
 pub fn mask_assignments(text: &str, salt: u64) -> String {

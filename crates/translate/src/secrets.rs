@@ -28,6 +28,17 @@ pub fn looks_secret(name: &str) -> bool {
     })
 }
 
+/// `*** 1a2b3c4d`: a secret value hidden, with a short salted hash of it, so a changed value
+/// still shows as a changed hash (`migrate diff`, `migrate verify`).
+pub fn mask(value: &str, salt: u64) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    // SipHash with fixed keys, seeded by the salt: deterministic for given inputs.
+    let mut h = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().build_hasher();
+    h.write_u64(salt);
+    h.write(value.as_bytes());
+    format!("*** {:08x}", h.finish() as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::looks_secret;

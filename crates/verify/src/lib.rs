@@ -1,8 +1,22 @@
-//! Runtime access: the only crate that talks to a container runtime.
+//! Runtime access: the only crate that talks to a container runtime, and `migrate verify`.
 //!
-//! Today it holds the podman subprocess that `migrate check` reads host facts through
-//! ([`PodmanCli`]); `migrate verify`'s runtime clients (libpod and docker REST over unix
-//! sockets, systemd unit state) are to live here as well.
+//! - [`PodmanCli`]: the podman subprocess `migrate check` reads host facts through.
+//! - [`transport`]: how a host is reached (`unix://`, `ssh://`, podman's named connections),
+//!   and the commands verify runs on it (`systemctl show`, reading installed files, TCP
+//!   probes).
+//! - [`http`] and [`api`]: the libpod and docker REST clients behind the [`api::Runtime`]
+//!   trait, and [`api::HostAccess`] for the host itself.
+//! - [`observed`] (an inspect answer of podman 4, 5 or docker, normalized), [`expected`]
+//!   (the same from the podman mapping), [`checks`] (one service's checks: pass, fail with
+//!   both values, or skip with the reason), [`run`] (one host or a fleet, in parallel).
+
+pub mod api;
+pub mod checks;
+pub mod expected;
+pub mod http;
+pub mod observed;
+pub mod run;
+pub mod transport;
 
 use std::process::Command;
 

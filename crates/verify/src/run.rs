@@ -1,0 +1,142 @@
+//! One host, or a fleet: connect, ask the runtime's version, check every expected container
+//! (in parallel, one thread per container), report. Hosts are verified concurrently; an
+//! unreachable host is reported with the transport's error and does not stop the others.
+
+use std::time::{Duration, Instant};
+
+use crate::api::{ApiClient, Flavor, HostAccess, Runtime};
+use crate::checks::{CheckOptions, ServiceReport, check_service};
+use crate::expected::Expected;
+use crate::transport::{Host, HostSpec};
+
+/// The result for one host.
+#[derive(Debug, Clone)]
+pub struct HostReport {
+    /// As named on the command line.
+    pub host: String,
+    /// `podman 5.4.2` (the engine's answer), empty when unreachable.
+    pub runtime: String,
+    /// Why the host could not be verified at all.
+    pub error: Option<String>,
+    pub services: Vec<ServiceReport>,
+    pub elapsed: Duration,
+}
+
+impl HostReport {
+    pub fn failed(&self) -> usize {
+        self.services.iter().map(ServiceReport::failed).sum()
+    }
+}
+
+/// The engine's name and version from a `/version` answer (libpod or docker).
+pub fn runtime_version(flavor: Flavor, v: &serde_json::Value) -> String {
+    let version = v
+        .get("Version")
+        .and_then(|x| x.as_str())
+        .or_else(|| {
+            v.get("Components")
+                .and_then(|c| c.as_array())
+                .and_then(|c| c.first())
+                .and_then(|c| c.get("Version"))
+                .and_then(|x| x.as_str())
+        })
+        .unwrap_or("?");
+    match flavor {
+        Flavor::Podman => format!("podman {version}"),
+        Flavor::Docker => format!("docker {version}"),
+    }
+}
+
+/// Checks every expected container against `rt` and `host`, in parallel.
+pub fn check_all(
+    expected: &[Expected],
+    rt: &dyn Runtime,
+    host: &dyn HostAccess,
+    opts: &CheckOptions,
+) -> Vec<ServiceReport> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = expected
+            .iter()
+            .map(|e| scope.spawn(move || check_service(e, expected, rt, host, opts)))
+            .collect();
+        handles
+            .into_iter()
+            .zip(expected)
+            .map(|(h, e)| {
+                h.join().unwrap_or_else(|_| ServiceReport {
+                    service: e.service.clone(),
+                    container: e.container.clone(),
+                    checks: Vec::new(),
+                })
+            })
+            .collect()
+    })
+}
+
+/// Verifies one host: connect (within `timeout`), then every container.
+pub fn verify_host(
+    spec: HostSpec,
+    expected: &[Expected],
+    opts: &CheckOptions,
+    timeout: Duration,
+) -> HostReport {
+    let start = Instant::now();
+    let label = spec.label.clone();
+    let unreachable = |error: String| HostReport {
+        host: label.clone(),
+        runtime: String::new(),
+        error: Some(error),
+        services: Vec::new(),
+        elapsed: start.elapsed(),
+    };
+    let host = match Host::connect(spec, timeout) {
+        Ok(h) => h,
+        Err(e) => return unreachable(e),
+    };
+    let rt = ApiClient::new(&host.socket, Flavor::Podman, timeout);
+    let runtime = match rt.version() {
+        Ok(v) => runtime_version(Flavor::Podman, &v),
+        Err(e) => return unreachable(format!("the podman API does not answer: {e}")),
+    };
+    let services = check_all(expected, &rt, &host, opts);
+    HostReport {
+        host: label,
+        runtime,
+        error: None,
+        services,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// Verifies every host at once.
+pub fn verify_fleet(
+    specs: Vec<HostSpec>,
+    expected: &[Expected],
+    opts: &CheckOptions,
+    timeout: Duration,
+) -> Vec<HostReport> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = specs
+            .into_iter()
+            .map(|spec| {
+                let label = spec.label.clone();
+                (
+                    label,
+                    scope.spawn(move || verify_host(spec, expected, opts, timeout)),
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(label, h)| {
+                h.join().unwrap_or_else(|_| HostReport {
+                    host: label,
+                    runtime: String::new(),
+                    error: Some("the verifier of this host stopped unexpectedly".into()),
+                    services: Vec::new(),
+                    elapsed: Duration::ZERO,
+                })
+            })
+            .collect()
+    })
+}
