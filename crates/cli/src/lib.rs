@@ -16,6 +16,7 @@ pub mod docs;
 mod load;
 pub mod report;
 pub mod targets;
+mod verify_cmd;
 pub mod write;
 
 /// Exit code for success.
@@ -287,16 +288,53 @@ pub struct VerifyArgs {
     /// Target the project was converted to.
     #[arg(long = "to", value_enum, value_name = "TARGET")]
     pub to: Option<Target>,
-    /// Runtime endpoint, e.g. unix:///run/podman/podman.sock.
+    /// A host to verify (repeat for a fleet): unix:///run/podman/podman.sock or
+    /// ssh://[user@]host[:port][/path/to/podman.sock]. Default: this machine's socket
+    /// (the user's with --user).
     #[arg(long, value_name = "URL")]
-    pub host: Option<String>,
+    pub host: Vec<String>,
+    /// A host from podman's connection list (`podman system connection add`); repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub connection: Vec<String>,
+    /// Compare with the running Docker stack too: docker:// or docker:///path/docker.sock.
+    #[arg(long, value_name = "URL")]
+    pub against: Option<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: VerifyFormat,
+    /// Time allowed to reach a host and for each runtime call (`10s`, `1m`, `500ms`).
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub timeout: String,
+    /// How long a healthcheck may take to pass (it is run at once, then again until this
+    /// has passed).
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub wait_healthy: String,
+    /// Watch each container's restart count for at least this long (a restart loop shows as
+    /// a count that moves).
+    #[arg(long, value_name = "DURATION", default_value = "2s")]
+    pub settle: String,
+    /// The containers are not run by systemd units (started by hand or by another tool):
+    /// skip the unit, restart-policy and installed-file checks.
+    #[arg(long)]
+    pub no_units: bool,
+    /// Where the generated files are installed on the host (default
+    /// /etc/containers/systemd, or ~/.config/containers/systemd with --user).
+    #[arg(long, value_name = "DIR")]
+    pub unit_dir: Option<String>,
+    /// An ssh client configuration file for ssh:// hosts (`ssh -F`).
+    #[arg(long, value_name = "FILE")]
+    pub ssh_config: Option<PathBuf>,
     #[command(flatten)]
     pub project: ProjectArgs,
 }
 
-pub(crate) fn not_implemented(what: &str) -> ExitCode {
-    eprintln!("migrate: `{what}` is not implemented yet");
-    ExitCode::from(EXIT_ERROR)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum VerifyFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 /// Entry point of the `migrate` binary.
@@ -322,7 +360,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Config(args)) => config_cmd::run(args),
         Some(Command::Check(args)) => check_cmd::run(args),
         Some(Command::Diff(args)) => diff_cmd::run(&args),
-        Some(Command::Verify(_)) => not_implemented("migrate verify"),
+        Some(Command::Verify(args)) => verify_cmd::run(&args),
         Some(Command::Docs(args)) => {
             use std::io::Write as _;
             let doc = if args.target == "targets" {

@@ -59,8 +59,8 @@ impl CheckResult {
         Self {
             name,
             status: Status::Fail,
-            expected: expected.into(),
-            observed: observed.into(),
+            expected: one_line(&expected.into()),
+            observed: one_line(&observed.into()),
             note: String::new(),
         }
     }
@@ -71,7 +71,7 @@ impl CheckResult {
             status: Status::Skip,
             expected: String::new(),
             observed: String::new(),
-            note: why.into(),
+            note: one_line(&why.into()),
         }
     }
 
@@ -85,6 +85,15 @@ impl CheckResult {
         }
         self
     }
+}
+
+/// A multi-line message (a command's stderr) on one line.
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The report of one service container.
@@ -113,21 +122,34 @@ pub struct CheckOptions {
     pub wait_healthy: Duration,
     /// The salt of the secret masks.
     pub salt: u64,
-    /// The unit files that should be installed: (path on the host, contents).
-    pub unit_files: BTreeMap<String, Vec<(String, String)>>,
+    /// The restart count is watched for at least this long (the checks' own time counts).
+    pub settle: Duration,
     /// Check systemd units (the quadlet and systemd targets run containers under units).
     pub units: bool,
+}
+
+/// What one host is checked against: the expected containers (for the podman version the
+/// host runs, or the one asked for) and the unit files that should be installed there.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub expected: Vec<Expected>,
+    /// Per service: (path on the host, contents) of the files the target generates for it.
+    pub unit_files: BTreeMap<String, Vec<(String, String)>>,
+    /// Said once in the host's report (`expected as for podman 4.4: the host runs 4.3`).
+    pub note: String,
 }
 
 /// Runs every check of `e`. `peers` are the project's other expected containers (a peer on
 /// the same network resolves aliases).
 pub fn check_service(
     e: &Expected,
-    peers: &[Expected],
+    plan: &Plan,
     rt: &dyn Runtime,
     host: &dyn HostAccess,
     opts: &CheckOptions,
 ) -> ServiceReport {
+    let peers = plan.expected.as_slice();
+    let started = Instant::now();
     let mut checks = Vec::new();
     let report = |checks| ServiceReport {
         service: e.service.clone(),
@@ -188,8 +210,12 @@ pub fn check_service(
     checks.push(health_check(e, &first, rt, opts.wait_healthy));
     checks.push(limits_check(e, &first));
     checks.push(labels_check(e, &first));
-    checks.push(unit_files_check(e, host, opts));
-    // Last: the restart count must not have moved while the checks ran.
+    checks.push(unit_files_check(e, host, plan));
+    // Last: the restart count must not have moved while the checks ran (and at least for
+    // the settle time).
+    if let Some(rest) = opts.settle.checked_sub(started.elapsed()) {
+        std::thread::sleep(rest);
+    }
     let last = rt
         .container(&e.container)
         .ok()
@@ -873,8 +899,8 @@ fn labels_check(e: &Expected, o: &Observed) -> CheckResult {
     }
 }
 
-fn unit_files_check(e: &Expected, host: &dyn HostAccess, opts: &CheckOptions) -> CheckResult {
-    let Some(files) = opts.unit_files.get(&e.service).filter(|f| !f.is_empty()) else {
+fn unit_files_check(e: &Expected, host: &dyn HostAccess, plan: &Plan) -> CheckResult {
+    let Some(files) = plan.unit_files.get(&e.service).filter(|f| !f.is_empty()) else {
         return CheckResult::skip("unit-files", "no installed unit files to compare");
     };
     let mut want = Vec::new();

@@ -5,8 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::api::{ApiClient, Flavor, HostAccess, Runtime};
-use crate::checks::{CheckOptions, ServiceReport, check_service};
-use crate::expected::Expected;
+use crate::checks::{CheckOptions, Plan, ServiceReport, check_service};
 use crate::transport::{Host, HostSpec};
 
 /// The result for one host.
@@ -18,6 +17,8 @@ pub struct HostReport {
     pub runtime: String,
     /// Why the host could not be verified at all.
     pub error: Option<String>,
+    /// The plan's note (which version the expectations are for).
+    pub note: String,
     pub services: Vec<ServiceReport>,
     pub elapsed: Duration,
 }
@@ -30,8 +31,17 @@ impl HostReport {
 
 /// The engine's name and version from a `/version` answer (libpod or docker).
 pub fn runtime_version(flavor: Flavor, v: &serde_json::Value) -> String {
-    let version = v
-        .get("Version")
+    let version = version_number(v);
+    let version = if version.is_empty() { "?" } else { &version };
+    match flavor {
+        Flavor::Podman => format!("podman {version}"),
+        Flavor::Docker => format!("docker {version}"),
+    }
+}
+
+/// The bare version number of a `/version` answer (`5.4.2`).
+pub fn version_number(v: &serde_json::Value) -> String {
+    v.get("Version")
         .and_then(|x| x.as_str())
         .or_else(|| {
             v.get("Components")
@@ -40,28 +50,26 @@ pub fn runtime_version(flavor: Flavor, v: &serde_json::Value) -> String {
                 .and_then(|c| c.get("Version"))
                 .and_then(|x| x.as_str())
         })
-        .unwrap_or("?");
-    match flavor {
-        Flavor::Podman => format!("podman {version}"),
-        Flavor::Docker => format!("docker {version}"),
-    }
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// Checks every expected container against `rt` and `host`, in parallel.
 pub fn check_all(
-    expected: &[Expected],
+    plan: &Plan,
     rt: &dyn Runtime,
     host: &dyn HostAccess,
     opts: &CheckOptions,
 ) -> Vec<ServiceReport> {
     std::thread::scope(|scope| {
-        let handles: Vec<_> = expected
+        let handles: Vec<_> = plan
+            .expected
             .iter()
-            .map(|e| scope.spawn(move || check_service(e, expected, rt, host, opts)))
+            .map(|e| scope.spawn(move || check_service(e, plan, rt, host, opts)))
             .collect();
         handles
             .into_iter()
-            .zip(expected)
+            .zip(&plan.expected)
             .map(|(h, e)| {
                 h.join().unwrap_or_else(|_| ServiceReport {
                     service: e.service.clone(),
@@ -73,10 +81,14 @@ pub fn check_all(
     })
 }
 
-/// Verifies one host: connect (within `timeout`), then every container.
+/// Makes the plan of a host from the version its podman reports (`5.4.2`).
+pub type Planner<'a> = dyn Fn(&str) -> Result<Plan, String> + Sync + 'a;
+
+/// Verifies one host: connect (within `timeout`), ask its podman version, plan, then check
+/// every container.
 pub fn verify_host(
     spec: HostSpec,
-    expected: &[Expected],
+    planner: &Planner<'_>,
     opts: &CheckOptions,
     timeout: Duration,
 ) -> HostReport {
@@ -86,6 +98,7 @@ pub fn verify_host(
         host: label.clone(),
         runtime: String::new(),
         error: Some(error),
+        note: String::new(),
         services: Vec::new(),
         elapsed: start.elapsed(),
     };
@@ -94,15 +107,20 @@ pub fn verify_host(
         Err(e) => return unreachable(e),
     };
     let rt = ApiClient::new(&host.socket, Flavor::Podman, timeout);
-    let runtime = match rt.version() {
-        Ok(v) => runtime_version(Flavor::Podman, &v),
+    let (runtime, version) = match rt.version() {
+        Ok(v) => (runtime_version(Flavor::Podman, &v), version_number(&v)),
         Err(e) => return unreachable(format!("the podman API does not answer: {e}")),
     };
-    let services = check_all(expected, &rt, &host, opts);
+    let plan = match planner(&version) {
+        Ok(p) => p,
+        Err(e) => return unreachable(e),
+    };
+    let services = check_all(&plan, &rt, &host, opts);
     HostReport {
         host: label,
         runtime,
         error: None,
+        note: plan.note.clone(),
         services,
         elapsed: start.elapsed(),
     }
@@ -111,7 +129,7 @@ pub fn verify_host(
 /// Verifies every host at once.
 pub fn verify_fleet(
     specs: Vec<HostSpec>,
-    expected: &[Expected],
+    planner: &Planner<'_>,
     opts: &CheckOptions,
     timeout: Duration,
 ) -> Vec<HostReport> {
@@ -122,7 +140,7 @@ pub fn verify_fleet(
                 let label = spec.label.clone();
                 (
                     label,
-                    scope.spawn(move || verify_host(spec, expected, opts, timeout)),
+                    scope.spawn(move || verify_host(spec, planner, opts, timeout)),
                 )
             })
             .collect();
@@ -133,6 +151,7 @@ pub fn verify_fleet(
                     host: label,
                     runtime: String::new(),
                     error: Some("the verifier of this host stopped unexpectedly".into()),
+                    note: String::new(),
                     services: Vec::new(),
                     elapsed: Duration::ZERO,
                 })

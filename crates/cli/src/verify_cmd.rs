@@ -1,0 +1,436 @@
+//! `migrate verify [FILE]... --to podman [--host URL]... [--connection NAME]...`: whether what
+//! runs on each target host is what the Compose project asks for, service by service
+//! (`transship_verify`). Read-only: the one action is running a container's healthcheck and
+//! an `nslookup` inside a container on the same network (to resolve aliases).
+//!
+//! Exit codes: 0 every check passed (or was skipped with a reason), 1 a check failed, 2 the
+//! command could not run or a host could not be reached (named, with the transport's error;
+//! the other hosts are still reported).
+
+use std::collections::BTreeMap;
+use std::hash::{BuildHasher, Hasher};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde_json::json;
+use transship_podman::map::MapOptions;
+use transship_podman::version::PodmanVersion;
+use transship_verify::checks::{CheckOptions, Plan, ServiceReport, Status};
+use transship_verify::expected::expected_containers;
+use transship_verify::run::{HostReport, verify_fleet};
+use transship_verify::transport::{HostSpec, named_connection};
+
+use crate::load::load_options;
+use crate::targets;
+use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Target, VerifyArgs, VerifyFormat};
+
+fn fail(msg: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "migrate verify: {msg}");
+    ExitCode::from(EXIT_ERROR)
+}
+
+/// `10s`, `500ms`, `2m`, `1m30s`, `1h`, or plain seconds.
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    if let Ok(secs) = t.parse::<f64>() {
+        if secs >= 0.0 && secs.is_finite() {
+            return Ok(Duration::from_secs_f64(secs));
+        }
+    }
+    let bad = || format!("{text:?} is not a duration (e.g. 10s, 500ms, 2m, 1m30s)");
+    let mut total = 0.0f64;
+    let mut num = String::new();
+    let mut chars = t.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let n: f64 = num.parse().map_err(|_| bad())?;
+        num.clear();
+        let unit = match c {
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                0.001
+            }
+            'h' => 3600.0,
+            'm' => 60.0,
+            's' => 1.0,
+            _ => return Err(bad()),
+        };
+        total += n * unit;
+        any = true;
+    }
+    if !num.is_empty() || !any {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+fn salt() -> u64 {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(0x7665_7269_6679);
+    h.finish()
+}
+
+pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
+    if let Some(a) = &args.against {
+        return fail(&format!(
+            "--against {a}: comparing with the running Docker stack is not built yet; verify against the Compose file (without --against)"
+        ));
+    }
+    let target = args.to.unwrap_or(Target::Podman);
+    if target != Target::Podman {
+        return fail(&format!(
+            "--to {}: only --to podman can be verified so far",
+            targets::info(target).name
+        ));
+    }
+    let timeout = match parse_duration(&args.timeout) {
+        Ok(d) if !d.is_zero() => d,
+        Ok(_) => return fail("--timeout: must be more than zero"),
+        Err(e) => return fail(&format!("--timeout: {e}")),
+    };
+    let wait_healthy = match parse_duration(&args.wait_healthy) {
+        Ok(d) => d,
+        Err(e) => return fail(&format!("--wait-healthy: {e}")),
+    };
+    let settle = match parse_duration(&args.settle) {
+        Ok(d) => d,
+        Err(e) => return fail(&format!("--settle: {e}")),
+    };
+    let asked_version = match args.target.podman_version.as_deref() {
+        None => None,
+        Some(v) => match v.parse::<PodmanVersion>() {
+            Ok(v) => Some(v),
+            Err(e) => return fail(&format!("--podman-version: {e}")),
+        },
+    };
+    let user = args.target.user;
+    let mut specs = Vec::new();
+    for h in &args.host {
+        match HostSpec::parse(h, user) {
+            Ok(mut s) => {
+                s.ssh_config = args.ssh_config.clone();
+                specs.push(s);
+            }
+            Err(e) => return fail(&format!("--host {e}")),
+        }
+    }
+    for c in &args.connection {
+        match named_connection(c, user) {
+            Ok(mut s) => {
+                s.ssh_config = args.ssh_config.clone();
+                specs.push(s);
+            }
+            Err(e) => return fail(&format!("--connection: {e}")),
+        }
+    }
+    if specs.is_empty() {
+        match HostSpec::local_default(user) {
+            Ok(s) => specs.push(s),
+            Err(e) => return fail(&e),
+        }
+    }
+    let opts = match load_options(&args.inputs, &args.project) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    let project = match transship_loader::load(&opts) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let unit_dir = args.unit_dir.clone().unwrap_or_else(|| {
+        if user {
+            "~/.config/containers/systemd".to_owned()
+        } else {
+            "/etc/containers/systemd".to_owned()
+        }
+    });
+    let units = !args.no_units;
+    let planner = |host_version: &str| -> Result<Plan, String> {
+        let (version, note) = match asked_version {
+            Some(v) => (v, String::new()),
+            None => host_plan_version(host_version),
+        };
+        let expected = expected_containers(
+            &project,
+            MapOptions {
+                version,
+                pod: args.target.pod,
+                inline_env: args.target.inline_env,
+            },
+        );
+        let mut unit_files: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        if units {
+            let version_text = version.to_string();
+            let mut topts = args.target.options();
+            topts.version = Some(&version_text);
+            let configured = targets::configure(target, &topts)?;
+            let output = configured
+                .translator
+                .translate(&project)
+                .map_err(|e| e.to_string())?;
+            for e in &expected {
+                let base = e.unit.trim_end_matches(".service");
+                let mine: Vec<(String, String)> = output
+                    .artifacts
+                    .iter()
+                    .filter(|a| {
+                        let p = a.path.to_string_lossy();
+                        p == format!("{base}.container") || p == format!("{base}.env")
+                    })
+                    .map(|a| {
+                        (
+                            format!("{}/{}", unit_dir.trim_end_matches('/'), a.path.display()),
+                            a.contents.clone(),
+                        )
+                    })
+                    .collect();
+                unit_files.insert(e.service.clone(), mine);
+            }
+        }
+        Ok(Plan {
+            expected,
+            unit_files,
+            note,
+        })
+    };
+    let check_opts = CheckOptions {
+        user,
+        wait_healthy,
+        salt: salt(),
+        settle,
+        units,
+    };
+    let progress = args.format == VerifyFormat::Text && std::io::stderr().is_terminal();
+    if progress {
+        let n = project.services.len();
+        let _ = write!(
+            std::io::stderr(),
+            "migrate verify: checking {n} service(s) on {} host(s)…\r",
+            specs.len()
+        );
+    }
+    let reports = verify_fleet(specs, &planner, &check_opts, timeout);
+    if progress {
+        let _ = write!(std::io::stderr(), "\x1b[2K\r");
+    }
+    let text = match args.format {
+        VerifyFormat::Text => render_text(&reports),
+        VerifyFormat::Json => render_json(&reports),
+    };
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return ExitCode::from(EXIT_ERROR);
+    }
+    if reports.iter().any(|r| r.error.is_some()) {
+        ExitCode::from(EXIT_ERROR)
+    } else if reports.iter().any(|r| r.failed() > 0) {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::from(EXIT_OK)
+    }
+}
+
+/// The mapping version for a host's podman: its own, clamped to what the quadlet target
+/// knows (and said so).
+fn host_plan_version(host_version: &str) -> (PodmanVersion, String) {
+    let mut parts = host_version.split('.');
+    let major = parts.next().and_then(|x| x.parse::<u32>().ok());
+    let minor = parts.next().and_then(|x| x.parse::<u32>().ok());
+    let Some((major, minor)) = major.zip(minor) else {
+        return (
+            PodmanVersion::DEFAULT,
+            format!(
+                "the host's podman version {host_version:?} is unreadable: expected as for podman {}",
+                PodmanVersion::DEFAULT
+            ),
+        );
+    };
+    let v = PodmanVersion::new(major, minor);
+    if v < PodmanVersion::MIN {
+        (
+            PodmanVersion::MIN,
+            format!(
+                "the host runs podman {major}.{minor} (no quadlet): expected as for podman {}",
+                PodmanVersion::MIN
+            ),
+        )
+    } else if v > PodmanVersion::MAX {
+        (
+            PodmanVersion::MAX,
+            format!(
+                "the host runs podman {major}.{minor}: expected as for podman {}, the newest the target knows",
+                PodmanVersion::MAX
+            ),
+        )
+    } else {
+        (v, String::new())
+    }
+}
+
+fn ordered(services: &[ServiceReport]) -> Vec<&ServiceReport> {
+    let mut v: Vec<&ServiceReport> = services.iter().collect();
+    v.sort_by_key(|s| (s.failed() == 0, s.service.clone()));
+    v
+}
+
+fn render_text(reports: &[HostReport]) -> String {
+    let mut out = String::new();
+    let mut ordered_hosts: Vec<&HostReport> = reports.iter().collect();
+    ordered_hosts.sort_by_key(|r| (r.error.is_none() && r.failed() == 0, r.host.clone()));
+    for r in ordered_hosts {
+        if let Some(e) = &r.error {
+            out.push_str(&format!("host {}: UNREACHABLE: {e}\n\n", r.host));
+            continue;
+        }
+        let failed = r.failed();
+        out.push_str(&format!(
+            "host {} ({}): {} service container(s), {} ({:.1} s)\n",
+            r.host,
+            r.runtime,
+            r.services.len(),
+            if failed == 0 {
+                "all checks pass".to_owned()
+            } else {
+                format!("{failed} failed check(s)")
+            },
+            r.elapsed.as_secs_f64()
+        ));
+        if !r.note.is_empty() {
+            out.push_str(&format!("  note: {}\n", r.note));
+        }
+        for s in ordered(&r.services) {
+            let n_fail = s.failed();
+            let n_pass = s.checks.iter().filter(|c| c.status == Status::Pass).count();
+            let n_skip = s.checks.iter().filter(|c| c.status == Status::Skip).count();
+            out.push_str(&format!(
+                "  {} {} ({}): {n_pass} passed, {n_fail} failed, {n_skip} skipped\n",
+                if n_fail > 0 { "FAIL" } else { "ok  " },
+                s.service,
+                s.container
+            ));
+            for c in s.checks.iter().filter(|c| c.status == Status::Fail) {
+                out.push_str(&format!("      FAIL {}\n", c.name));
+                out.push_str(&format!("           expected: {}\n", c.expected));
+                out.push_str(&format!("           found:    {}\n", c.observed));
+                if !c.note.is_empty() {
+                    out.push_str(&format!("           note:     {}\n", c.note));
+                }
+            }
+            let names = |st: Status| -> Vec<&str> {
+                s.checks
+                    .iter()
+                    .filter(|c| c.status == st)
+                    .map(|c| c.name)
+                    .collect()
+            };
+            let passed = names(Status::Pass);
+            if !passed.is_empty() {
+                out.push_str(&format!("      pass: {}\n", passed.join(", ")));
+            }
+            for c in s.checks.iter().filter(|c| c.status == Status::Skip) {
+                out.push_str(&format!("      skip {}: {}\n", c.name, c.note));
+            }
+        }
+        out.push('\n');
+    }
+    let hosts = reports.len();
+    let unreachable = reports.iter().filter(|r| r.error.is_some()).count();
+    let failed: usize = reports.iter().map(HostReport::failed).sum();
+    out.push_str(&format!(
+        "{hosts} host(s): {} verified, {unreachable} unreachable; {failed} failed check(s)\n",
+        hosts - unreachable
+    ));
+    out
+}
+
+fn render_json(reports: &[HostReport]) -> String {
+    let hosts: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            let services: Vec<serde_json::Value> = ordered(&r.services)
+                .into_iter()
+                .map(|s| {
+                    let checks: Vec<serde_json::Value> = s
+                        .checks
+                        .iter()
+                        .map(|c| {
+                            json!({
+                                "name": c.name,
+                                "status": c.status.as_str(),
+                                "expected": c.expected,
+                                "found": c.observed,
+                                "note": c.note,
+                            })
+                        })
+                        .collect();
+                    json!({
+                        "service": s.service,
+                        "container": s.container,
+                        "status": if s.failed() > 0 { "fail" } else { "pass" },
+                        "checks": checks,
+                    })
+                })
+                .collect();
+            json!({
+                "host": r.host,
+                "reachable": r.error.is_none(),
+                "error": r.error,
+                "runtime": r.runtime,
+                "note": r.note,
+                "elapsed_ms": r.elapsed.as_millis() as u64,
+                "failed": r.failed(),
+                "services": services,
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&json!({
+        "hosts": hosts,
+        "failed": reports.iter().map(HostReport::failed).sum::<usize>(),
+        "unreachable": reports.iter().filter(|r| r.error.is_some()).count(),
+    }))
+    .unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("2").unwrap(), Duration::from_secs(2));
+        for bad in ["", "s", "10x", "1m3", "-1"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn host_versions_are_clamped_and_said() {
+        assert_eq!(
+            host_plan_version("5.4.2"),
+            (PodmanVersion::new(5, 4), String::new())
+        );
+        let (v, note) = host_plan_version("4.3.1");
+        assert_eq!(v, PodmanVersion::MIN);
+        assert!(note.contains("no quadlet"), "{note}");
+        assert_eq!(host_plan_version("9.0.0").0, PodmanVersion::MAX);
+    }
+}
