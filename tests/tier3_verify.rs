@@ -262,7 +262,18 @@ fn verify_passes_a_correct_stack_and_names_each_break_with_both_values() {
     support::http_get(port, "/index.html", 30).expect("web serves");
 
     // 1. The correct stack passes; each check that can run here does.
-    let (code, v, text) = verify(&dir, &project_name, &sock, &["--wait-healthy", "10s"]);
+    let answers = dir.join("answers.json");
+    let record = answers.to_str().unwrap();
+    let (code, v, text) = verify(
+        &dir,
+        &project_name,
+        &sock,
+        &["--wait-healthy", "10s", "--record-answers", record],
+    );
+    if std::env::var_os("TRANSSHIP_RECORD").is_some() {
+        // Refresh the replay fixture of crates/verify/tests/replay.rs.
+        support::save_recording(&answers, &project_name, port, &dir, "podman-4.3.1.json");
+    }
     assert_eq!(code, 0, "the correct stack must pass:\n{text}");
     assert!(
         !text.contains("tok-verify-secret-1"),
@@ -305,6 +316,7 @@ fn verify_passes_a_correct_stack_and_names_each_break_with_both_values() {
         180,
     );
     let t = String::from_utf8_lossy(&out.stdout);
+    eprintln!("--- migrate verify (text) of the correct stack\n{t}");
     assert_eq!(out.status.code(), Some(0), "{t}");
     assert!(
         t.contains("all checks pass") && !t.contains("tok-verify-secret-1"),

@@ -1488,3 +1488,29 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Recorded runtime answers (migrate verify's replay fixtures)
+// ---------------------------------------------------------------------------------------
+
+/// Stores the answers `migrate verify --record-answers` wrote, with what the replay needs to
+/// rebuild the same expectations (project name, port, project directory), as
+/// `crates/verify/tests/recorded/<name>`. Run by the live tiers when `TRANSSHIP_RECORD` is
+/// set.
+#[allow(dead_code)]
+pub fn save_recording(answers: &Path, project: &str, port: u16, dir: &Path, name: &str) {
+    let text = std::fs::read_to_string(answers).expect("the recorded answers");
+    let mut v: serde_json::Value = serde_json::from_str(&text).expect("answers are JSON");
+    v["meta"] = serde_json::json!({
+        "project": project,
+        "port": port,
+        "dir": dir.display().to_string(),
+    });
+    let out = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/verify/tests/recorded")
+        .join(name);
+    std::fs::create_dir_all(out.parent().expect("a parent")).expect("mkdir recorded");
+    std::fs::write(&out, serde_json::to_string_pretty(&v).expect("json") + "\n")
+        .expect("write the recording");
+    eprintln!("transship-support: recorded {}", out.display());
+}

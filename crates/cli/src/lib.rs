@@ -326,6 +326,10 @@ pub struct VerifyArgs {
     /// An ssh client configuration file for ssh:// hosts (`ssh -F`).
     #[arg(long, value_name = "FILE")]
     pub ssh_config: Option<PathBuf>,
+    /// Developer aid: write every answer of the (one) host to FILE as JSON (the replay
+    /// fixtures of crates/verify/tests).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub record_answers: Option<PathBuf>,
     #[command(flatten)]
     pub project: ProjectArgs,
 }

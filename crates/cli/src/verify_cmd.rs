@@ -134,6 +134,9 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             Err(e) => return fail(&e),
         }
     }
+    if args.record_answers.is_some() && specs.len() != 1 {
+        return fail("--record-answers records one host");
+    }
     let opts = match load_options(&args.inputs, &args.project) {
         Ok(o) => o,
         Err(e) => return fail(&e),
@@ -206,6 +209,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
         wait_healthy,
         salt: salt(),
         settle,
+        record: args.record_answers.clone(),
         units,
     };
     let progress = args.format == VerifyFormat::Text && std::io::stderr().is_terminal();
@@ -313,7 +317,11 @@ fn render_text(reports: &[HostReport]) -> String {
         for s in ordered(&r.services) {
             let n_fail = s.failed();
             let n_pass = s.checks.iter().filter(|c| c.status == Status::Pass).count();
-            let n_skip = s.checks.iter().filter(|c| c.status == Status::Skip).count();
+            let n_skip = s
+                .checks
+                .iter()
+                .filter(|c| c.status == Status::Skip && !c.nothing_to_check)
+                .count();
             out.push_str(&format!(
                 "  {} {} ({}): {n_pass} passed, {n_fail} failed, {n_skip} skipped\n",
                 if n_fail > 0 { "FAIL" } else { "ok  " },
@@ -339,8 +347,24 @@ fn render_text(reports: &[HostReport]) -> String {
             if !passed.is_empty() {
                 out.push_str(&format!("      pass: {}\n", passed.join(", ")));
             }
-            for c in s.checks.iter().filter(|c| c.status == Status::Skip) {
+            for c in s
+                .checks
+                .iter()
+                .filter(|c| c.status == Status::Skip && !c.nothing_to_check)
+            {
                 out.push_str(&format!("      skip {}: {}\n", c.name, c.note));
+            }
+            let nothing: Vec<&str> = s
+                .checks
+                .iter()
+                .filter(|c| c.nothing_to_check)
+                .map(|c| c.name)
+                .collect();
+            if !nothing.is_empty() {
+                out.push_str(&format!(
+                    "      not asked by the Compose file: {}\n",
+                    nothing.join(", ")
+                ));
             }
         }
         out.push('\n');
@@ -372,6 +396,7 @@ fn render_json(reports: &[HostReport]) -> String {
                                 "expected": c.expected,
                                 "found": c.observed,
                                 "note": c.note,
+                                "nothing_to_check": c.nothing_to_check,
                             })
                         })
                         .collect();

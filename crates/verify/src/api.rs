@@ -6,6 +6,8 @@
 //! Answers are kept as JSON values: [`crate::observed`] reads them tolerantly (4.x and 5.x
 //! shapes differ), so a replay of recorded answers drives the same code in tier-1 tests.
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -308,6 +310,232 @@ impl HostAccess for Host {
 
     fn tcp_probe(&self, ip: &str, port: u16) -> Result<(), String> {
         Host::tcp_probe(self, ip, port, Duration::from_secs(5))
+    }
+}
+
+/// Every answer a runtime and a host gave, by call (`container web-1`, `unit x.service`),
+/// as JSON: written by [`Recorder`] from a live run, read back by [`Replay`] (the tier-1
+/// tests of the check logic run on answers recorded from podman 4.3.1 and 5.4.2).
+pub type Answers = BTreeMap<String, Value>;
+
+/// A [`Runtime`] and [`HostAccess`] that passes every call to the live ones and keeps the
+/// answers.
+pub struct Recorder<'a> {
+    pub runtime: &'a dyn Runtime,
+    pub host: &'a dyn HostAccess,
+    pub answers: Mutex<Answers>,
+}
+
+impl<'a> Recorder<'a> {
+    pub fn new(runtime: &'a dyn Runtime, host: &'a dyn HostAccess) -> Self {
+        Self {
+            runtime,
+            host,
+            answers: Mutex::new(Answers::new()),
+        }
+    }
+
+    fn keep<T>(
+        &self,
+        key: String,
+        r: Result<T, String>,
+        to_json: impl Fn(&T) -> Value,
+    ) -> Result<T, String> {
+        let v = match &r {
+            Ok(x) => json!({ "ok": to_json(x) }),
+            Err(e) => json!({ "err": e }),
+        };
+        if let Ok(mut a) = self.answers.lock() {
+            a.insert(key, v);
+        }
+        r
+    }
+
+    /// The answers so far.
+    pub fn take(&self) -> Answers {
+        self.answers
+            .lock()
+            .map(|mut a| std::mem::take(&mut *a))
+            .unwrap_or_default()
+    }
+}
+
+fn unit_json(u: &UnitState) -> Value {
+    json!({
+        "LoadState": u.load_state, "ActiveState": u.active_state, "SubState": u.sub_state,
+        "Result": u.result, "NRestarts": u.n_restarts, "ExecMainStatus": u.exec_main_status,
+        "Restart": u.restart, "Type": u.unit_type,
+    })
+}
+
+fn unit_from_json(v: &Value) -> UnitState {
+    let s = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    UnitState {
+        load_state: s("LoadState"),
+        active_state: s("ActiveState"),
+        sub_state: s("SubState"),
+        result: s("Result"),
+        n_restarts: v.get("NRestarts").and_then(Value::as_u64),
+        exec_main_status: v.get("ExecMainStatus").and_then(Value::as_i64),
+        restart: s("Restart"),
+        unit_type: s("Type"),
+    }
+}
+
+fn exec_json(x: &ExecOutput) -> Value {
+    json!({ "code": x.code, "stdout": x.stdout, "stderr": x.stderr })
+}
+
+impl Runtime for Recorder<'_> {
+    fn flavor(&self) -> Flavor {
+        self.runtime.flavor()
+    }
+    fn version(&self) -> Result<Value, String> {
+        self.keep("version".into(), self.runtime.version(), Clone::clone)
+    }
+    fn container(&self, name: &str) -> Result<Option<Value>, String> {
+        self.keep(
+            format!("container {name}"),
+            self.runtime.container(name),
+            |x| x.clone().unwrap_or(Value::Null),
+        )
+    }
+    fn containers_labelled(&self, key: &str, value: &str) -> Result<Vec<Value>, String> {
+        self.keep(
+            format!("containers {key}={value}"),
+            self.runtime.containers_labelled(key, value),
+            |x| Value::Array(x.clone()),
+        )
+    }
+    fn network(&self, name: &str) -> Result<Option<Value>, String> {
+        self.keep(format!("network {name}"), self.runtime.network(name), |x| {
+            x.clone().unwrap_or(Value::Null)
+        })
+    }
+    fn volume(&self, name: &str) -> Result<Option<Value>, String> {
+        self.keep(format!("volume {name}"), self.runtime.volume(name), |x| {
+            x.clone().unwrap_or(Value::Null)
+        })
+    }
+    fn run_healthcheck(&self, name: &str) -> Result<Value, String> {
+        self.keep(
+            format!("healthcheck {name}"),
+            self.runtime.run_healthcheck(name),
+            Clone::clone,
+        )
+    }
+    fn exec(&self, container: &str, argv: &[&str]) -> Result<ExecOutput, String> {
+        self.keep(
+            format!("exec {container} {}", argv.join(" ")),
+            self.runtime.exec(container, argv),
+            exec_json,
+        )
+    }
+}
+
+impl HostAccess for Recorder<'_> {
+    fn unit_state(&self, unit: &str, user: bool) -> Result<UnitState, String> {
+        self.keep(
+            format!("unit {unit}{}", if user { " --user" } else { "" }),
+            self.host.unit_state(unit, user),
+            unit_json,
+        )
+    }
+    fn read_file(&self, path: &str) -> Result<Option<String>, String> {
+        self.keep(format!("file {path}"), self.host.read_file(path), |x| {
+            x.as_ref().map_or(Value::Null, |t| Value::String(t.clone()))
+        })
+    }
+    fn tcp_probe(&self, ip: &str, port: u16) -> Result<(), String> {
+        self.keep(
+            format!("tcp {ip}:{port}"),
+            self.host.tcp_probe(ip, port),
+            |_| Value::Null,
+        )
+    }
+}
+
+/// Answers played back: a call that was not recorded is an error that names it.
+pub struct Replay {
+    pub flavor: Flavor,
+    pub answers: Answers,
+}
+
+impl Replay {
+    fn get(&self, key: &str) -> Result<&Value, String> {
+        let v = self
+            .answers
+            .get(key)
+            .ok_or_else(|| format!("not recorded: {key}"))?;
+        match (v.get("ok"), v.get("err")) {
+            (Some(ok), _) => Ok(ok),
+            (None, Some(e)) => Err(e.as_str().unwrap_or_default().to_owned()),
+            _ => Err(format!("malformed answer: {key}")),
+        }
+    }
+
+    fn optional(&self, key: &str) -> Result<Option<Value>, String> {
+        self.get(key).map(|v| (!v.is_null()).then(|| v.clone()))
+    }
+}
+
+impl Runtime for Replay {
+    fn flavor(&self) -> Flavor {
+        self.flavor
+    }
+    fn version(&self) -> Result<Value, String> {
+        self.get("version").cloned()
+    }
+    fn container(&self, name: &str) -> Result<Option<Value>, String> {
+        self.optional(&format!("container {name}"))
+    }
+    fn containers_labelled(&self, key: &str, value: &str) -> Result<Vec<Value>, String> {
+        self.get(&format!("containers {key}={value}"))
+            .map(|v| v.as_array().cloned().unwrap_or_default())
+    }
+    fn network(&self, name: &str) -> Result<Option<Value>, String> {
+        self.optional(&format!("network {name}"))
+    }
+    fn volume(&self, name: &str) -> Result<Option<Value>, String> {
+        self.optional(&format!("volume {name}"))
+    }
+    fn run_healthcheck(&self, name: &str) -> Result<Value, String> {
+        self.get(&format!("healthcheck {name}")).cloned()
+    }
+    fn exec(&self, container: &str, argv: &[&str]) -> Result<ExecOutput, String> {
+        let v = self.get(&format!("exec {container} {}", argv.join(" ")))?;
+        Ok(ExecOutput {
+            code: v.get("code").and_then(Value::as_i64).unwrap_or(-1),
+            stdout: v
+                .get("stdout")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            stderr: v
+                .get("stderr")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        })
+    }
+}
+
+impl HostAccess for Replay {
+    fn unit_state(&self, unit: &str, user: bool) -> Result<UnitState, String> {
+        self.get(&format!("unit {unit}{}", if user { " --user" } else { "" }))
+            .map(unit_from_json)
+    }
+    fn read_file(&self, path: &str) -> Result<Option<String>, String> {
+        self.get(&format!("file {path}"))
+            .map(|v| v.as_str().map(str::to_owned))
+    }
+    fn tcp_probe(&self, ip: &str, port: u16) -> Result<(), String> {
+        self.get(&format!("tcp {ip}:{port}")).map(|_| ())
     }
 }
 

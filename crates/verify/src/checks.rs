@@ -42,6 +42,9 @@ pub struct CheckResult {
     pub observed: String,
     /// Why it was skipped, what was approximated, or what was done to check it.
     pub note: String,
+    /// A skip because the Compose file asks nothing of this (no ports, no user, ...), as
+    /// opposed to a check that could not run.
+    pub nothing_to_check: bool,
 }
 
 impl CheckResult {
@@ -52,6 +55,7 @@ impl CheckResult {
             expected: String::new(),
             observed: String::new(),
             note: String::new(),
+            nothing_to_check: false,
         }
     }
 
@@ -62,6 +66,7 @@ impl CheckResult {
             expected: one_line(&expected.into()),
             observed: one_line(&observed.into()),
             note: String::new(),
+            nothing_to_check: false,
         }
     }
 
@@ -72,6 +77,14 @@ impl CheckResult {
             expected: String::new(),
             observed: String::new(),
             note: one_line(&why.into()),
+            nothing_to_check: false,
+        }
+    }
+
+    fn nothing(name: &'static str, why: impl Into<String>) -> Self {
+        Self {
+            nothing_to_check: true,
+            ..Self::skip(name, why)
         }
     }
 
@@ -124,6 +137,8 @@ pub struct CheckOptions {
     pub salt: u64,
     /// The restart count is watched for at least this long (the checks' own time counts).
     pub settle: Duration,
+    /// Keep every runtime and host answer in this JSON file (fixtures for the replay tests).
+    pub record: Option<std::path::PathBuf>,
     /// Check systemd units (the quadlet and systemd targets run containers under units).
     pub units: bool,
 }
@@ -159,6 +174,19 @@ pub fn check_service(
     let first = match rt.container(&e.container) {
         Ok(Some(v)) => Observed::from_inspect(&v),
         Ok(None) => {
+            // A unit that ran its container to completion removed it (`podman run --rm`):
+            // the unit's result is the evidence.
+            if e.oneshot && opts.units {
+                let state = host.unit_state(&e.unit, opts.user);
+                let unit = unit_check(e, host, opts, Some(&state));
+                if unit.status == Status::Pass {
+                    checks.push(CheckResult::pass("exists").with_note(
+                        "ran to completion and was removed (podman run --rm); its unit finished with success",
+                    ));
+                    checks.push(unit);
+                    return report(checks);
+                }
+            }
             checks.push(CheckResult::fail(
                 "exists",
                 format!("container {}", e.container),
@@ -210,7 +238,9 @@ pub fn check_service(
     checks.push(health_check(e, &first, rt, opts.wait_healthy));
     checks.push(limits_check(e, &first));
     checks.push(labels_check(e, &first));
-    checks.push(unit_files_check(e, host, plan));
+    if opts.units {
+        checks.push(unit_files_check(e, host, plan));
+    }
     // Last: the restart count must not have moved while the checks ran (and at least for
     // the settle time).
     if let Some(rest) = opts.settle.checked_sub(started.elapsed()) {
@@ -336,7 +366,7 @@ fn with_tag(r: &str) -> String {
 
 fn image_check(e: &Expected, o: &Observed) -> CheckResult {
     if e.image.is_empty() {
-        return CheckResult::skip("image", "the service names no image");
+        return CheckResult::nothing("image", "the service names no image");
     }
     let want = with_tag(&transship_podman::names::qualify_image(&e.image));
     let got = with_tag(&transship_podman::names::qualify_image(&o.image));
@@ -365,7 +395,7 @@ fn words(w: &[String]) -> String {
 
 fn words_check(name: &'static str, want: Option<&[String]>, got: Option<&[String]>) -> CheckResult {
     let Some(want) = want else {
-        return CheckResult::skip(name, "not set in the Compose file: the image's is used");
+        return CheckResult::nothing(name, "not set in the Compose file: the image's is used");
     };
     let got_v: Vec<String> = got.map(<[String]>::to_vec).unwrap_or_default();
     let empty = |w: &[String]| w.is_empty() || w == [String::new()];
@@ -386,7 +416,7 @@ fn shown(name: &str, value: &str, secret: bool, salt: u64) -> String {
 
 fn env_check(e: &Expected, o: &Observed, salt: u64) -> CheckResult {
     if e.env.is_empty() {
-        return CheckResult::skip("env", "no environment in the Compose file");
+        return CheckResult::nothing("env", "no environment in the Compose file");
     }
     let mut want = Vec::new();
     let mut got = Vec::new();
@@ -424,7 +454,7 @@ fn env_check(e: &Expected, o: &Observed, salt: u64) -> CheckResult {
 
 fn ports_check(e: &Expected, o: &Observed, host: &dyn HostAccess) -> CheckResult {
     if e.ports.is_empty() {
-        return CheckResult::skip("ports", "no published ports");
+        return CheckResult::nothing("ports", "no published ports");
     }
     let mut want = Vec::new();
     let mut got = Vec::new();
@@ -486,7 +516,7 @@ fn display_ip(ip: &str) -> &str {
 
 fn mounts_check(e: &Expected, o: &Observed) -> CheckResult {
     if e.mounts.is_empty() {
-        return CheckResult::skip("mounts", "no volumes or tmpfs in the Compose file");
+        return CheckResult::nothing("mounts", "no volumes or tmpfs in the Compose file");
     }
     let mut want = Vec::new();
     let mut got = Vec::new();
@@ -533,7 +563,7 @@ fn mounts_check(e: &Expected, o: &Observed) -> CheckResult {
 
 fn user_check(e: &Expected, o: &Observed) -> CheckResult {
     match &e.user {
-        None => CheckResult::skip("user", "not set in the Compose file: the image's user"),
+        None => CheckResult::nothing("user", "not set in the Compose file: the image's user"),
         Some(u) if *u == o.user => CheckResult::pass("user"),
         Some(u) => CheckResult::fail(
             "user",
@@ -549,20 +579,30 @@ fn user_check(e: &Expected, o: &Observed) -> CheckResult {
 
 fn caps_check(e: &Expected, o: &Observed, flavor: Flavor) -> CheckResult {
     if e.cap_add.is_empty() && e.cap_drop.is_empty() {
-        return CheckResult::skip("capabilities", "no cap_add or cap_drop");
+        return CheckResult::nothing("capabilities", "no cap_add or cap_drop");
     }
     let mut want = Vec::new();
     let mut got = Vec::new();
+    let effective = o.effective_caps.as_deref();
     for c in &e.cap_add {
-        let ok = c == "ALL" && o.privileged || o.cap_add.iter().any(|x| x == c || x == "ALL");
+        let ok = c == "ALL" && o.privileged
+            || o.cap_add.iter().any(|x| x == c || x == "ALL")
+            || effective.is_some_and(|eff| eff.contains(c));
         if !ok {
             want.push(format!("+{c}"));
             got.push(format!("{c} not added"));
         }
     }
     for c in &e.cap_drop {
+        // Dropped when the runtime says so, or when the process lacks it (podman 5's
+        // default set has no MKNOD, so it never lists it as dropped).
         let ok = o.cap_drop.iter().any(|x| x == c || x == "ALL")
-            || (c == "ALL" && flavor == Flavor::Podman && o.cap_drop.len() >= 10);
+            || match (c.as_str(), effective) {
+                ("ALL", Some(eff)) => eff.iter().all(|x| e.cap_add.contains(x)),
+                ("ALL", None) => flavor == Flavor::Podman && o.cap_drop.len() >= 10,
+                (_, Some(eff)) => !eff.contains(c),
+                (_, None) => false,
+            };
         if !ok {
             want.push(format!("-{c}"));
             got.push(format!("{c} not dropped"));
@@ -629,7 +669,7 @@ fn networks_check(e: &Expected, o: &Observed) -> CheckResult {
         };
     }
     if e.networks.is_empty() {
-        return CheckResult::skip("networks", "no networks");
+        return CheckResult::nothing("networks", "no networks");
     }
     let mut want = Vec::new();
     let mut got = Vec::new();
@@ -691,7 +731,7 @@ fn dns_check(e: &Expected, o: &Observed, peers: &[Expected], rt: &dyn Runtime) -
         .filter(|n| !n.aliases.is_empty())
         .collect();
     if named.is_empty() || e.network_mode.is_some() {
-        return CheckResult::skip("dns", "no aliases to resolve");
+        return CheckResult::nothing("dns", "no aliases to resolve");
     }
     let mut want = Vec::new();
     let mut got = Vec::new();
@@ -769,7 +809,7 @@ fn health_check(e: &Expected, o: &Observed, rt: &dyn Runtime, wait: Duration) ->
     };
     match &e.health {
         HealthExpect::Unset => {
-            return CheckResult::skip("healthcheck", "no healthcheck in the Compose file");
+            return CheckResult::nothing("healthcheck", "no healthcheck in the Compose file");
         }
         HealthExpect::Disabled => {
             return match &o.health_test {
@@ -841,7 +881,7 @@ fn health_check(e: &Expected, o: &Observed, rt: &dyn Runtime, wait: Duration) ->
 
 fn limits_check(e: &Expected, o: &Observed) -> CheckResult {
     if e.memory.is_none() && e.cpus.is_none() && e.pids_limit.is_none() {
-        return CheckResult::skip("limits", "no memory, cpu or pids limits");
+        return CheckResult::nothing("limits", "no memory, cpu or pids limits");
     }
     let mut want = Vec::new();
     let mut got = Vec::new();
@@ -875,7 +915,7 @@ fn opt_num(n: Option<i64>) -> String {
 
 fn labels_check(e: &Expected, o: &Observed) -> CheckResult {
     if e.labels.is_empty() {
-        return CheckResult::skip("labels", "no labels in the Compose file");
+        return CheckResult::nothing("labels", "no labels in the Compose file");
     }
     let mut want = Vec::new();
     let mut got = Vec::new();
@@ -901,7 +941,7 @@ fn labels_check(e: &Expected, o: &Observed) -> CheckResult {
 
 fn unit_files_check(e: &Expected, host: &dyn HostAccess, plan: &Plan) -> CheckResult {
     let Some(files) = plan.unit_files.get(&e.service).filter(|f| !f.is_empty()) else {
-        return CheckResult::skip("unit-files", "no installed unit files to compare");
+        return CheckResult::nothing("unit-files", "no installed unit files to compare");
     };
     let mut want = Vec::new();
     let mut got = Vec::new();

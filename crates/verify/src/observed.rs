@@ -64,6 +64,9 @@ pub struct Observed {
     /// Capability names without the `CAP_` prefix.
     pub cap_add: Vec<String>,
     pub cap_drop: Vec<String>,
+    /// The capabilities the container's process has (podman's `EffectiveCaps`), when the
+    /// runtime reports them.
+    pub effective_caps: Option<Vec<String>>,
     pub privileged: bool,
     pub read_only: bool,
     pub security_opt: Vec<String>,
@@ -214,6 +217,10 @@ impl Observed {
         };
         o.cap_add = caps("/HostConfig/CapAdd");
         o.cap_drop = caps("/HostConfig/CapDrop");
+        o.effective_caps = v
+            .get("EffectiveCaps")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(cap_name).collect());
         o.privileged = v
             .pointer("/HostConfig/Privileged")
             .and_then(Value::as_bool)

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::api::{ApiClient, Flavor, HostAccess, Runtime};
+use crate::api::{ApiClient, Flavor, HostAccess, Recorder, Runtime};
 use crate::checks::{CheckOptions, Plan, ServiceReport, check_service};
 use crate::transport::{Host, HostSpec};
 
@@ -106,7 +106,12 @@ pub fn verify_host(
         Ok(h) => h,
         Err(e) => return unreachable(e),
     };
-    let rt = ApiClient::new(&host.socket, Flavor::Podman, timeout);
+    let live = ApiClient::new(&host.socket, Flavor::Podman, timeout);
+    let recorder = opts.record.as_ref().map(|_| Recorder::new(&live, &host));
+    let (rt, host_access): (&dyn Runtime, &dyn HostAccess) = match &recorder {
+        Some(r) => (r, r),
+        None => (&live, &host),
+    };
     let (runtime, version) = match rt.version() {
         Ok(v) => (runtime_version(Flavor::Podman, &v), version_number(&v)),
         Err(e) => return unreachable(format!("the podman API does not answer: {e}")),
@@ -115,7 +120,16 @@ pub fn verify_host(
         Ok(p) => p,
         Err(e) => return unreachable(e),
     };
-    let services = check_all(&plan, &rt, &host, opts);
+    let services = check_all(&plan, rt, host_access, opts);
+    if let (Some(r), Some(path)) = (&recorder, &opts.record) {
+        let text = serde_json::to_string_pretty(&r.take()).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            return unreachable(format!(
+                "cannot write the answers to {}: {e}",
+                path.display()
+            ));
+        }
+    }
     HostReport {
         host: label,
         runtime,

@@ -1,0 +1,338 @@
+//! Tier 4: `migrate verify` over ssh against systemd + podman 5.4.2 target hosts, the way an
+//! operator runs it after a cutover: the stack of `fixtures/live/verify/` converted with
+//! `migrate --to podman`, installed in `/etc/containers/systemd/`, started with systemctl;
+//! the host reached as `ssh://root@HOST/run/podman/podman.sock` (the system `ssh` with the
+//! test's own key, known_hosts and `StrictHostKeyChecking yes`, through `--ssh-config`).
+//!
+//! A correct install passes every check that applies, units and installed files included; a
+//! unit file edited on the host is caught (env and unit-files, both values); two hosts are
+//! verified at once with an unreachable third: exit 2 naming it, the others reported.
+#![allow(clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use support::TargetHost;
+
+const TIER: &str = "tier 4";
+const PORT: u16 = 18080;
+
+/// A booted host with the stack installed and reachable over ssh.
+struct Site {
+    host: TargetHost,
+    ip: String,
+}
+
+/// The test's ssh identity and client configuration.
+struct Ssh {
+    dir: tempfile::TempDir,
+}
+
+impl Ssh {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        support::run_ok(
+            Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+                .arg(dir.path().join("key")),
+            30,
+        )
+        .unwrap();
+        let config = format!(
+            "Host *\n  User root\n  IdentityFile {0}/key\n  IdentitiesOnly yes\n  UserKnownHostsFile {0}/known_hosts\n  StrictHostKeyChecking yes\n  LogLevel ERROR\n",
+            dir.path().display()
+        );
+        std::fs::write(dir.path().join("config"), config).unwrap();
+        std::fs::write(dir.path().join("known_hosts"), "").unwrap();
+        Self { dir }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    /// Lets this key in as root on `host`, starts sshd and the podman socket, and records
+    /// the host's key (known_hosts).
+    fn admit(&self, host: &TargetHost) -> String {
+        let must = |argv: &[&str]| host.exec_ok(argv).unwrap_or_else(|e| panic!("{e}"));
+        must(&["mkdir", "-p", "-m", "700", "/root/.ssh"]);
+        host.copy_in(
+            &self.dir.path().join("key.pub"),
+            "/root/.ssh/authorized_keys",
+        )
+        .unwrap();
+        must(&["chown", "root:root", "/root/.ssh/authorized_keys"]);
+        must(&["chmod", "600", "/root/.ssh/authorized_keys"]);
+        must(&[
+            "systemctl",
+            "enable",
+            "--now",
+            "ssh.service",
+            "podman.socket",
+        ]);
+        let ip = support::run_ok(
+            Command::new("podman").args([
+                "inspect",
+                "-f",
+                "{{.NetworkSettings.IPAddress}}",
+                host.id(),
+            ]),
+            30,
+        )
+        .unwrap()
+        .trim()
+        .to_owned();
+        assert!(!ip.is_empty(), "the host has no address");
+        let mut keys = String::new();
+        for _ in 0..60 {
+            let out =
+                support::run_with_timeout(Command::new("ssh-keyscan").args(["-T", "5", &ip]), 30);
+            keys = String::from_utf8_lossy(&out.stdout).into_owned();
+            if !keys.trim().is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        assert!(!keys.trim().is_empty(), "sshd on {ip} never answered");
+        let known = self.dir.path().join("known_hosts");
+        let mut all = std::fs::read_to_string(&known).unwrap();
+        all.push_str(&keys);
+        std::fs::write(known, all).unwrap();
+        ip
+    }
+}
+
+/// Converts the fixture (project `name`) and installs and starts it on a fresh host.
+fn install(name: &str, project_dir: &Path, busybox: &Path, ssh: &Ssh) -> Site {
+    let out = project_dir.parent().unwrap().join(format!("out-{name}"));
+    support::run_ok(
+        Command::new(support::migrate_bin())
+            .current_dir(project_dir)
+            .args(["compose.yaml", "--to", "podman", "-p", name, "-o"])
+            .arg(&out),
+        60,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let host = TargetHost::start(&format!("verify-{name}")).expect("boot the target host");
+    host.load_image_archive(busybox).expect("load busybox");
+    let must = |argv: &[&str]| host.exec_ok(argv).unwrap_or_else(|e| panic!("{e}"));
+    must(&[
+        "mkdir",
+        "-p",
+        project_dir.parent().unwrap().to_str().unwrap(),
+    ]);
+    host.copy_in(project_dir, project_dir.to_str().unwrap())
+        .unwrap();
+    host.install_quadlets(&out).unwrap();
+    let units: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            (p.extension()? == "container")
+                .then(|| format!("{}.service", p.file_stem().unwrap().to_str().unwrap()))
+        })
+        .collect();
+    let mut argv = vec!["systemctl", "start"];
+    argv.extend(units.iter().map(String::as_str));
+    let started = host.exec(&argv);
+    assert!(
+        started.status.success(),
+        "{}\n{}",
+        support::describe_failure("systemctl start", &started),
+        units.iter().map(|u| host.journal(u)).collect::<String>()
+    );
+    let ip = ssh.admit(&host);
+    Site { host, ip }
+}
+
+fn url(ip: &str) -> String {
+    format!("ssh://root@{ip}/run/podman/podman.sock")
+}
+
+fn verify(
+    project_dir: &Path,
+    name: &str,
+    ssh: &Ssh,
+    hosts: &[String],
+    extra: &[&str],
+) -> (i32, Value, String) {
+    let mut cmd = Command::new(support::migrate_bin());
+    cmd.current_dir(project_dir)
+        .args([
+            "verify",
+            "compose.yaml",
+            "-p",
+            name,
+            "--format",
+            "json",
+            "--ssh-config",
+        ])
+        .arg(ssh.config())
+        .args(["--wait-healthy", "30s", "--timeout", "20s"]);
+    for h in hosts {
+        cmd.args(["--host", h]);
+    }
+    cmd.args(extra);
+    let out = support::run_with_timeout(&mut cmd, 300);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "no JSON ({e}): {text}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v, text)
+}
+
+fn host_report<'a>(v: &'a Value, host: &str) -> &'a Value {
+    v["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["host"] == host)
+        .unwrap_or_else(|| panic!("no report for {host}: {v}"))
+}
+
+fn check<'a>(h: &'a Value, service: &str, name: &str) -> &'a Value {
+    h["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == service)
+        .unwrap_or_else(|| panic!("no {service}: {h}"))["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} for {service}: {h}"))
+}
+
+#[test]
+fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_fleet() {
+    let Some(busybox) = support::tier4_prerequisites(TIER) else {
+        return;
+    };
+    if support::require_tool(TIER, "ssh").is_none()
+        || support::require_tool(TIER, "ssh-keygen").is_none()
+    {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let project_dir = tmp.path().join("verify");
+    support::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/live/verify"),
+        &project_dir,
+    );
+    let compose = project_dir.join("compose.yaml");
+    let text = std::fs::read_to_string(&compose)
+        .unwrap()
+        .replace("@PORT@", &PORT.to_string());
+    std::fs::write(&compose, text).unwrap();
+    let name = "tsverify";
+    let ssh = Ssh::new();
+
+    // Two hosts, booted and installed one after the other (the machine has two cores).
+    let a = install(name, &project_dir, &busybox, &ssh);
+    let b = install(name, &project_dir, &busybox, &ssh);
+
+    // 1. One host: everything that applies passes, units and installed files included.
+    let answers = tmp.path().join("answers.json");
+    let (code, v, text) = verify(
+        &project_dir,
+        name,
+        &ssh,
+        &[url(&a.ip)],
+        &["--record-answers", answers.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "the installed stack must pass:\n{text}");
+    assert!(
+        !text.contains("tok-verify-secret-1"),
+        "a secret value reached the report:\n{text}"
+    );
+    let h = host_report(&v, &url(&a.ip));
+    assert!(
+        h["runtime"].as_str().unwrap().starts_with("podman 5.4"),
+        "{text}"
+    );
+    for c in [
+        "exists",
+        "unit",
+        "restart-policy",
+        "running",
+        "image",
+        "command",
+        "entrypoint",
+        "env",
+        "ports",
+        "mounts",
+        "user",
+        "capabilities",
+        "security",
+        "networks",
+        "dns",
+        "healthcheck",
+        "limits",
+        "labels",
+        "unit-files",
+        "restarts",
+    ] {
+        assert_eq!(check(h, "web", c)["status"], "pass", "web {c}:\n{text}");
+    }
+    assert_eq!(
+        check(h, "init", "unit")["status"],
+        "pass",
+        "the oneshot init finished:\n{text}"
+    );
+    if std::env::var_os("TRANSSHIP_RECORD").is_some() {
+        support::save_recording(&answers, name, PORT, &project_dir, "podman-5.4.2.json");
+    }
+
+    // 2. A unit edited on host b: the env check and the installed-file check both say so.
+    let unit = format!("/etc/containers/systemd/{name}-web.container");
+    b.host
+        .exec_ok(&["sed", "-i", "s/GREETING=hello/GREETING=bonjour/", &unit])
+        .unwrap();
+    b.host.exec_ok(&["systemctl", "daemon-reload"]).unwrap();
+    b.host
+        .exec_ok(&["systemctl", "restart", &format!("{name}-web.service")])
+        .unwrap();
+
+    // 3. The fleet: a and b at once, and a third host nobody answers for.
+    let dead = "ssh://root@127.0.0.1:1/run/podman/podman.sock".to_owned();
+    let (code, v, text) = verify(
+        &project_dir,
+        name,
+        &ssh,
+        &[url(&a.ip), url(&b.ip), dead.clone()],
+        &[],
+    );
+    assert_eq!(code, 2, "an unreachable host makes the run exit 2:\n{text}");
+    let ha = host_report(&v, &url(&a.ip));
+    assert_eq!(ha["failed"], 0, "host a still passes:\n{text}");
+    let hb = host_report(&v, &url(&b.ip));
+    let env = check(hb, "web", "env");
+    assert_eq!(env["status"], "fail", "{text}");
+    assert!(
+        env["expected"].as_str().unwrap().contains("GREETING=hello"),
+        "{text}"
+    );
+    assert!(
+        env["found"].as_str().unwrap().contains("GREETING=bonjour"),
+        "{text}"
+    );
+    let files = check(hb, "web", "unit-files");
+    assert_eq!(files["status"], "fail", "{text}");
+    assert!(
+        files["found"].as_str().unwrap().contains("differs"),
+        "{text}"
+    );
+    let hd = host_report(&v, &dead);
+    assert_eq!(hd["reachable"], false, "{text}");
+    assert!(hd["error"].as_str().unwrap().contains("ssh"), "{text}");
+    eprintln!("--- fleet report\n{text}");
+    drop(a);
+    drop(b);
+}
