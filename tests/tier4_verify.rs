@@ -6,7 +6,10 @@
 //!
 //! A correct install passes every check that applies, units and installed files included; a
 //! unit file edited on the host is caught (env and unit-files, both values); two hosts are
-//! verified at once with an unreachable third: exit 2 naming it, the others reported.
+//! verified at once with an unreachable third: exit 2 naming it, the others reported. The
+//! same project also runs under a dockerd of the test's own (`docker-compose up`), and
+//! `--against docker://SOCKET` compares each service with its Docker container: the correct
+//! install has parity, the edited unit's environment is named against Docker's value.
 #![allow(clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -217,6 +220,8 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
     };
     if support::require_tool(TIER, "ssh").is_none()
         || support::require_tool(TIER, "ssh-keygen").is_none()
+        || support::require_tool(TIER, "dockerd").is_none()
+        || support::require_tool(TIER, "docker-compose").is_none()
     {
         return;
     }
@@ -290,7 +295,76 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
         support::save_recording(&answers, name, PORT, &project_dir, "podman-5.4.2.json");
     }
 
-    // 2. A unit edited on host b: the env check and the installed-file check both say so.
+    // 2. Parity with the Docker stack it replaces: the same project under docker-compose.
+    let dockerd = support::Dockerd::start().expect("start our own dockerd");
+    support::run_ok(dockerd.docker().arg("load").arg("-i").arg(&busybox), 120)
+        .unwrap_or_else(|e| panic!("docker load: {e}"));
+    let compose_bin = support::tool("docker-compose").expect("docker-compose");
+    support::run_ok(
+        Command::new(&compose_bin)
+            .current_dir(&project_dir)
+            .env("DOCKER_HOST", dockerd.host_arg())
+            .args(["-p", name, "-f", "compose.yaml", "up", "-d"]),
+        300,
+    )
+    .unwrap_or_else(|e| panic!("docker-compose up: {e}\n--- dockerd log\n{}", dockerd.log()));
+    let against = format!("docker://{}", dockerd.socket.display());
+    let parity_answers = tmp.path().join("parity-answers.json");
+    let (code, v, text) = verify(
+        &project_dir,
+        name,
+        &ssh,
+        &[url(&a.ip)],
+        &[
+            "--against",
+            &against,
+            "--record-answers",
+            parity_answers.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        code, 0,
+        "the installed stack has parity with Docker's:\n{text}"
+    );
+    assert!(
+        !text.contains("tok-verify-secret-1"),
+        "a secret value reached the parity report:\n{text}"
+    );
+    let h = host_report(&v, &url(&a.ip));
+    for c in [
+        "docker:exists",
+        "docker:env",
+        "docker:ports",
+        "docker:mounts",
+        "docker:user",
+        "docker:capabilities",
+        "docker:health",
+        "docker:restart",
+        "docker:limits",
+        "docker:networks",
+        "docker:labels",
+    ] {
+        assert_eq!(check(h, "web", c)["status"], "pass", "web {c}:\n{text}");
+    }
+    assert!(
+        check(h, "web", "docker:exists")["note"]
+            .as_str()
+            .unwrap()
+            .contains("docker 20.10"),
+        "{text}"
+    );
+    if std::env::var_os("TRANSSHIP_RECORD").is_some() {
+        let docker_answers = tmp.path().join("parity-answers.json.docker.json");
+        support::save_recording(
+            &docker_answers,
+            name,
+            PORT,
+            &project_dir,
+            "docker-20.10.24.json",
+        );
+    }
+
+    // 3. A unit edited on host b: the env check and the installed-file check both say so.
     let unit = format!("/etc/containers/systemd/{name}-web.container");
     b.host
         .exec_ok(&["sed", "-i", "s/GREETING=hello/GREETING=bonjour/", &unit])
@@ -300,14 +374,14 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
         .exec_ok(&["systemctl", "restart", &format!("{name}-web.service")])
         .unwrap();
 
-    // 3. The fleet: a and b at once, and a third host nobody answers for.
+    // 4. The fleet: a and b at once, and a third host nobody answers for.
     let dead = "ssh://root@127.0.0.1:1/run/podman/podman.sock".to_owned();
     let (code, v, text) = verify(
         &project_dir,
         name,
         &ssh,
         &[url(&a.ip), url(&b.ip), dead.clone()],
-        &[],
+        &["--against", &against],
     );
     assert_eq!(code, 2, "an unreachable host makes the run exit 2:\n{text}");
     let ha = host_report(&v, &url(&a.ip));
@@ -323,6 +397,23 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
         env["found"].as_str().unwrap().contains("GREETING=bonjour"),
         "{text}"
     );
+    let parity = check(hb, "web", "docker:env");
+    assert_eq!(parity["status"], "fail", "{text}");
+    assert!(
+        parity["expected"]
+            .as_str()
+            .unwrap()
+            .contains("GREETING=hello")
+            && parity["found"]
+                .as_str()
+                .unwrap()
+                .contains("GREETING=bonjour"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("tok-verify-secret-1"),
+        "a secret value reached the fleet report:\n{text}"
+    );
     let files = check(hb, "web", "unit-files");
     assert_eq!(files["status"], "fail", "{text}");
     assert!(
@@ -333,6 +424,7 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
     assert_eq!(hd["reachable"], false, "{text}");
     assert!(hd["error"].as_str().unwrap().contains("ssh"), "{text}");
     eprintln!("--- fleet report\n{text}");
+    drop(dockerd);
     drop(a);
     drop(b);
 }

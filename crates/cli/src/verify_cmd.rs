@@ -16,10 +16,12 @@ use std::time::Duration;
 use serde_json::json;
 use transship_podman::map::MapOptions;
 use transship_podman::version::PodmanVersion;
+use transship_verify::api::{ApiClient, Flavor, Recorder};
 use transship_verify::checks::{CheckOptions, Plan, ServiceReport, Status};
 use transship_verify::expected::expected_containers;
+use transship_verify::parity::{DockerSide, docker_side};
 use transship_verify::run::{HostReport, verify_fleet};
-use transship_verify::transport::{HostSpec, named_connection};
+use transship_verify::transport::{Endpoint, Host, HostSpec, named_connection};
 
 use crate::load::load_options;
 use crate::targets;
@@ -76,11 +78,6 @@ fn salt() -> u64 {
 }
 
 pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
-    if let Some(a) = &args.against {
-        return fail(&format!(
-            "--against {a}: comparing with the running Docker stack is not built yet; verify against the Compose file (without --against)"
-        ));
-    }
     let target = args.to.unwrap_or(Target::Podman);
     if target != Target::Podman {
         return fail(&format!(
@@ -148,6 +145,19 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    let docker = match &args.against {
+        None => None,
+        Some(a) => match read_docker(
+            a,
+            &project.name.value,
+            timeout,
+            args.ssh_config.as_deref(),
+            args.record_answers.as_deref(),
+        ) {
+            Ok(d) => Some(d),
+            Err(e) => return fail(&format!("--against {a}: {e}")),
+        },
+    };
     let unit_dir = args.unit_dir.clone().unwrap_or_else(|| {
         if user {
             "~/.config/containers/systemd".to_owned()
@@ -202,6 +212,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             expected,
             unit_files,
             note,
+            docker: docker.clone(),
         })
     };
     let check_opts = CheckOptions {
@@ -226,8 +237,8 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
         let _ = write!(std::io::stderr(), "\x1b[2K\r");
     }
     let text = match args.format {
-        VerifyFormat::Text => render_text(&reports),
-        VerifyFormat::Json => render_json(&reports),
+        VerifyFormat::Text => render_text(&reports, docker.as_ref()),
+        VerifyFormat::Json => render_json(&reports, docker.as_ref()),
     };
     let mut out = std::io::stdout().lock();
     if out
@@ -244,6 +255,52 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
     } else {
         ExitCode::from(EXIT_OK)
     }
+}
+
+/// `docker://` (the default socket), `docker:///path/docker.sock`, or
+/// `docker+ssh://[user@]host[:port][/path]`: the running Compose project `project` there.
+fn read_docker(
+    url: &str,
+    project: &str,
+    timeout: Duration,
+    ssh_config: Option<&std::path::Path>,
+    record: Option<&std::path::Path>,
+) -> Result<DockerSide, String> {
+    const DEFAULT: &str = "/var/run/docker.sock";
+    let mut spec = if let Some(rest) = url.strip_prefix("docker+ssh://") {
+        let mut s = HostSpec::parse(&format!("ssh://{rest}"), false)?;
+        if let Endpoint::Ssh { socket, .. } = &mut s.endpoint {
+            socket.get_or_insert_with(|| DEFAULT.to_owned());
+        }
+        s
+    } else if let Some(path) = url.strip_prefix("docker://") {
+        let path = if path.is_empty() { DEFAULT } else { path };
+        HostSpec::parse(&format!("unix://{path}"), false)?
+    } else {
+        return Err(
+            "expected docker://, docker:///path/docker.sock or docker+ssh://user@host".into(),
+        );
+    };
+    spec.label = url.to_owned();
+    spec.ssh_config = ssh_config.map(std::path::Path::to_path_buf);
+    let host = Host::connect(spec, timeout)?;
+    let rt = ApiClient::new(&host.socket, Flavor::Docker, timeout);
+    let Some(record) = record else {
+        return docker_side(&rt, project, url);
+    };
+    // Developer aid: Docker's answers beside the host's (`FILE.docker.json`).
+    let recorder = Recorder::new(&rt, &host);
+    let side = docker_side(&recorder, project, url);
+    let mut path = record.as_os_str().to_owned();
+    path.push(".docker.json");
+    let text = serde_json::to_string_pretty(&recorder.take()).unwrap_or_default();
+    std::fs::write(&path, text + "\n").map_err(|e| {
+        format!(
+            "cannot write the answers to {}: {e}",
+            std::path::Path::new(&path).display()
+        )
+    })?;
+    side
 }
 
 /// The mapping version for a host's podman: its own, clamped to what the quadlet target
@@ -289,8 +346,16 @@ fn ordered(services: &[ServiceReport]) -> Vec<&ServiceReport> {
     v
 }
 
-fn render_text(reports: &[HostReport]) -> String {
+fn render_text(reports: &[HostReport], docker: Option<&DockerSide>) -> String {
     let mut out = String::new();
+    if let Some(d) = docker {
+        out.push_str(&format!(
+            "compared with the Docker stack at {} ({}): {} service(s); the docker:* checks\n\n",
+            d.source,
+            d.runtime,
+            d.services.len()
+        ));
+    }
     let mut ordered_hosts: Vec<&HostReport> = reports.iter().collect();
     ordered_hosts.sort_by_key(|r| (r.error.is_none() && r.failed() == 0, r.host.clone()));
     for r in ordered_hosts {
@@ -379,7 +444,7 @@ fn render_text(reports: &[HostReport]) -> String {
     out
 }
 
-fn render_json(reports: &[HostReport]) -> String {
+fn render_json(reports: &[HostReport], docker: Option<&DockerSide>) -> String {
     let hosts: Vec<serde_json::Value> = reports
         .iter()
         .map(|r| {
@@ -424,6 +489,11 @@ fn render_json(reports: &[HostReport]) -> String {
         "hosts": hosts,
         "failed": reports.iter().map(HostReport::failed).sum::<usize>(),
         "unreachable": reports.iter().filter(|r| r.error.is_some()).count(),
+        "against": docker.map(|d| json!({
+            "source": d.source,
+            "runtime": d.runtime,
+            "services": d.services.keys().collect::<Vec<_>>(),
+        })),
     }))
     .unwrap_or_default();
     text.push('\n');

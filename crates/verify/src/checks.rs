@@ -48,7 +48,7 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
-    fn pass(name: &'static str) -> Self {
+    pub(crate) fn pass(name: &'static str) -> Self {
         Self {
             name,
             status: Status::Pass,
@@ -59,7 +59,11 @@ impl CheckResult {
         }
     }
 
-    fn fail(name: &'static str, expected: impl Into<String>, observed: impl Into<String>) -> Self {
+    pub(crate) fn fail(
+        name: &'static str,
+        expected: impl Into<String>,
+        observed: impl Into<String>,
+    ) -> Self {
         Self {
             name,
             status: Status::Fail,
@@ -70,7 +74,7 @@ impl CheckResult {
         }
     }
 
-    fn skip(name: &'static str, why: impl Into<String>) -> Self {
+    pub(crate) fn skip(name: &'static str, why: impl Into<String>) -> Self {
         Self {
             name,
             status: Status::Skip,
@@ -81,14 +85,14 @@ impl CheckResult {
         }
     }
 
-    fn nothing(name: &'static str, why: impl Into<String>) -> Self {
+    pub(crate) fn nothing(name: &'static str, why: impl Into<String>) -> Self {
         Self {
             nothing_to_check: true,
             ..Self::skip(name, why)
         }
     }
 
-    fn with_note(mut self, note: impl Into<String>) -> Self {
+    pub(crate) fn with_note(mut self, note: impl Into<String>) -> Self {
         let note = note.into();
         if !note.is_empty() {
             if !self.note.is_empty() {
@@ -152,6 +156,8 @@ pub struct Plan {
     pub unit_files: BTreeMap<String, Vec<(String, String)>>,
     /// Said once in the host's report (`expected as for podman 4.4: the host runs 4.3`).
     pub note: String,
+    /// The running Docker stack to compare with (`--against docker://...`).
+    pub docker: Option<crate::parity::DockerSide>,
 }
 
 /// Runs every check of `e`. `peers` are the project's other expected containers (a peer on
@@ -262,6 +268,16 @@ pub fn check_service(
         unit_first.as_ref(),
         unit_last.as_ref(),
     ));
+    if let Some(side) = &plan.docker {
+        let t = last.as_ref().unwrap_or(&first);
+        checks.extend(crate::parity::parity_checks(
+            e,
+            side,
+            t,
+            unit_first.as_ref(),
+            opts.salt,
+        ));
+    }
     for c in &mut checks {
         if let Some(why) = e.approximations.get(c.name) {
             let note = format!("expected as approximated: {why}");
@@ -917,9 +933,22 @@ fn labels_check(e: &Expected, o: &Observed) -> CheckResult {
     if e.labels.is_empty() {
         return CheckResult::nothing("labels", "no labels in the Compose file");
     }
-    let mut want = Vec::new();
-    let mut got = Vec::new();
-    for (k, v) in &e.labels {
+    let (want, got) = label_differences(e.labels.iter().map(|(k, v)| (k, v)), o);
+    if want.is_empty() {
+        CheckResult::pass("labels")
+    } else {
+        CheckResult::fail("labels", want.join(", "), got.join(", "))
+    }
+}
+
+/// Each wanted label `o` lacks or has with another value: (`k=wanted`, `k=found` or
+/// `k unset`) pairs.
+pub(crate) fn label_differences<'a>(
+    wanted: impl Iterator<Item = (&'a String, &'a String)>,
+    o: &Observed,
+) -> (Vec<String>, Vec<String>) {
+    let (mut want, mut got) = (Vec::new(), Vec::new());
+    for (k, v) in wanted {
         match o.labels.get(k) {
             Some(x) if x == v => {}
             Some(x) => {
@@ -932,11 +961,7 @@ fn labels_check(e: &Expected, o: &Observed) -> CheckResult {
             }
         }
     }
-    if want.is_empty() {
-        CheckResult::pass("labels")
-    } else {
-        CheckResult::fail("labels", want.join(", "), got.join(", "))
-    }
+    (want, got)
 }
 
 fn unit_files_check(e: &Expected, host: &dyn HostAccess, plan: &Plan) -> CheckResult {

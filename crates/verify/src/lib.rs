@@ -6,6 +6,7 @@
 //!   probes).
 //! - [`http`] and [`api`]: the libpod and docker REST clients behind the [`api::Runtime`]
 //!   trait, and [`api::HostAccess`] for the host itself.
+//! - [`parity`]: the running Docker stack compared with the target, service by service.
 //! - [`observed`] (an inspect answer of podman 4, 5 or docker, normalized), [`expected`]
 //!   (the same from the podman mapping), [`checks`] (one service's checks: pass, fail with
 //!   both values, or skip with the reason), [`run`] (one host or a fleet, in parallel).
@@ -15,6 +16,7 @@ pub mod checks;
 pub mod expected;
 pub mod http;
 pub mod observed;
+pub mod parity;
 pub mod run;
 pub mod transport;
 

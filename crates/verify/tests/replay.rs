@@ -81,6 +81,7 @@ fn case(file: &str) -> Option<Case> {
             expected,
             unit_files,
             note: String::new(),
+            docker: None,
         },
         units,
     })
@@ -429,4 +430,210 @@ fn podman_4_3_1_answers() {
 #[test]
 fn podman_5_4_2_answers_with_systemd() {
     recorded_stack_passes_and_breaks_are_named("podman-5.4.2.json");
+}
+
+/// Docker's recorded answers (the same project under docker-compose 2.26.1 on docker
+/// 20.10.24, beside the podman 5.4.2 host of tier 4) as the parity side.
+fn docker_side_from(answers: Answers) -> transship_verify::parity::DockerSide {
+    let replay = Replay {
+        flavor: Flavor::Docker,
+        answers,
+    };
+    transship_verify::parity::docker_side(&replay, "tsverify", "docker://recorded")
+        .expect("the recorded Docker project")
+}
+
+fn docker_answers() -> Answers {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/recorded/docker-20.10.24.json");
+    let text = std::fs::read_to_string(&path)
+        .expect("the recording docker-20.10.24.json: run tier 4 with TRANSSHIP_RECORD=1");
+    let mut a: Answers = serde_json::from_str(&text).unwrap();
+    a.remove("meta");
+    a
+}
+
+fn docker_web_key(a: &Answers) -> String {
+    a.iter()
+        .find(|(k, v)| k.starts_with("container ") && v["ok"]["Name"] == "/tsverify-web-1")
+        .map(|(k, _)| k.clone())
+        .expect("web's container in the recording")
+}
+
+fn with_docker(c: &Case, docker: Answers) -> Vec<ServiceReport> {
+    let plan_case = Case {
+        answers: c.answers.clone(),
+        plan: Plan {
+            expected: c.plan.expected.clone(),
+            unit_files: c.plan.unit_files.clone(),
+            note: String::new(),
+            docker: Some(docker_side_from(docker)),
+        },
+        units: c.units,
+    };
+    run(&plan_case, c.answers.clone())
+}
+
+#[test]
+fn parity_with_the_recorded_docker_stack_passes_and_each_difference_is_named() {
+    let c = recorded("podman-5.4.2.json");
+    let docker = docker_answers();
+    let side = docker_side_from(docker.clone());
+    assert_eq!(
+        side.services.keys().collect::<Vec<_>>(),
+        ["client", "init", "web"],
+        "Compose's labels find every service"
+    );
+    assert!(side.runtime.starts_with("docker 20.10"), "{}", side.runtime);
+
+    let r = with_docker(&c, docker.clone());
+    no_secret(&r);
+    for s in &r {
+        for ch in s.checks.iter().filter(|x| x.name.starts_with("docker:")) {
+            assert_ne!(ch.status, Status::Fail, "{} {}: {ch:?}", s.service, ch.name);
+        }
+    }
+    for name in [
+        "docker:exists",
+        "docker:env",
+        "docker:ports",
+        "docker:mounts",
+        "docker:user",
+        "docker:capabilities",
+        "docker:health",
+        "docker:restart",
+        "docker:limits",
+        "docker:networks",
+        "docker:labels",
+    ] {
+        assert_eq!(result(&r, "web", name).status, Status::Pass, "web {name}");
+    }
+    // podman's default pids limit where Docker has none is said, not failed.
+    assert!(
+        result(&r, "client", "docker:limits")
+            .note
+            .contains("pids limit"),
+        "{:?}",
+        result(&r, "client", "docker:limits")
+    );
+
+    // Docker's container changed as if the two stacks had drifted: each drift is named by
+    // its docker:* check with Docker's value first.
+    type Edit = fn(&mut Value);
+    let drifts: [(&str, Edit, &str, &str); 9] = [
+        (
+            "docker:env",
+            |v| {
+                v["Config"]["Env"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push("LANG=C.UTF-8".into());
+            },
+            "LANG=C.UTF-8",
+            "LANG unset",
+        ),
+        (
+            "docker:env",
+            |v| {
+                for e in v["Config"]["Env"].as_array_mut().unwrap() {
+                    if e.as_str().unwrap().starts_with("API_TOKEN=") {
+                        *e = "API_TOKEN=tok-docker-other".into();
+                    }
+                }
+            },
+            "API_TOKEN=***",
+            "API_TOKEN=***",
+        ),
+        (
+            "docker:ports",
+            |v| {
+                let b = serde_json::json!([{ "HostIp": "0.0.0.0", "HostPort": "9999" }]);
+                v["HostConfig"]["PortBindings"]["9000/tcp"] = b.clone();
+                v["NetworkSettings"]["Ports"]["9000/tcp"] = b;
+            },
+            "9999",
+            "not published",
+        ),
+        (
+            "docker:user",
+            |v| v["Config"]["User"] = "0:0".into(),
+            "0:0",
+            "1000:1000",
+        ),
+        (
+            "docker:capabilities",
+            |v| {
+                v["HostConfig"]["CapAdd"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push("SYS_PTRACE".into());
+            },
+            "+SYS_PTRACE",
+            "SYS_PTRACE missing",
+        ),
+        (
+            "docker:mounts",
+            |v| {
+                for m in v["Mounts"].as_array_mut().unwrap() {
+                    if m["Destination"] == "/static" {
+                        m["RW"] = true.into();
+                    }
+                }
+            },
+            "/static",
+            "(read-only)",
+        ),
+        (
+            "docker:restart",
+            |v| v["HostConfig"]["RestartPolicy"]["Name"] = "unless-stopped".into(),
+            "always (Docker: unless-stopped)",
+            "no",
+        ),
+        (
+            "docker:limits",
+            |v| v["HostConfig"]["Memory"] = (128 * 1024 * 1024).into(),
+            "memory 134217728",
+            "memory 67108864",
+        ),
+        (
+            "docker:labels",
+            |v| v["Config"]["Labels"]["owner"] = "ops".into(),
+            "owner=ops",
+            "owner unset",
+        ),
+    ];
+    let key = docker_web_key(&docker);
+    for (check, edit, want, got) in drifts {
+        let mut a = docker.clone();
+        edit(&mut a.get_mut(&key).unwrap()["ok"]);
+        let r = with_docker(&c, a);
+        no_secret(&r);
+        let res = result(&r, "web", check);
+        assert_eq!(res.status, Status::Fail, "{check} must fail: {res:?}");
+        assert!(
+            res.expected.contains(want),
+            "{check}: expected {:?} lacks {want:?}",
+            res.expected
+        );
+        assert!(
+            res.observed.contains(got),
+            "{check}: found {:?} lacks {got:?}",
+            res.observed
+        );
+    }
+
+    // A service Docker does not run is skipped, not failed.
+    let mut a = docker.clone();
+    a.remove(&key);
+    let list = a
+        .iter()
+        .find(|(k, _)| k.starts_with("containers "))
+        .map(|(k, _)| k.clone())
+        .unwrap();
+    a.get_mut(&list).unwrap()["ok"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|x| !x["Names"].to_string().contains("web"));
+    let r = with_docker(&c, a);
+    let res = result(&r, "web", "docker:exists");
+    assert_eq!(res.status, Status::Skip, "{res:?}");
 }
