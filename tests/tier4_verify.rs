@@ -213,6 +213,126 @@ fn check<'a>(h: &'a Value, service: &str, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {name} for {service}: {h}"))
 }
 
+/// The names of the host's containers that start with `prefix`, but a rehearsal's.
+fn containers(host: &TargetHost, prefix: &str) -> Vec<String> {
+    let out = host
+        .exec_ok(&["podman", "ps", "-a", "--format", "{{.ID}} {{.Names}}"])
+        .unwrap();
+    let mut v: Vec<String> = out
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .is_some_and(|n| n.starts_with(prefix) && !n.contains("-rehearse-"))
+        })
+        .map(str::to_owned)
+        .collect();
+    v.sort();
+    v
+}
+
+/// Nothing named for the rehearsal `rp` is on the host: no file in the unit directory, no
+/// container, pod, network, volume, secret or systemd unit.
+fn assert_clean(host: &TargetHost, rp: &str) {
+    let listings: [(&str, &[&str]); 7] = [
+        ("file", &["ls", "-1A", "/etc/containers/systemd"]),
+        (
+            "container",
+            &["podman", "ps", "-a", "--format", "{{.Names}}"],
+        ),
+        ("pod", &["podman", "pod", "ps", "--format", "{{.Name}}"]),
+        (
+            "network",
+            &["podman", "network", "ls", "--format", "{{.Name}}"],
+        ),
+        (
+            "volume",
+            &["podman", "volume", "ls", "--format", "{{.Name}}"],
+        ),
+        (
+            "secret",
+            &["podman", "secret", "ls", "--format", "{{.Name}}"],
+        ),
+        (
+            "unit",
+            &["systemctl", "list-units", "--all", "--plain", "--no-legend"],
+        ),
+    ];
+    for (what, argv) in listings {
+        let out = host.exec_ok(argv).unwrap();
+        let left: Vec<&str> = out.lines().filter(|l| l.contains(rp)).collect();
+        assert!(
+            left.is_empty(),
+            "{what}s of {rp} left on the host: {left:?}"
+        );
+    }
+}
+
+/// `migrate verify --rehearse` in the background, its JSON report into a file.
+fn spawn_rehearsal(
+    project_dir: &Path,
+    name: &str,
+    ssh: &Ssh,
+    host: &str,
+    dir: &Path,
+    tag: &str,
+) -> (std::process::Child, PathBuf) {
+    let out_file = dir.join(format!("rehearsal-{tag}.json"));
+    let child = Command::new(support::migrate_bin())
+        .current_dir(project_dir)
+        .args([
+            "verify",
+            "compose.yaml",
+            "-p",
+            name,
+            "--format",
+            "json",
+            "--rehearse",
+        ])
+        .arg("--ssh-config")
+        .arg(ssh.config())
+        .args(["--timeout", "20s", "--host", host])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out_file).unwrap())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    (child, out_file)
+}
+
+/// Waits until a rehearsal of `name` has its unit files on the host; its project name.
+fn wait_for_install(host: &TargetHost, name: &str, child: &mut std::process::Child) -> String {
+    let prefix = format!("{name}-rehearse-");
+    for _ in 0..600 {
+        let out = host
+            .exec_ok(&["ls", "-1A", "/etc/containers/systemd"])
+            .unwrap();
+        if let Some(f) = out
+            .lines()
+            .find(|l| l.starts_with(&prefix) && l.ends_with(".container"))
+        {
+            return f[..prefix.len() + 6].to_owned();
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the rehearsal ended ({status}) before its files were seen");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the rehearsal never installed its files");
+}
+
+fn wait_child(child: &mut std::process::Child, secs: u64) -> Option<i32> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s.code();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("the rehearsal did not end within {secs} s of Ctrl-C");
+}
+
 #[test]
 fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_fleet() {
     let Some(busybox) = support::tier4_prerequisites(TIER) else {
@@ -424,6 +544,123 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
     assert_eq!(hd["reachable"], false, "{text}");
     assert!(hd["error"].as_str().unwrap().contains("ssh"), "{text}");
     eprintln!("--- fleet report\n{text}");
+
+    // 5. A rehearsal on host a, beside the installed stack it would replace and compared
+    //    with Docker's: installed under a throwaway name, started, verified, removed.
+    let real_before = containers(&a.host, &format!("{name}-"));
+    let (code, v, text) = verify(
+        &project_dir,
+        name,
+        &ssh,
+        &[url(&a.ip)],
+        &["--rehearse", "--against", &against],
+    );
+    assert_eq!(code, 0, "the rehearsal passes:\n{text}");
+    let h = host_report(&v, &url(&a.ip));
+    let r = &h["rehearsal"];
+    let rp = r["project"].as_str().unwrap().to_owned();
+    assert!(rp.starts_with(&format!("{name}-rehearse-")), "{text}");
+    assert_eq!(r["left_behind"], serde_json::json!([]), "{text}");
+    assert!(
+        r["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["ok"] == true),
+        "{text}"
+    );
+    for c in [
+        "exists",
+        "unit",
+        "running",
+        "env",
+        "ports",
+        "mounts",
+        "unit-files",
+        "healthcheck",
+    ] {
+        assert_eq!(
+            check(h, "web", c)["status"],
+            "pass",
+            "rehearsed web {c}:\n{text}"
+        );
+    }
+    for c in [
+        "docker:env",
+        "docker:ports",
+        "docker:mounts",
+        "docker:networks",
+    ] {
+        assert_eq!(
+            check(h, "web", c)["status"],
+            "pass",
+            "rehearsed web {c}:\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("tok-verify-secret-1"),
+        "a secret value reached the rehearsal report:\n{text}"
+    );
+    assert_clean(&a.host, &rp);
+    assert_eq!(
+        containers(&a.host, &format!("{name}-")),
+        real_before,
+        "the real stack was not touched"
+    );
+
+    // 6. A rehearsal killed outright once its files are installed: the next one removes it.
+    let (mut child, out_file) =
+        spawn_rehearsal(&project_dir, name, &ssh, &url(&a.ip), tmp.path(), "killed");
+    let killed_rp = wait_for_install(&a.host, name, &mut child);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = out_file;
+    let (code, v, text) = verify(&project_dir, name, &ssh, &[url(&a.ip)], &["--rehearse"]);
+    assert_eq!(code, 0, "the next rehearsal passes:\n{text}");
+    let r = &host_report(&v, &url(&a.ip))["rehearsal"];
+    assert!(
+        r["notes"].as_array().unwrap().iter().any(|n| n
+            .as_str()
+            .unwrap()
+            .contains(&format!("an earlier rehearsal ({killed_rp})"))),
+        "the killed rehearsal is named:\n{text}"
+    );
+    assert_eq!(r["left_behind"], serde_json::json!([]), "{text}");
+    assert_clean(&a.host, &killed_rp);
+    assert_clean(&a.host, r["project"].as_str().unwrap());
+
+    // 7. Ctrl-C in the middle of a rehearsal: exit 130, and nothing of it is left.
+    let (mut child, out_file) = spawn_rehearsal(
+        &project_dir,
+        name,
+        &ssh,
+        &url(&a.ip),
+        tmp.path(),
+        "interrupted",
+    );
+    let int_rp = wait_for_install(&a.host, name, &mut child);
+    support::run_ok(
+        Command::new("kill").args(["-INT", &child.id().to_string()]),
+        10,
+    )
+    .unwrap();
+    let status = wait_child(&mut child, 300);
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    assert_eq!(
+        status,
+        Some(130),
+        "an interrupted rehearsal exits 130:\n{text}"
+    );
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let r = &host_report(&v, &url(&a.ip))["rehearsal"];
+    assert_eq!(r["interrupted"], true, "{text}");
+    assert_eq!(r["left_behind"], serde_json::json!([]), "{text}");
+    assert_clean(&a.host, &int_rp);
+    assert_eq!(
+        containers(&a.host, &format!("{name}-")),
+        real_before,
+        "the real stack was not touched"
+    );
     drop(dockerd);
     drop(a);
     drop(b);

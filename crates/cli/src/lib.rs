@@ -308,9 +308,21 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub timeout: String,
     /// How long a healthcheck may take to pass (it is run at once, then again until this
-    /// has passed).
-    #[arg(long, value_name = "DURATION", default_value = "0s")]
-    pub wait_healthy: String,
+    /// has passed). Default 0s, or 60s with --rehearse.
+    #[arg(long, value_name = "DURATION")]
+    pub wait_healthy: Option<String>,
+    /// Rehearse the cutover: install the generated files under a throwaway project name
+    /// (`<project>-rehearse-<6 hex>`), start them, verify, and remove everything again (also
+    /// on failure or Ctrl-C). Leftovers of a rehearsal killed outright are removed by the next.
+    #[arg(long)]
+    pub rehearse: bool,
+    /// With --rehearse: publish on the Compose file's own host ports (default: random free
+    /// ones, so that a rehearsal runs beside the stack it replaces).
+    #[arg(long, requires = "rehearse")]
+    pub keep_ports: bool,
+    /// With --rehearse: how long starting the units may take (image pulls and builds).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub start_timeout: String,
     /// Watch each container's restart count for at least this long (a restart loop shows as
     /// a count that moves).
     #[arg(long, value_name = "DURATION", default_value = "2s")]

@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde_json::json;
@@ -20,6 +22,7 @@ use transship_verify::api::{ApiClient, Flavor, Recorder};
 use transship_verify::checks::{CheckOptions, Plan, ServiceReport, Status};
 use transship_verify::expected::expected_containers;
 use transship_verify::parity::{DockerSide, docker_side};
+use transship_verify::rehearse::{Install, InstallFile, RehearsalLog, isolate};
 use transship_verify::run::{HostReport, verify_fleet};
 use transship_verify::transport::{Endpoint, Host, HostSpec, named_connection};
 
@@ -71,6 +74,39 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(total))
 }
 
+/// `--wait-healthy` when rehearsing: the containers were started a moment ago.
+const REHEARSAL_WAIT_HEALTHY: Duration = Duration::from_secs(60);
+
+/// The exit code of an interrupted rehearsal (as a shell reports SIGINT).
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// Ctrl-C (and SIGTERM, SIGHUP) set the returned flag: the rehearsal stops and removes what
+/// it made, and says so. A second Ctrl-C exits at once (the next rehearsal removes the rest).
+fn on_interrupt() -> std::io::Result<Arc<AtomicBool>> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let flag = Arc::new(AtomicBool::new(false));
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
+        // Registered first, so that it sees the flag as the previous signal left it.
+        signal_hook::flag::register_conditional_shutdown(
+            sig,
+            EXIT_INTERRUPTED.into(),
+            flag.clone(),
+        )?;
+        signal_hook::flag::register(sig, flag.clone())?;
+    }
+    let watched = flag.clone();
+    std::thread::spawn(move || {
+        while !watched.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "migrate verify: interrupted: removing the rehearsal (Ctrl-C again leaves it to the next rehearsal)"
+        );
+    });
+    Ok(flag)
+}
+
 fn salt() -> u64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(0x7665_7269_6679);
@@ -90,10 +126,22 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
         Ok(_) => return fail("--timeout: must be more than zero"),
         Err(e) => return fail(&format!("--timeout: {e}")),
     };
-    let wait_healthy = match parse_duration(&args.wait_healthy) {
-        Ok(d) => d,
-        Err(e) => return fail(&format!("--wait-healthy: {e}")),
+    let wait_healthy = match &args.wait_healthy {
+        None if args.rehearse => REHEARSAL_WAIT_HEALTHY,
+        None => Duration::ZERO,
+        Some(w) => match parse_duration(w) {
+            Ok(d) => d,
+            Err(e) => return fail(&format!("--wait-healthy: {e}")),
+        },
     };
+    let start_timeout = match parse_duration(&args.start_timeout) {
+        Ok(d) if !d.is_zero() => d,
+        Ok(_) => return fail("--start-timeout: must be more than zero"),
+        Err(e) => return fail(&format!("--start-timeout: {e}")),
+    };
+    if args.rehearse && args.no_units {
+        return fail("--rehearse starts the generated units: it cannot go with --no-units");
+    }
     let settle = match parse_duration(&args.settle) {
         Ok(d) => d,
         Err(e) => return fail(&format!("--settle: {e}")),
@@ -145,6 +193,15 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
+    let salt = salt();
+    // The project the hosts are checked against: the real one, or its rehearsal's.
+    let rehearsal = args.rehearse.then(|| {
+        let rp = format!("{}-rehearse-{:06x}", project.name.value, salt & 0xff_ffff);
+        let mut isolated = project.clone();
+        let notes = isolate(&mut isolated, &rp, args.keep_ports);
+        (isolated, notes)
+    });
+    let checked = rehearsal.as_ref().map_or(&project, |(p, _)| p);
     let docker = match &args.against {
         None => None,
         Some(a) => match read_docker(
@@ -172,7 +229,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             None => host_plan_version(host_version),
         };
         let expected = expected_containers(
-            &project,
+            checked,
             MapOptions {
                 version,
                 pod: args.target.pod,
@@ -180,6 +237,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             },
         );
         let mut unit_files: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        let mut install = None;
         if units {
             let version_text = version.to_string();
             let mut topts = args.target.options();
@@ -187,8 +245,27 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             let configured = targets::configure(target, &topts)?;
             let output = configured
                 .translator
-                .translate(&project)
+                .translate(checked)
                 .map_err(|e| e.to_string())?;
+            if let Some((isolated, notes)) = &rehearsal {
+                install = Some(Install {
+                    project: isolated.name.value.clone(),
+                    original: project.name.value.clone(),
+                    unit_dir: unit_dir.clone(),
+                    files: output
+                        .artifacts
+                        .iter()
+                        .map(|a| InstallFile {
+                            path: a.path.to_string_lossy().into_owned(),
+                            contents: a.contents.clone(),
+                            mode: a.mode,
+                        })
+                        .collect(),
+                    notes: notes.clone(),
+                    start_timeout,
+                    random_ports: !args.keep_ports,
+                });
+            }
             for e in &expected {
                 let base = e.unit.trim_end_matches(".service");
                 let mine: Vec<(String, String)> = output
@@ -213,15 +290,25 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             unit_files,
             note,
             docker: docker.clone(),
+            install,
         })
+    };
+    let cancel = if args.rehearse {
+        match on_interrupt() {
+            Ok(flag) => Some(flag),
+            Err(e) => return fail(&format!("--rehearse: cannot watch for Ctrl-C: {e}")),
+        }
+    } else {
+        None
     };
     let check_opts = CheckOptions {
         user,
         wait_healthy,
-        salt: salt(),
+        salt,
         settle,
         record: args.record_answers.clone(),
         units,
+        cancel: cancel.clone(),
     };
     let progress = args.format == VerifyFormat::Text && std::io::stderr().is_terminal();
     if progress {
@@ -248,9 +335,14 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
     {
         return ExitCode::from(EXIT_ERROR);
     }
-    if reports.iter().any(|r| r.error.is_some()) {
+    let rehearsals = || reports.iter().filter_map(|r| r.rehearsal.as_ref());
+    if rehearsals().any(|l| l.interrupted) {
+        ExitCode::from(EXIT_INTERRUPTED)
+    } else if reports.iter().any(|r| r.error.is_some())
+        || rehearsals().any(|l| !l.left_behind.is_empty())
+    {
         ExitCode::from(EXIT_ERROR)
-    } else if reports.iter().any(|r| r.failed() > 0) {
+    } else if reports.iter().any(|r| r.failed() > 0) || rehearsals().any(|l| l.failed) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::from(EXIT_OK)
@@ -364,20 +456,24 @@ fn render_text(reports: &[HostReport], docker: Option<&DockerSide>) -> String {
             continue;
         }
         let failed = r.failed();
+        let verdict = match &r.rehearsal {
+            Some(l) if l.interrupted => "rehearsal interrupted".to_owned(),
+            Some(l) if l.failed && failed == 0 => "the rehearsal failed".to_owned(),
+            _ if failed == 0 => "all checks pass".to_owned(),
+            _ => format!("{failed} failed check(s)"),
+        };
         out.push_str(&format!(
-            "host {} ({}): {} service container(s), {} ({:.1} s)\n",
+            "host {} ({}): {} service container(s), {verdict} ({:.1} s)\n",
             r.host,
             r.runtime,
             r.services.len(),
-            if failed == 0 {
-                "all checks pass".to_owned()
-            } else {
-                format!("{failed} failed check(s)")
-            },
             r.elapsed.as_secs_f64()
         ));
         if !r.note.is_empty() {
             out.push_str(&format!("  note: {}\n", r.note));
+        }
+        if let Some(l) = &r.rehearsal {
+            render_rehearsal(&mut out, l);
         }
         for s in ordered(&r.services) {
             let n_fail = s.failed();
@@ -444,6 +540,48 @@ fn render_text(reports: &[HostReport], docker: Option<&DockerSide>) -> String {
     out
 }
 
+fn render_rehearsal(out: &mut String, l: &RehearsalLog) {
+    out.push_str(&format!("  rehearsal as project {}:\n", l.project));
+    for n in &l.notes {
+        out.push_str(&format!("    note: {n}\n"));
+    }
+    for s in &l.steps {
+        out.push_str(&format!(
+            "    {} {}\n",
+            if s.ok { "ok  " } else { "FAIL" },
+            s.what
+        ));
+        if !s.detail.is_empty() && (!s.ok || s.what.starts_with("remove ")) {
+            for line in s.detail.lines() {
+                out.push_str(&format!("           {line}\n"));
+            }
+        }
+    }
+    if l.left_behind.is_empty() {
+        out.push_str("    the host is as it was: nothing of the rehearsal is left\n");
+    } else {
+        out.push_str("    LEFT BEHIND (remove by hand, or rehearse again):\n");
+        for x in &l.left_behind {
+            out.push_str(&format!("      {x}\n"));
+        }
+    }
+}
+
+fn rehearsal_json(l: &RehearsalLog) -> serde_json::Value {
+    json!({
+        "project": l.project,
+        "notes": l.notes,
+        "steps": l.steps.iter().map(|s| json!({
+            "what": s.what,
+            "ok": s.ok,
+            "detail": s.detail,
+        })).collect::<Vec<_>>(),
+        "left_behind": l.left_behind,
+        "interrupted": l.interrupted,
+        "failed": l.failed,
+    })
+}
+
 fn render_json(reports: &[HostReport], docker: Option<&DockerSide>) -> String {
     let hosts: Vec<serde_json::Value> = reports
         .iter()
@@ -482,6 +620,7 @@ fn render_json(reports: &[HostReport], docker: Option<&DockerSide>) -> String {
                 "elapsed_ms": r.elapsed.as_millis() as u64,
                 "failed": r.failed(),
                 "services": services,
+                "rehearsal": r.rehearsal.as_ref().map(rehearsal_json),
             })
         })
         .collect();

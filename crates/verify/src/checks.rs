@@ -145,6 +145,8 @@ pub struct CheckOptions {
     pub record: Option<std::path::PathBuf>,
     /// Check systemd units (the quadlet and systemd targets run containers under units).
     pub units: bool,
+    /// Set on Ctrl-C: a rehearsal stops what it is doing and removes what it made.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// What one host is checked against: the expected containers (for the podman version the
@@ -158,6 +160,8 @@ pub struct Plan {
     pub note: String,
     /// The running Docker stack to compare with (`--against docker://...`).
     pub docker: Option<crate::parity::DockerSide>,
+    /// `--rehearse`: install these files first, start them, check, and remove them.
+    pub install: Option<crate::rehearse::Install>,
 }
 
 /// Runs every check of `e`. `peers` are the project's other expected containers (a peer on
@@ -276,6 +280,7 @@ pub fn check_service(
             t,
             unit_first.as_ref(),
             opts.salt,
+            plan.install.as_ref(),
         ));
     }
     for c in &mut checks {

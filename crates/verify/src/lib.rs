@@ -7,6 +7,8 @@
 //! - [`http`] and [`api`]: the libpod and docker REST clients behind the [`api::Runtime`]
 //!   trait, and [`api::HostAccess`] for the host itself.
 //! - [`parity`]: the running Docker stack compared with the target, service by service.
+//! - [`rehearse`]: `--rehearse`, the stack installed under a throwaway name, started,
+//!   verified and removed again (also when interrupted).
 //! - [`observed`] (an inspect answer of podman 4, 5 or docker, normalized), [`expected`]
 //!   (the same from the podman mapping), [`checks`] (one service's checks: pass, fail with
 //!   both values, or skip with the reason), [`run`] (one host or a fleet, in parallel).
@@ -17,6 +19,7 @@ pub mod expected;
 pub mod http;
 pub mod observed;
 pub mod parity;
+pub mod rehearse;
 pub mod run;
 pub mod transport;
 

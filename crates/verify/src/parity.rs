@@ -15,6 +15,7 @@ use crate::api::{Runtime, UnitState};
 use crate::checks::CheckResult;
 use crate::expected::Expected;
 use crate::observed::Observed;
+use crate::rehearse::Install;
 
 /// The Docker side, read once for every host.
 #[derive(Debug, Clone, Default)]
@@ -121,15 +122,46 @@ fn as_systemd_restart(docker: &str) -> &'static str {
     }
 }
 
+/// `t` with the names a rehearsal gave its volumes and networks (`shop-rehearse-1a2b3c_data`)
+/// as the real project's (`shop_data`), so that they compare with Docker's.
+fn as_real_names(t: &Observed, inst: &Install) -> Observed {
+    let from = format!("{}_", inst.project);
+    let to = format!("{}_", inst.original);
+    let real = |n: &str| match n.strip_prefix(&from) {
+        Some(rest) => format!("{to}{rest}"),
+        None => n.to_owned(),
+    };
+    let mut t = t.clone();
+    for m in &mut t.mounts {
+        m.name = real(&m.name);
+    }
+    t.networks = std::mem::take(&mut t.networks)
+        .into_iter()
+        .map(|(k, v)| (real(&k), v))
+        .collect();
+    t
+}
+
 /// The parity checks of one service container (`docker:env`, ...): `d` is Docker's, `t` the
-/// target's; `unit` the target's unit when systemd runs it.
+/// target's; `unit` the target's unit when systemd runs it; `rehearsal` when `t` belongs to
+/// a rehearsal (its own names, and maybe its own host ports).
 pub fn parity_checks(
     e: &Expected,
     side: &DockerSide,
     t: &Observed,
     unit: Option<&UnitState>,
     salt: u64,
+    rehearsal: Option<&Install>,
 ) -> Vec<CheckResult> {
+    let renamed;
+    let t = match rehearsal {
+        Some(inst) => {
+            renamed = as_real_names(t, inst);
+            &renamed
+        }
+        None => t,
+    };
+    let random_ports = rehearsal.is_some_and(|i| i.random_ports);
     let Some(d) = side
         .services
         .get(&e.service)
@@ -179,7 +211,7 @@ pub fn parity_checks(
     for b in &d.ports {
         let found = t.ports.iter().any(|x| {
             x.container == b.container
-                && x.host_port == b.host_port
+                && (random_ports || x.host_port == b.host_port)
                 && (x.host_ip == b.host_ip || (any(&x.host_ip) && any(&b.host_ip)))
         });
         if !found {
@@ -197,7 +229,13 @@ pub fn parity_checks(
             });
         }
     }
-    out.push(result("docker:ports", want, got));
+    let mut ports = result("docker:ports", want, got);
+    if random_ports && !d.ports.is_empty() {
+        ports = ports.with_note(
+            "the rehearsal publishes on random host ports: Docker's host ports are not compared",
+        );
+    }
+    out.push(ports);
 
     // mounts
     let (mut want, mut got) = (Vec::new(), Vec::new());

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::api::{ApiClient, Flavor, HostAccess, Recorder, Runtime};
 use crate::checks::{CheckOptions, Plan, ServiceReport, check_service};
+use crate::rehearse::{RehearsalLog, rehearse};
 use crate::transport::{Host, HostSpec};
 
 /// The result for one host.
@@ -21,6 +22,8 @@ pub struct HostReport {
     pub note: String,
     pub services: Vec<ServiceReport>,
     pub elapsed: Duration,
+    /// What `--rehearse` did on the host.
+    pub rehearsal: Option<RehearsalLog>,
 }
 
 impl HostReport {
@@ -101,6 +104,7 @@ pub fn verify_host(
         note: String::new(),
         services: Vec::new(),
         elapsed: start.elapsed(),
+        rehearsal: None,
     };
     let host = match Host::connect(spec, timeout) {
         Ok(h) => h,
@@ -120,7 +124,16 @@ pub fn verify_host(
         Ok(p) => p,
         Err(e) => return unreachable(e),
     };
-    let services = check_all(&plan, rt, host_access, opts);
+    let (services, rehearsal) = match &plan.install {
+        Some(inst) => {
+            let cancel = opts.cancel.as_deref();
+            let (log, services) = rehearse(&host, inst, opts.user, cancel, || {
+                check_all(&plan, rt, host_access, opts)
+            });
+            (services, Some(log))
+        }
+        None => (check_all(&plan, rt, host_access, opts), None),
+    };
     if let (Some(r), Some(path)) = (&recorder, &opts.record) {
         let text = serde_json::to_string_pretty(&r.take()).unwrap_or_default();
         if let Err(e) = std::fs::write(path, text + "\n") {
@@ -137,6 +150,7 @@ pub fn verify_host(
         note: plan.note.clone(),
         services,
         elapsed: start.elapsed(),
+        rehearsal,
     }
 }
 
@@ -168,6 +182,7 @@ pub fn verify_fleet(
                     note: String::new(),
                     services: Vec::new(),
                     elapsed: Duration::ZERO,
+                    rehearsal: None,
                 })
             })
             .collect()

@@ -8,10 +8,12 @@
 //! reading an installed unit file) and probes TCP ports there: locally as child processes,
 //! remotely over the same ssh connection (one master connection per host, shared).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use transship_translate::shell;
@@ -328,7 +330,8 @@ impl Host {
                     .args(&dest_args)
                     .stdin(Stdio::null())
                     .stdout(Stdio::null())
-                    .stderr(Stdio::piped());
+                    .stderr(Stdio::piped())
+                    .process_group(0);
                 let mut master = cmd.spawn().map_err(|e| format!("cannot run ssh: {e}"))?;
                 let deadline = Instant::now() + timeout;
                 loop {
@@ -378,6 +381,18 @@ impl Host {
 
     /// Runs `argv` on the host (locally, or over the ssh connection with every word quoted).
     pub fn run(&self, argv: &[&str], timeout: Duration) -> Result<Output, String> {
+        self.run_with(argv, None, timeout, None)
+    }
+
+    /// [`Self::run`] with `input` on the command's stdin, stopped early (killed, an error)
+    /// once `cancel` is set.
+    pub fn run_with(
+        &self,
+        argv: &[&str],
+        input: Option<&[u8]>,
+        timeout: Duration,
+        cancel: Option<&AtomicBool>,
+    ) -> Result<Output, String> {
         let mut cmd = match &self.ssh {
             None => {
                 let mut c = Command::new(argv[0]);
@@ -394,10 +409,14 @@ impl Host {
                 c
             }
         };
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        output_with_timeout(cmd, timeout).map_err(|e| format!("{}: {e}", argv.join(" ")))
+        cmd.stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        run_child(cmd, input, timeout, cancel).map_err(|e| format!("{}: {e}", argv.join(" ")))
     }
 
     /// Whether `ip:port` on the host accepts a TCP connection (`0.0.0.0` and `::` are tried as
@@ -471,8 +490,30 @@ fn default_remote_socket(dest: &[String], user: bool, timeout: Duration) -> Resu
 }
 
 /// Runs `cmd` (stdout and stderr piped), killing it after `timeout`.
-pub fn output_with_timeout(mut cmd: Command, timeout: Duration) -> Result<Output, String> {
+pub fn output_with_timeout(cmd: Command, timeout: Duration) -> Result<Output, String> {
+    run_child(cmd, None, timeout, None)
+}
+
+/// Runs `cmd` in a process group of its own (a Ctrl-C at the terminal reaches `migrate`
+/// alone, which decides what to stop), `input` written to its stdin, killed after `timeout`
+/// or once `cancel` is set.
+fn run_child(
+    mut cmd: Command,
+    input: Option<&[u8]>,
+    timeout: Duration,
+    cancel: Option<&AtomicBool>,
+) -> Result<Output, String> {
+    cmd.process_group(0);
     let mut child = cmd.spawn().map_err(|e| e.to_string())?;
+    let writer = match (child.stdin.take(), input) {
+        (Some(mut pipe), Some(bytes)) => {
+            let bytes = bytes.to_vec();
+            Some(std::thread::spawn(move || {
+                let _ = pipe.write_all(&bytes);
+            }))
+        }
+        _ => None,
+    };
     let out_pipe = child.stdout.take();
     let err_pipe = child.stderr.take();
     let reader = |p: Option<std::process::ChildStdout>| {
@@ -501,9 +542,17 @@ pub fn output_with_timeout(mut cmd: Command, timeout: Duration) -> Result<Output
                 let _ = child.wait();
                 return Err(format!("timed out after {} s", timeout.as_secs_f64()));
             }
+            None if cancel.is_some_and(|c| c.load(Ordering::SeqCst)) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("interrupted".to_owned());
+            }
             None => std::thread::sleep(Duration::from_millis(10)),
         }
     };
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
     Ok(Output {
         status,
         stdout: out_t.join().unwrap_or_default(),

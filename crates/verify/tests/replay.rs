@@ -82,6 +82,7 @@ fn case(file: &str) -> Option<Case> {
             unit_files,
             note: String::new(),
             docker: None,
+            install: None,
         },
         units,
     })
@@ -99,6 +100,7 @@ fn run(c: &Case, answers: Answers) -> Vec<ServiceReport> {
         settle: Duration::ZERO,
         record: None,
         units: c.units,
+        cancel: None,
     };
     check_all(&c.plan, &replay, &replay, &opts)
 }
@@ -371,6 +373,7 @@ fn recorded_stack_passes_and_breaks_are_named(file: &str) {
         settle: Duration::ZERO,
         record: None,
         units: c.units,
+        cancel: None,
     };
     let r = check_all(&c.plan, &moving, &moving.first, &opts);
     let res = result(&r, "web", "restarts");
@@ -467,6 +470,7 @@ fn with_docker(c: &Case, docker: Answers) -> Vec<ServiceReport> {
             unit_files: c.plan.unit_files.clone(),
             note: String::new(),
             docker: Some(docker_side_from(docker)),
+            install: None,
         },
         units: c.units,
     };
