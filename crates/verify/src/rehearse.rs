@@ -689,6 +689,66 @@ mod tests {
         }
     }
 
+    fn project(yaml: &str) -> Project {
+        transship_loader::load(&transship_loader::LoadOptions {
+            files: vec![std::path::PathBuf::from("-")],
+            stdin: Some(yaml.to_owned()),
+            project_name: Some("shop".to_owned()),
+            project_directory: Some(std::path::PathBuf::from("/srv/shop")),
+            cwd: std::path::PathBuf::from("/srv/shop"),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    const SHOP: &str = "services:\n  web:\n    image: nginx\n    container_name: shop-web\n    ports: [\"8080:80\", \"9000\"]\n    volumes: [data:/data, ./html:/html, cache:/cache]\n    networks: [back, edge]\nnetworks:\n  back: {}\n  edge: {external: true, name: proxy}\nvolumes:\n  data: {name: shop-data}\n  cache: {}\n";
+
+    #[test]
+    fn isolate_renames_what_compose_names_and_says_what_it_shares() {
+        let mut p = project(SHOP);
+        let notes = isolate(&mut p, "shop-rehearse-abc123", false);
+        assert_eq!(p.name.value, "shop-rehearse-abc123");
+        assert_eq!(p.networks["back"].name.value, "shop-rehearse-abc123_back");
+        assert_eq!(p.networks["edge"].name.value, "proxy", "external stays");
+        assert_eq!(p.volumes["data"].name.value, "shop-rehearse-abc123_data");
+        assert_eq!(p.volumes["cache"].name.value, "shop-rehearse-abc123_cache");
+        let web = &p.services["web"];
+        assert!(web.container_name.is_none());
+        assert!(web.ports.iter().all(|x| x.value.published.is_none()));
+        assert_eq!(web.ports.len(), 2);
+        let all = notes.join("\n");
+        for needle in [
+            "volume data: named \"shop-data\"",
+            "container_name \"shop-web\"",
+            "external): network proxy",
+            "/srv/shop/html",
+            "host ports 8080 are published on random free ports",
+        ] {
+            assert!(all.contains(needle), "{needle:?} in\n{all}");
+        }
+        assert!(
+            !all.contains("network back"),
+            "derived names need no note:\n{all}"
+        );
+    }
+
+    #[test]
+    fn isolate_keeps_the_ports_when_asked() {
+        let mut p = project(SHOP);
+        let notes = isolate(&mut p, "shop-rehearse-abc123", true);
+        let published: Vec<_> = p.services["web"]
+            .ports
+            .iter()
+            .map(|x| x.value.published.clone())
+            .collect();
+        assert_eq!(published, [Some("8080".to_owned()), None]);
+        assert!(
+            notes
+                .join("\n")
+                .contains("publishes the host ports the stack itself uses: 8080")
+        );
+    }
+
     #[test]
     fn units_of_each_quadlet_file() {
         let (start, all) = units_of(&[
