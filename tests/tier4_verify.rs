@@ -10,6 +10,12 @@
 //! same project also runs under a dockerd of the test's own (`docker-compose up`), and
 //! `--against docker://SOCKET` compares each service with its Docker container: the correct
 //! install has parity, the edited unit's environment is named against Docker's value.
+//!
+//! Host b is rootless: installed in the user's `~/.config/containers/systemd`, reached as
+//! that user on `/run/user/UID/podman/podman.sock` (rootless by its socket, in one fleet with
+//! the system host a). Last, `--rehearse` on host a beside its installed stack: a rehearsal
+//! that passes, one killed outright (removed by the next) and one interrupted by Ctrl-C
+//! (exit 130); after each, nothing named for it is left on the host.
 #![allow(clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -18,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use support::TargetHost;
+use support::{TARGET_HOST_USER, TARGET_HOST_USER_UID, TargetHost};
 
 const TIER: &str = "tier 4";
 const PORT: u16 = 18080;
@@ -27,6 +33,22 @@ const PORT: u16 = 18080;
 struct Site {
     host: TargetHost,
     ip: String,
+    /// Installed for the rootless user (`~/.config/containers/systemd`, `systemctl --user`).
+    rootless: bool,
+}
+
+impl Site {
+    /// The host's podman socket over ssh: root's, or the rootless user's.
+    fn url(&self) -> String {
+        if self.rootless {
+            format!(
+                "ssh://{TARGET_HOST_USER}@{}/run/user/{TARGET_HOST_USER_UID}/podman/podman.sock",
+                self.ip
+            )
+        } else {
+            url(&self.ip)
+        }
+    }
 }
 
 /// The test's ssh identity and client configuration.
@@ -57,25 +79,32 @@ impl Ssh {
         self.dir.path().join("config")
     }
 
-    /// Lets this key in as root on `host`, starts sshd and the podman socket, and records
-    /// the host's key (known_hosts).
-    fn admit(&self, host: &TargetHost) -> String {
+    /// Lets this key in as root (or the rootless user) on `host`, starts sshd and the podman
+    /// socket (the user's), and records the host's key (known_hosts).
+    fn admit(&self, host: &TargetHost, rootless: bool) -> String {
         let must = |argv: &[&str]| host.exec_ok(argv).unwrap_or_else(|e| panic!("{e}"));
-        must(&["mkdir", "-p", "-m", "700", "/root/.ssh"]);
-        host.copy_in(
-            &self.dir.path().join("key.pub"),
-            "/root/.ssh/authorized_keys",
-        )
-        .unwrap();
-        must(&["chown", "root:root", "/root/.ssh/authorized_keys"]);
-        must(&["chmod", "600", "/root/.ssh/authorized_keys"]);
-        must(&[
-            "systemctl",
-            "enable",
-            "--now",
-            "ssh.service",
-            "podman.socket",
-        ]);
+        let (home, owner) = if rootless {
+            (
+                TargetHost::user_home(),
+                format!("{TARGET_HOST_USER_UID}:{TARGET_HOST_USER_UID}"),
+            )
+        } else {
+            ("/root".to_owned(), "root:root".to_owned())
+        };
+        let ssh_dir = format!("{home}/.ssh");
+        let keys = format!("{ssh_dir}/authorized_keys");
+        must(&["mkdir", "-p", "-m", "700", &ssh_dir]);
+        host.copy_in(&self.dir.path().join("key.pub"), &keys)
+            .unwrap();
+        must(&["chown", "-R", &owner, &ssh_dir]);
+        must(&["chmod", "600", &keys]);
+        must(&["systemctl", "enable", "--now", "ssh.service"]);
+        if rootless {
+            host.user_exec_ok(&["systemctl", "--user", "enable", "--now", "podman.socket"])
+                .unwrap_or_else(|e| panic!("{e}"));
+        } else {
+            must(&["systemctl", "enable", "--now", "podman.socket"]);
+        }
         let ip = support::run_ok(
             Command::new("podman").args([
                 "inspect",
@@ -108,28 +137,46 @@ impl Ssh {
     }
 }
 
-/// Converts the fixture (project `name`) and installs and starts it on a fresh host.
-fn install(name: &str, project_dir: &Path, busybox: &Path, ssh: &Ssh) -> Site {
-    let out = project_dir.parent().unwrap().join(format!("out-{name}"));
-    support::run_ok(
-        Command::new(support::migrate_bin())
-            .current_dir(project_dir)
-            .args(["compose.yaml", "--to", "podman", "-p", name, "-o"])
-            .arg(&out),
-        60,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let host = TargetHost::start(&format!("verify-{name}")).expect("boot the target host");
-    host.load_image_archive(busybox).expect("load busybox");
-    let must = |argv: &[&str]| host.exec_ok(argv).unwrap_or_else(|e| panic!("{e}"));
-    must(&[
-        "mkdir",
-        "-p",
-        project_dir.parent().unwrap().to_str().unwrap(),
-    ]);
-    host.copy_in(project_dir, project_dir.to_str().unwrap())
-        .unwrap();
-    host.install_quadlets(&out).unwrap();
+/// Converts the fixture (project `name`) and installs and starts it on a fresh host, for the
+/// system or (`rootless`) for the host's user.
+fn install(name: &str, project_dir: &Path, busybox: &Path, ssh: &Ssh, rootless: bool) -> Site {
+    let tag = if rootless { "user" } else { "system" };
+    let out = project_dir
+        .parent()
+        .unwrap()
+        .join(format!("out-{name}-{tag}"));
+    let mut convert = Command::new(support::migrate_bin());
+    convert
+        .current_dir(project_dir)
+        .args(["compose.yaml", "--to", "podman", "-p", name, "-o"])
+        .arg(&out);
+    if rootless {
+        convert.arg("--user");
+    }
+    support::run_ok(&mut convert, 60).unwrap_or_else(|e| panic!("{e}"));
+    let hint = format!("verify-{name}-{tag}");
+    let host = if rootless {
+        let host = TargetHost::start_rootless(&hint).expect("boot the rootless target host");
+        host.load_image_archive_for_user(busybox)
+            .expect("load busybox for the user");
+        host.copy_in_for_user(project_dir, project_dir.to_str().unwrap())
+            .unwrap();
+        host.install_user_quadlets(&out).unwrap();
+        host
+    } else {
+        let host = TargetHost::start(&hint).expect("boot the target host");
+        host.load_image_archive(busybox).expect("load busybox");
+        host.exec_ok(&[
+            "mkdir",
+            "-p",
+            project_dir.parent().unwrap().to_str().unwrap(),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        host.copy_in(project_dir, project_dir.to_str().unwrap())
+            .unwrap();
+        host.install_quadlets(&out).unwrap();
+        host
+    };
     let units: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .filter_map(|e| {
@@ -138,17 +185,32 @@ fn install(name: &str, project_dir: &Path, busybox: &Path, ssh: &Ssh) -> Site {
                 .then(|| format!("{}.service", p.file_stem().unwrap().to_str().unwrap()))
         })
         .collect();
-    let mut argv = vec!["systemctl", "start"];
+    let mut argv = vec!["systemctl"];
+    if rootless {
+        argv.push("--user");
+    }
+    argv.push("start");
     argv.extend(units.iter().map(String::as_str));
-    let started = host.exec(&argv);
+    let started = if rootless {
+        host.user_exec(&argv)
+    } else {
+        host.exec(&argv)
+    };
     assert!(
         started.status.success(),
         "{}\n{}",
         support::describe_failure("systemctl start", &started),
-        units.iter().map(|u| host.journal(u)).collect::<String>()
+        units
+            .iter()
+            .map(|u| if rootless {
+                host.user_journal(u)
+            } else {
+                host.journal(u)
+            })
+            .collect::<String>()
     );
-    let ip = ssh.admit(&host);
-    Site { host, ip }
+    let ip = ssh.admit(&host, rootless);
+    Site { host, ip, rootless }
 }
 
 fn url(ip: &str) -> String {
@@ -359,9 +421,10 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
     let name = "tsverify";
     let ssh = Ssh::new();
 
-    // Two hosts, booted and installed one after the other (the machine has two cores).
-    let a = install(name, &project_dir, &busybox, &ssh);
-    let b = install(name, &project_dir, &busybox, &ssh);
+    // Two hosts, booted and installed one after the other (the machine has two cores): a
+    // for the system, b for its rootless user (reached over ssh as that user).
+    let a = install(name, &project_dir, &busybox, &ssh, false);
+    let b = install(name, &project_dir, &busybox, &ssh, true);
 
     // 1. One host: everything that applies passes, units and installed files included.
     let answers = tmp.path().join("answers.json");
@@ -414,6 +477,49 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
     if std::env::var_os("TRANSSHIP_RECORD").is_some() {
         support::save_recording(&answers, name, PORT, &project_dir, "podman-5.4.2.json");
     }
+
+    // 1b. A mixed fleet: the system host and the rootless one at once (b is rootless by its
+    //     socket, /run/user/UID, without --user), both pass, b's units as the user's.
+    let (code, v, text) = verify(&project_dir, name, &ssh, &[url(&a.ip), b.url()], &[]);
+    let hb = host_report(&v, &b.url());
+    // Rootless podman on cgroup v1 runs containers without their limits: the trap is named.
+    let cgroup_v1 = Path::new("/sys/fs/cgroup/systemd").is_dir();
+    let limits = check(hb, "web", "limits");
+    if cgroup_v1 {
+        assert_eq!(code, 1, "the limits rootless podman ignored fail:\n{text}");
+        assert_eq!(limits["status"], "fail", "{text}");
+        assert!(
+            limits["found"]
+                .as_str()
+                .unwrap()
+                .contains("memory unlimited"),
+            "{text}"
+        );
+        assert!(limits["note"].as_str().unwrap().contains("RL003"), "{text}");
+        assert_eq!(hb["failed"], 1, "only the limits fail:\n{text}");
+    } else {
+        assert_eq!(code, 0, "both hosts pass:\n{text}");
+        assert_eq!(limits["status"], "pass", "{text}");
+    }
+    assert_eq!(host_report(&v, &url(&a.ip))["failed"], 0, "{text}");
+    for c in [
+        "unit",
+        "restart-policy",
+        "running",
+        "env",
+        "ports",
+        "mounts",
+        "user",
+        "unit-files",
+        "healthcheck",
+    ] {
+        assert_eq!(
+            check(hb, "web", c)["status"],
+            "pass",
+            "rootless web {c}:\n{text}"
+        );
+    }
+    // (unit-files passing means the user's files were read: /etc has none on b.)
 
     // 2. Parity with the Docker stack it replaces: the same project under docker-compose.
     let dockerd = support::Dockerd::start().expect("start our own dockerd");
@@ -484,14 +590,22 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
         );
     }
 
-    // 3. A unit edited on host b: the env check and the installed-file check both say so.
-    let unit = format!("/etc/containers/systemd/{name}-web.container");
+    // 3. A unit edited on the rootless host b: the env check and the installed-file check
+    //    both say so.
+    let unit = format!("{}/{name}-web.container", TargetHost::user_quadlet_dir());
     b.host
-        .exec_ok(&["sed", "-i", "s/GREETING=hello/GREETING=bonjour/", &unit])
+        .user_exec_ok(&["sed", "-i", "s/GREETING=hello/GREETING=bonjour/", &unit])
         .unwrap();
-    b.host.exec_ok(&["systemctl", "daemon-reload"]).unwrap();
     b.host
-        .exec_ok(&["systemctl", "restart", &format!("{name}-web.service")])
+        .user_exec_ok(&["systemctl", "--user", "daemon-reload"])
+        .unwrap();
+    b.host
+        .user_exec_ok(&[
+            "systemctl",
+            "--user",
+            "restart",
+            &format!("{name}-web.service"),
+        ])
         .unwrap();
 
     // 4. The fleet: a and b at once, and a third host nobody answers for.
@@ -500,13 +614,13 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
         &project_dir,
         name,
         &ssh,
-        &[url(&a.ip), url(&b.ip), dead.clone()],
+        &[url(&a.ip), b.url(), dead.clone()],
         &["--against", &against],
     );
     assert_eq!(code, 2, "an unreachable host makes the run exit 2:\n{text}");
     let ha = host_report(&v, &url(&a.ip));
     assert_eq!(ha["failed"], 0, "host a still passes:\n{text}");
-    let hb = host_report(&v, &url(&b.ip));
+    let hb = host_report(&v, &b.url());
     let env = check(hb, "web", "env");
     assert_eq!(env["status"], "fail", "{text}");
     assert!(

@@ -290,7 +290,8 @@ pub struct VerifyArgs {
     pub to: Option<Target>,
     /// A host to verify (repeat for a fleet): unix:///run/podman/podman.sock or
     /// ssh://[user@]host[:port][/path/to/podman.sock]. Default: this machine's socket
-    /// (the user's with --user).
+    /// (the user's with --user). A socket below /run/user/ is a rootless host (its units
+    /// are the user's) with or without --user, so one fleet can mix both.
     #[arg(long, value_name = "URL")]
     pub host: Vec<String>,
     /// A host from podman's connection list (`podman system connection add`); repeatable.

@@ -215,15 +215,15 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             Err(e) => return fail(&format!("--against {a}: {e}")),
         },
     };
-    let unit_dir = args.unit_dir.clone().unwrap_or_else(|| {
-        if user {
-            "~/.config/containers/systemd".to_owned()
-        } else {
-            "/etc/containers/systemd".to_owned()
-        }
-    });
     let units = !args.no_units;
-    let planner = |host_version: &str| -> Result<Plan, String> {
+    let planner = |host_version: &str, user: bool| -> Result<Plan, String> {
+        let unit_dir = args.unit_dir.clone().unwrap_or_else(|| {
+            if user {
+                "~/.config/containers/systemd".to_owned()
+            } else {
+                "/etc/containers/systemd".to_owned()
+            }
+        });
         let (version, note) = match asked_version {
             Some(v) => (v, String::new()),
             None => host_plan_version(host_version),
@@ -242,6 +242,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
             let version_text = version.to_string();
             let mut topts = args.target.options();
             topts.version = Some(&version_text);
+            topts.user = user;
             let configured = targets::configure(target, &topts)?;
             let output = configured
                 .translator

@@ -280,8 +280,13 @@ impl HostAccess for Host {
     }
 
     fn read_file(&self, path: &str) -> Result<Option<String>, String> {
+        // `~/...` (a rootless install's directory) is the host user's home.
         if !self.is_remote() {
-            return match std::fs::read(path) {
+            let expanded = match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+                (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+                _ => std::path::PathBuf::from(path),
+            };
+            return match std::fs::read(&expanded) {
                 Ok(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
                 Err(e) => Err(format!("{path}: {e}")),
@@ -292,7 +297,7 @@ impl HostAccess for Host {
             &[
                 "sh",
                 "-c",
-                "test -e \"$1\" || exit 3; cat -- \"$1\"",
+                "p=$1; case $p in '~/'*) p=$HOME/${p#??};; esac; test -e \"$p\" || exit 3; cat -- \"$p\"",
                 "sh",
                 path,
             ],

@@ -246,7 +246,7 @@ pub fn check_service(
     checks.push(networks_check(e, &first));
     checks.push(dns_check(e, &first, peers, rt));
     checks.push(health_check(e, &first, rt, opts.wait_healthy));
-    checks.push(limits_check(e, &first));
+    checks.push(limits_check(e, &first, opts.user));
     checks.push(labels_check(e, &first));
     if opts.units {
         checks.push(unit_files_check(e, host, plan));
@@ -900,7 +900,7 @@ fn health_check(e: &Expected, o: &Observed, rt: &dyn Runtime, wait: Duration) ->
     }
 }
 
-fn limits_check(e: &Expected, o: &Observed) -> CheckResult {
+fn limits_check(e: &Expected, o: &Observed, rootless: bool) -> CheckResult {
     if e.memory.is_none() && e.cpus.is_none() && e.pids_limit.is_none() {
         return CheckResult::nothing("limits", "no memory, cpu or pids limits");
     }
@@ -926,7 +926,15 @@ fn limits_check(e: &Expected, o: &Observed) -> CheckResult {
     if want.is_empty() {
         CheckResult::pass("limits")
     } else {
-        CheckResult::fail("limits", want.join(", "), got.join(", "))
+        let r = CheckResult::fail("limits", want.join(", "), got.join(", "));
+        let none = o.memory.is_none() && o.cpus.is_none() && o.pids_limit.is_none();
+        if rootless && none {
+            r.with_note(
+                "rootless podman ran the container without any limit: on cgroup v1 it ignores them (and on v2 without the controllers delegated to the user it cannot set them); migrate check --rootless, rule RL003",
+            )
+        } else {
+            r
+        }
     }
 }
 

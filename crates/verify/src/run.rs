@@ -84,8 +84,9 @@ pub fn check_all(
     })
 }
 
-/// Makes the plan of a host from the version its podman reports (`5.4.2`).
-pub type Planner<'a> = dyn Fn(&str) -> Result<Plan, String> + Sync + 'a;
+/// Makes the plan of a host from the version its podman reports (`5.4.2`) and whether the
+/// host is rootless (its units are the user's).
+pub type Planner<'a> = dyn Fn(&str, bool) -> Result<Plan, String> + Sync + 'a;
 
 /// Verifies one host: connect (within `timeout`), ask its podman version, plan, then check
 /// every container.
@@ -97,6 +98,10 @@ pub fn verify_host(
 ) -> HostReport {
     let start = Instant::now();
     let label = spec.label.clone();
+    let opts = &CheckOptions {
+        user: spec.user,
+        ..opts.clone()
+    };
     let unreachable = |error: String| HostReport {
         host: label.clone(),
         runtime: String::new(),
@@ -120,7 +125,7 @@ pub fn verify_host(
         Ok(v) => (runtime_version(Flavor::Podman, &v), version_number(&v)),
         Err(e) => return unreachable(format!("the podman API does not answer: {e}")),
     };
-    let plan = match planner(&version) {
+    let plan = match planner(&version, opts.user) {
         Ok(p) => p,
         Err(e) => return unreachable(e),
     };

@@ -89,10 +89,18 @@ impl HostSpec {
                 "{url}: not a host URL (unix:///path/podman.sock or ssh://user@host[:port]/path/podman.sock)"
             ));
         };
+        // A user's own socket (`/run/user/UID/...`) is a rootless host whatever `--user` says:
+        // a fleet can mix rootful and rootless hosts.
+        let rootless_socket = match &endpoint {
+            Endpoint::Unix(p) => p.starts_with("/run/user/"),
+            Endpoint::Ssh { socket, .. } => socket
+                .as_deref()
+                .is_some_and(|s| s.starts_with("/run/user/")),
+        };
         Ok(Self {
             label: url.to_owned(),
             endpoint,
-            user,
+            user: user || rootless_socket,
             ssh_config: None,
         })
     }
@@ -584,6 +592,22 @@ mod tests {
                 socket: Some("/run/user/1000/podman/podman.sock".into()),
                 identity: None,
             }
+        );
+        // The user's socket is a rootless host without --user; the system's is not.
+        assert!(
+            HostSpec::parse("ssh://core@h/run/user/1000/podman/podman.sock", false)
+                .unwrap()
+                .user
+        );
+        assert!(
+            HostSpec::parse("unix:///run/user/1000/podman/podman.sock", false)
+                .unwrap()
+                .user
+        );
+        assert!(
+            !HostSpec::parse("ssh://h/run/podman/podman.sock", false)
+                .unwrap()
+                .user
         );
         let h = HostSpec::parse("ssh://[fe80::1]:22", false).unwrap();
         assert!(
