@@ -16,10 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use transship_podman::map::{MapOptions, Mapper, Rule, Step, map_service};
 use transship_podman::names;
-use transship_podman::opt::Opt;
-use transship_podman::version::PodmanVersion;
 
 use support::DaemonGuard;
 
@@ -55,58 +52,6 @@ impl Drop for Stack {
     }
 }
 
-/// A service's `podman run` words from the mapping (side files written into `dir`).
-fn run_words(project: &transship_ir::Project, service: &str, dir: &Path) -> Vec<String> {
-    let mapper = Mapper::new(
-        project,
-        MapOptions {
-            version: PodmanVersion::MIN,
-            pod: false,
-            inline_env: false,
-        },
-    );
-    let s = &project.services[service];
-    let sm = map_service(&mapper, s, 1);
-    let mut words = vec!["run".to_owned(), "-d".to_owned()];
-    let mut command = Vec::new();
-    let mut in_build = false;
-    for step in &sm.steps {
-        let opt = match step {
-            Step::BeginBuild { .. } => {
-                in_build = true;
-                continue;
-            }
-            Step::EndBuild => {
-                in_build = false;
-                continue;
-            }
-            Step::File(f) => {
-                let p = dir.join(&f.path);
-                std::fs::write(&p, &f.contents).unwrap();
-                continue;
-            }
-            Step::Decide(d) if !matches!(d.rule, Rule::Described) => match &d.opt {
-                Some(o) => o,
-                None => continue,
-            },
-            Step::Set(o) => o,
-            _ => continue,
-        };
-        if in_build {
-            continue;
-        }
-        match opt {
-            Opt::Command(w) => command = w.clone(),
-            Opt::EnvFile(f) => words.push(format!("--env-file={}", dir.join(f).display())),
-            Opt::NotifyHealthy { .. } | Opt::PodPublish(_) | Opt::PodNetwork { .. } => {}
-            o => words.extend(o.cli_words()),
-        }
-    }
-    words.push(names::qualify_image(&s.image.as_ref().unwrap().value));
-    words.extend(command);
-    words
-}
-
 fn podman(args: &[String]) -> Result<String, String> {
     support::run_ok(Command::new("podman").args(args), 120)
 }
@@ -123,7 +68,7 @@ fn start(
         Command::new("podman").args(["rm", "-f", "-t", "0", &name]),
         60,
     );
-    let mut words = run_words(project, service, dir);
+    let mut words = support::podman_run_words(project, service, dir);
     edit(&mut words);
     podman(&words).unwrap_or_else(|e| panic!("{service}: {e}"));
 }

@@ -1514,3 +1514,72 @@ pub fn save_recording(answers: &Path, project: &str, port: u16, dir: &Path, name
         .expect("write the recording");
     eprintln!("transship-support: recorded {}", out.display());
 }
+
+/// A service's `podman run` words from the podman mapping (for podman 4.4; side files such
+/// as env files written into `dir`): what the systemd target will run, for the live tiers
+/// that start containers without systemd.
+pub fn podman_run_words(project: &transship_ir::Project, service: &str, dir: &Path) -> Vec<String> {
+    let mapper = transship_podman::map::Mapper::new(
+        project,
+        transship_podman::map::MapOptions {
+            version: transship_podman::version::PodmanVersion::MIN,
+            pod: false,
+            inline_env: false,
+        },
+    );
+    let s = &project.services[service];
+    let sm = transship_podman::map::map_service(&mapper, s, 1);
+    let mut words = vec!["run".to_owned(), "-d".to_owned()];
+    let mut command = Vec::new();
+    let mut in_build = false;
+    for step in &sm.steps {
+        let opt = match step {
+            transship_podman::map::Step::BeginBuild { .. } => {
+                in_build = true;
+                continue;
+            }
+            transship_podman::map::Step::EndBuild => {
+                in_build = false;
+                continue;
+            }
+            transship_podman::map::Step::File(f) => {
+                let p = dir.join(&f.path);
+                if let Err(e) = std::fs::write(&p, &f.contents) {
+                    panic!("{}: {e}", p.display());
+                }
+                continue;
+            }
+            transship_podman::map::Step::Decide(d)
+                if !matches!(d.rule, transship_podman::map::Rule::Described) =>
+            {
+                match &d.opt {
+                    Some(o) => o,
+                    None => continue,
+                }
+            }
+            transship_podman::map::Step::Set(o) => o,
+            _ => continue,
+        };
+        if in_build {
+            continue;
+        }
+        match opt {
+            transship_podman::opt::Opt::Command(w) => command = w.clone(),
+            transship_podman::opt::Opt::EnvFile(f) => {
+                words.push(format!("--env-file={}", dir.join(f).display()))
+            }
+            transship_podman::opt::Opt::NotifyHealthy { .. }
+            | transship_podman::opt::Opt::PodPublish(_)
+            | transship_podman::opt::Opt::PodNetwork { .. } => {}
+            o => words.extend(o.cli_words()),
+        }
+    }
+    words.push(transship_podman::names::qualify_image(
+        &s.image
+            .as_ref()
+            .unwrap_or_else(|| panic!("{service} has no image"))
+            .value,
+    ));
+    words.extend(command);
+    words
+}
