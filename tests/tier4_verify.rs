@@ -659,6 +659,79 @@ fn verify_over_ssh_passes_an_installed_stack_catches_an_edited_unit_and_runs_a_f
     assert!(hd["error"].as_str().unwrap().contains("ssh"), "{text}");
     eprintln!("--- fleet report\n{text}");
 
+    // 4b. The same host by a podman connection name: added with podman's own
+    //     `system connection add` (its identity, not the ssh config's, lets us in).
+    let conn = tempfile::tempdir().unwrap();
+    let conf = conn.path().join("containers.conf");
+    std::fs::write(&conf, "").unwrap();
+    std::fs::create_dir_all(conn.path().join("xdg")).unwrap();
+    let key = ssh.dir.path().join("key");
+    support::run_ok(
+        Command::new("podman")
+            .env("CONTAINERS_CONF", &conf)
+            .args(["system", "connection", "add", "--identity"])
+            .arg(&key)
+            .args(["site-a", &url(&a.ip)]),
+        30,
+    )
+    .unwrap();
+    let no_identity = conn.path().join("ssh_config");
+    std::fs::write(
+        &no_identity,
+        format!(
+            "Host *\n  User root\n  IdentitiesOnly yes\n  UserKnownHostsFile {}/known_hosts\n  StrictHostKeyChecking yes\n  LogLevel ERROR\n",
+            ssh.dir.path().display()
+        ),
+    )
+    .unwrap();
+    let out = support::run_with_timeout(
+        Command::new(support::migrate_bin())
+            .current_dir(&project_dir)
+            .env("CONTAINERS_CONF", &conf)
+            .env("XDG_CONFIG_HOME", conn.path().join("xdg"))
+            .args(["verify", "compose.yaml", "-p", name, "--format", "json"])
+            .arg("--ssh-config")
+            .arg(&no_identity)
+            .args(["--timeout", "20s", "--connection", "site-a"]),
+        300,
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "verify --connection site-a:\n{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let hc = host_report(&v, "site-a");
+    assert_eq!(hc["reachable"], true, "{text}");
+    assert_eq!(hc["failed"], 0, "{text}");
+    assert!(
+        !hc["services"].as_array().unwrap().is_empty(),
+        "services were verified over the connection: {text}"
+    );
+    let out = support::run_with_timeout(
+        Command::new(support::migrate_bin())
+            .current_dir(&project_dir)
+            .env("CONTAINERS_CONF", &conf)
+            .env("XDG_CONFIG_HOME", conn.path().join("xdg"))
+            .args([
+                "verify",
+                "compose.yaml",
+                "-p",
+                name,
+                "--connection",
+                "site-b",
+            ]),
+        60,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("site-b") && err.contains("site-a"),
+        "an unknown connection is named beside the known ones: {err}"
+    );
+
     // 5. A rehearsal on host a, beside the installed stack it would replace and compared
     //    with Docker's: installed under a throwaway name, started, verified, removed.
     let real_before = containers(&a.host, &format!("{name}-"));
