@@ -186,9 +186,10 @@ pub fn check_service(
         Ok(None) => {
             // A unit that ran its container to completion removed it (`podman run --rm`):
             // the unit's result is the evidence.
-            if e.oneshot && opts.units {
-                let state = host.unit_state(&e.unit, opts.user);
-                let unit = unit_check(e, host, opts, Some(&state));
+            // Otherwise the unit says why it is missing (failed, restarting, never started).
+            let state = opts.units.then(|| host.unit_state(&e.unit, opts.user));
+            if let (true, Some(state)) = (e.oneshot, &state) {
+                let unit = unit_check(e, state);
                 if unit.status == Status::Pass {
                     checks.push(CheckResult::pass("exists").with_note(
                         "ran to completion and was removed (podman run --rm); its unit finished with success",
@@ -202,8 +203,8 @@ pub fn check_service(
                 format!("container {}", e.container),
                 "no such container",
             ));
-            if opts.units {
-                checks.push(unit_check(e, host, opts, None));
+            if let Some(state) = &state {
+                checks.push(unit_check(e, state));
             }
             return report(checks);
         }
@@ -219,7 +220,7 @@ pub fn check_service(
     checks.push(CheckResult::pass("exists"));
     let unit_first = if opts.units {
         let state = host.unit_state(&e.unit, opts.user);
-        checks.push(unit_check(e, host, opts, Some(&state)));
+        checks.push(unit_check(e, &state));
         checks.push(restart_policy_check(e, &state));
         state.ok()
     } else {
@@ -292,37 +293,40 @@ pub fn check_service(
     report(checks)
 }
 
-fn unit_check(
-    e: &Expected,
-    _host: &dyn HostAccess,
-    _opts: &CheckOptions,
-    state: Option<&Result<UnitState, String>>,
-) -> CheckResult {
-    let Some(state) = state else {
-        return CheckResult::skip("unit", "the container is missing; its unit was not asked");
-    };
+fn unit_check(e: &Expected, state: &Result<UnitState, String>) -> CheckResult {
+    unit_verdict(&e.unit, e.oneshot, state)
+}
+
+fn unit_verdict(unit: &str, oneshot: bool, state: &Result<UnitState, String>) -> CheckResult {
     let u = match state {
         Ok(u) => u,
         Err(err) => return CheckResult::skip("unit", format!("systemd could not be asked: {err}")),
     };
-    let shown = format!(
-        "{} ({}/{}, result {})",
-        e.unit, u.active_state, u.sub_state, u.result
+    let mut shown = format!(
+        "{} ({}/{}, result {}",
+        unit, u.active_state, u.sub_state, u.result
     );
-    if u.load_state == "not-found" {
-        return CheckResult::fail("unit", format!("{} loaded", e.unit), "not found");
+    if let Some(status) = u.exec_main_status.filter(|s| *s != 0) {
+        shown.push_str(&format!(", main process exited {status}"));
     }
-    let ok = if e.oneshot {
+    if let Some(n) = u.n_restarts.filter(|n| *n > 0) {
+        shown.push_str(&format!(", restarted {n} time(s)"));
+    }
+    shown.push(')');
+    if u.load_state == "not-found" {
+        return CheckResult::fail("unit", format!("{} loaded", unit), "not found");
+    }
+    let ok = if oneshot {
         (u.active_state == "active" || u.active_state == "inactive") && u.result == "success"
     } else {
         u.active_state == "active" && u.sub_state == "running"
     };
     if ok {
         CheckResult::pass("unit")
-    } else if e.oneshot {
-        CheckResult::fail("unit", format!("{} finished with success", e.unit), shown)
+    } else if oneshot {
+        CheckResult::fail("unit", format!("{} finished with success", unit), shown)
     } else {
-        CheckResult::fail("unit", format!("{} active (running)", e.unit), shown)
+        CheckResult::fail("unit", format!("{} active (running)", unit), shown)
     }
 }
 
@@ -1073,6 +1077,39 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_unit_that_is_not_running_says_why() {
+        let restarting = UnitState {
+            load_state: "loaded".into(),
+            active_state: "activating".into(),
+            sub_state: "auto-restart".into(),
+            result: "exit-code".into(),
+            n_restarts: Some(3),
+            exec_main_status: Some(1),
+            restart: "always".into(),
+            unit_type: "notify".into(),
+        };
+        let c = unit_verdict("shop-worker.service", false, &Ok(restarting.clone()));
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.observed,
+            "shop-worker.service (activating/auto-restart, result exit-code, main process exited 1, restarted 3 time(s))"
+        );
+        let running = UnitState {
+            active_state: "active".into(),
+            sub_state: "running".into(),
+            result: "success".into(),
+            exec_main_status: Some(0),
+            ..restarting
+        };
+        assert_eq!(
+            unit_verdict("shop-worker.service", false, &Ok(running)).status,
+            Status::Pass
+        );
+        let c = unit_verdict("x.service", false, &Err("no bus".into()));
+        assert_eq!(c.status, Status::Skip);
     }
 
     #[test]
