@@ -271,18 +271,43 @@ fn verify_passes_a_correct_stack_and_names_each_break_with_both_values() {
     // 2. Each break, detected by its check with both values.
     let web = names::container_name(&project, &project.services["web"]);
     type Edit = Box<dyn Fn(&mut Vec<String>)>;
+    // Each edit must change a word: a mapping that spells an option otherwise fails here
+    // instead of leaving the break unmade.
     let replace = |from: &'static str, to: &'static str| -> Edit {
         Box::new(move |w: &mut Vec<String>| {
+            let mut hit = false;
             for x in w.iter_mut() {
                 if x == from {
                     *x = to.to_owned();
+                    hit = true;
                 }
             }
+            assert!(hit, "no word {from:?} in {w:?}");
         })
     };
     let drop_prefix = |prefix: String| -> Edit {
-        Box::new(move |w: &mut Vec<String>| w.retain(|x| !x.starts_with(&prefix)))
+        Box::new(move |w: &mut Vec<String>| {
+            let before = w.len();
+            w.retain(|x| !x.starts_with(&prefix));
+            assert!(w.len() < before, "no word starting {prefix:?} in {w:?}");
+        })
     };
+    let drop_word = |word: &'static str| -> Edit {
+        Box::new(move |w: &mut Vec<String>| {
+            let before = w.len();
+            w.retain(|x| x != word);
+            assert!(w.len() < before, "no word {word:?} in {w:?}");
+        })
+    };
+    // Another tag of the same image, for the image break (removed with the stack).
+    let other_image = "localhost/transship-busybox:verify-other";
+    podman(&[
+        "tag".into(),
+        "localhost/transship-busybox:1".into(),
+        other_image.into(),
+    ])
+    .unwrap();
+    let _untag = support::ImageGuard::new(&["podman"], other_image);
     let static_dir = dir.join("static").display().to_string();
     let cases: Vec<(&str, &str, Edit, &str, &str, &str)> = vec![
         // (what, service, edit, check, expected contains, found contains)
@@ -366,6 +391,82 @@ fn verify_passes_a_correct_stack_and_names_each_break_with_both_values() {
             "www ->",
             "www does not resolve",
         ),
+        (
+            "other image",
+            "web",
+            replace("localhost/transship-busybox:1", other_image),
+            "image",
+            "localhost/transship-busybox:1",
+            "verify-other",
+        ),
+        (
+            "other command",
+            "web",
+            Box::new(|w: &mut Vec<String>| {
+                let last = w.last_mut().unwrap();
+                assert!(last.contains("exec httpd"), "{last}");
+                *last = last.replace("exec httpd", "exec  httpd");
+            }),
+            "command",
+            "exec httpd",
+            "exec  httpd",
+        ),
+        (
+            "other entrypoint",
+            "web",
+            Box::new(|w: &mut Vec<String>| {
+                let at = w
+                    .iter()
+                    .position(|x| x.starts_with("--entrypoint"))
+                    .unwrap_or_else(|| panic!("no --entrypoint in {w:?}"));
+                let e = w[at].replace("-c", "-ec");
+                assert_ne!(e, w[at], "{e}");
+                w[at] = e;
+            }),
+            "entrypoint",
+            "-c",
+            "-ec",
+        ),
+        (
+            "read-only root lost",
+            "web",
+            drop_word("--read-only=true"),
+            "security",
+            "read-only root true",
+            "read-only root false",
+        ),
+        (
+            "security option lost",
+            "web",
+            drop_prefix("--security-opt=no-new-privileges".into()),
+            "security",
+            "security_opt no-new-privileges=true",
+            "security_opt []",
+        ),
+        (
+            "other memory limit",
+            "web",
+            drop_prefix("--memory=".into()),
+            "limits",
+            "memory 67108864",
+            "memory unlimited",
+        ),
+        (
+            "label lost",
+            "web",
+            drop_prefix("--label=tier=".into()),
+            "labels",
+            "tier=three",
+            "tier unset",
+        ),
+        (
+            "not on its network",
+            "client",
+            drop_prefix("--network=".into()),
+            "networks",
+            "_back",
+            "attached to [podman]",
+        ),
     ];
     for (what, service, edit, name, want, got) in &cases {
         start(&project, service, &dir, edit.as_ref());
@@ -382,6 +483,7 @@ fn verify_passes_a_correct_stack_and_names_each_break_with_both_values() {
             "{what}: expected side {e:?} lacks {want:?}"
         );
         assert!(f.contains(got), "{what}: found side {f:?} lacks {got:?}");
+        eprintln!("{what}: {name}: expected {e:?}, found {f:?}");
         assert!(
             !text.contains("tok-verify-secret-1"),
             "{what}: secret in report:\n{text}"
@@ -410,6 +512,20 @@ fn verify_passes_a_correct_stack_and_names_each_break_with_both_values() {
     let c = check(&v, "web", "running");
     assert_eq!((code, c["status"].as_str()), (1, Some("fail")), "{text}");
     assert!(c["found"].as_str().unwrap().starts_with("exited"), "{text}");
+
+    // Missing: removed outright.
+    podman(&[
+        "rm".into(),
+        "-f".into(),
+        "-t".into(),
+        "0".into(),
+        web.clone(),
+    ])
+    .unwrap();
+    let (code, v, text) = verify(&dir, &project_name, &sock, &["--settle", "0s"]);
+    let c = check(&v, "web", "exists");
+    assert_eq!((code, c["status"].as_str()), (1, Some("fail")), "{text}");
+    assert_eq!(c["found"], "no such container", "{text}");
 
     // A restart loop: the client exits at once and podman restarts it, again and again.
     start(&project, "client", &dir, &|w: &mut Vec<String>| {
