@@ -12,8 +12,8 @@
 //! why, and the test checks that docker-compose indeed rejects it (so the marker cannot go
 //! stale) and that `migrate config` loads it.
 //!
-//! Normalization before comparing: none, except the ones listed (with their reasons) in
-//! docs/compose-config-differences.md and implemented in [`normalize`].
+//! Nothing is normalized before comparing: the values are equal as printed (the differences
+//! docs/compose-config-differences.md lists are left out of the fixtures).
 #![allow(clippy::print_stderr, clippy::unwrap_used)]
 
 mod loader_fixtures;
@@ -27,8 +27,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use loader_fixtures::{
-    Fixture, PLACEHOLDER, compare, diff, fixtures, fixtures_root, hermetic, json, normalize, run,
-    yaml,
+    Fixture, PLACEHOLDER, compare, diff, fixtures, fixtures_root, hermetic, json, run, yaml,
 };
 
 const TIER: &str = "tier 2";
@@ -163,17 +162,6 @@ fn expected_json_files_match_docker_compose() {
     report("expected.json freshness", checked, &failures);
 }
 
-#[test]
-fn normalization_only_folds_equal_ulimit_pairs() {
-    let v = serde_json::json!({"ulimits": {"a": {"soft": 5, "hard": 5}, "b": {"soft": 1, "hard": 2}, "c": {}}});
-    assert_eq!(
-        normalize(v),
-        serde_json::json!({"ulimits": {"a": 5, "b": {"soft": 1, "hard": 2}, "c": {}}})
-    );
-    let other = serde_json::json!({"x": {"soft": 5, "hard": 5}});
-    assert_eq!(normalize(other.clone()), other);
-}
-
 /// Beyond equal values: the text itself is docker-compose's, byte for byte (up to the final
 /// line break, which `migrate` adds), in both formats, on every fixture that no documented
 /// difference touches.
@@ -189,10 +177,7 @@ fn migrate_config_text_is_docker_compose_text() {
             failures.push(format!("{}: docker-compose failed", fx.name));
             continue;
         };
-        let value = json(&theirs_json, "docker-compose output").unwrap();
-        if normalize(value.clone()) != value {
-            continue; // a documented difference applies: values are compared in other tests
-        }
+        json(&theirs_json, "docker-compose output").unwrap();
         compared += 1;
         for format in ["json", "yaml"] {
             let theirs = if format == "json" {
@@ -284,11 +269,11 @@ fn compose_go_override_corpus_through_migrate_config() {
                     json(&a, "migrate").unwrap(),
                     json(&b, "docker-compose").unwrap(),
                 );
-                if normalize(a.clone()) == normalize(b.clone()) {
+                if a == b {
                     equal += 1;
                 } else {
                     let mut lines = Vec::new();
-                    diff(&normalize(a), &normalize(b), "", &mut lines, 8);
+                    diff(&a, &b, "", &mut lines, 8);
                     failures.push(format!("{name}:\n{}", lines.join("\n")));
                 }
             }

@@ -21,7 +21,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use loader_fixtures::{Fixture, hermetic, json, normalize, run};
+use loader_fixtures::{Fixture, hermetic, json, run};
 
 const TIER: &str = "tier 2";
 const SEED: u64 = 0x7a3d_10c5_9e21_4b67;
@@ -292,7 +292,7 @@ enum Verdict {
 
 fn verdict(out: Result<String, String>, what: &str) -> Verdict {
     match out.and_then(|t| json(&t, what)) {
-        Ok(v) => Verdict::Accept(normalize(v)),
+        Ok(v) => Verdict::Accept(v),
         Err(e) => Verdict::Reject(e),
     }
 }

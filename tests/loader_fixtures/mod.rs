@@ -131,44 +131,6 @@ pub fn yaml(text: &str, what: &str) -> Result<Value, String> {
     }
 }
 
-/// The documented normalization (docs/compose-config-differences.md), applied to both sides.
-pub fn normalize(v: Value) -> Value {
-    match v {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = if k == "ulimits" {
-                        ulimits_single_form(v)
-                    } else {
-                        normalize(v)
-                    };
-                    (k, v)
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
-        other => other,
-    }
-}
-
-/// `{soft: N, hard: N}` (N != 0) and `N` mean the same limit; the IR keeps only the pair.
-pub fn ulimits_single_form(v: Value) -> Value {
-    let Value::Object(map) = v else { return v };
-    Value::Object(
-        map.into_iter()
-            .map(|(name, limit)| {
-                let single = match (&limit.get("soft"), &limit.get("hard"), limit.as_object()) {
-                    (Some(s), Some(h), Some(o)) if s == h && o.len() == 2 && s != &0 => {
-                        Some((*s).clone())
-                    }
-                    _ => None,
-                };
-                (name, single.unwrap_or(limit))
-            })
-            .collect(),
-    )
-}
-
 /// Paths where two values differ, one line each (at most `limit` lines).
 pub fn diff(a: &Value, b: &Value, path: &str, out: &mut Vec<String>, limit: usize) {
     if out.len() >= limit || a == b {
@@ -220,7 +182,6 @@ pub fn compare(
     }
     match (ours, theirs) {
         (Ok(a), Ok(b)) => {
-            let (a, b) = (normalize(a), normalize(b));
             if a == b {
                 return None;
             }

@@ -419,6 +419,9 @@ pub struct ServiceNetwork {
     pub priority: Option<Spanned<i64>>,
     pub gw_priority: Option<Spanned<i64>>,
     pub extensions: Extensions,
+    /// Written as a mapping (`front: {}`, or with keys), not as `front:` or a list item.
+    /// Means nothing to a runtime; Compose prints an empty mapping as `{}`, the rest `null`.
+    pub mapping: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -486,6 +489,9 @@ pub enum RestartPolicy {
 pub struct Ulimit {
     pub soft: i64,
     pub hard: i64,
+    /// Written as one number (`nofile: 1024`), not as `{soft, hard}`: the same limit, kept
+    /// so that `migrate config` prints the form that was written, as Compose does.
+    pub single: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

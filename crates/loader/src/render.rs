@@ -212,14 +212,15 @@ impl Obj {
         self.map.insert(key.to_owned(), value);
     }
 
+    /// A Go `string` with `omitempty`: written only when set and not empty. Every optional
+    /// string of compose-go's types is one, so `hostname: ""` prints as Compose prints it:
+    /// not at all.
     fn opt_str(&mut self, key: &str, value: Option<&Spanned<String>>) {
-        if let Some(v) = value {
-            self.put(key, Json::String(v.value.clone()));
-        }
+        self.opt_plain_str(key, value.map(|v| &v.value));
     }
 
     fn opt_plain_str(&mut self, key: &str, value: Option<&String>) {
-        if let Some(v) = value {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
             self.put(key, Json::String(v.clone()));
         }
     }
@@ -392,6 +393,17 @@ fn extension_value(v: &Value) -> Json {
     }
 }
 
+/// Go's JSON encoder writes an empty slice decoded from YAML (`[]`) as `null`; its YAML
+/// encoder keeps `[]`. Maps stay `{}` in both.
+fn empty_lists_as_null(j: &mut Json) {
+    match j {
+        Json::Array(items) if items.is_empty() => *j = Json::Null,
+        Json::Array(items) => items.iter_mut().for_each(empty_lists_as_null),
+        Json::Object(m) => m.values_mut().for_each(empty_lists_as_null),
+        _ => {}
+    }
+}
+
 fn render(project: &Project, format: Format) -> Json {
     let used = Used::collect(project);
     let mut top = Obj::new();
@@ -448,7 +460,11 @@ fn render(project: &Project, format: Format) -> Json {
     }
     // Top-level extensions are kept by both encoders.
     for (k, v) in &project.extensions {
-        top.put(k, extension_value(&v.value));
+        let mut j = extension_value(&v.value);
+        if format == Format::Json {
+            empty_lists_as_null(&mut j);
+        }
+        top.put(k, j);
     }
     if format == Format::Json {
         // docker-compose's JSON project is a Go map at the top: keys sorted.
@@ -922,7 +938,8 @@ fn render_build(b: &Build, format: Format) -> Json {
     let mut o = Obj::new();
     o.put("context", Json::String(context.value.clone()));
     match (dockerfile, dockerfile_inline) {
-        (Some(d), _) => o.put("dockerfile", Json::String(d.value.clone())),
+        // `dockerfile: ""` is written, so no default, and empty, so omitted (Go's omitempty).
+        (Some(d), _) => o.opt_str("dockerfile", Some(d)),
         // compose-go fills in the default file name unless the Dockerfile is inline.
         (None, None) => o.put("dockerfile", Json::String("Dockerfile".to_owned())),
         (None, Some(_)) => {}
@@ -1124,7 +1141,7 @@ fn render_file_ref(f: &FileRef, default_dir: Option<&str>, format: Format) -> Js
     if let Some(t) = target {
         let is_default = default_dir.is_some_and(|d| *t == format!("{d}{source}"));
         if !is_default {
-            o.put("target", Json::String(t.clone()));
+            o.opt_plain_str("target", Some(t));
         }
     }
     o.opt_plain_str("uid", uid.as_ref());
@@ -1421,6 +1438,7 @@ fn render_service_network(n: &ServiceNetwork, format: Format) -> Json {
         priority,
         gw_priority,
         extensions,
+        mapping,
     } = n;
     let mut o = Obj::new();
     o.nonzero("priority", priority.as_ref());
@@ -1433,8 +1451,14 @@ fn render_service_network(n: &ServiceNetwork, format: Format) -> Json {
     o.opt_str("mac_address", mac_address.as_ref());
     o.string_map("driver_opts", driver_opts);
     o.extensions(extensions, format);
-    // A network attached without options is a nil pointer in compose-go: `null`.
-    if o.is_empty() { Json::Null } else { o.done() }
+    // A network attached without options is a nil pointer in compose-go (`null`), unless it
+    // was written as a mapping: `{}`, or keys that print as nothing (`x-` keys in JSON, empty
+    // strings), give an empty object.
+    if o.is_empty() && !mapping {
+        Json::Null
+    } else {
+        o.done()
+    }
 }
 
 fn render_port(p: &Port, format: Format) -> Json {
@@ -1451,9 +1475,10 @@ fn render_port(p: &Port, format: Format) -> Json {
     } = p;
     let mut o = Obj::new();
     o.opt_plain_str("name", name.as_ref());
-    o.put(
+    // The default applies only to an unwritten mode; a written empty one is omitted.
+    o.opt_plain_str(
         "mode",
-        Json::String(mode.clone().unwrap_or_else(|| "ingress".to_owned())),
+        Some(mode.as_deref().unwrap_or("ingress").to_owned()).as_ref(),
     );
     o.opt_plain_str("host_ip", host_ip.as_ref());
     if *target != 0 {
@@ -1481,10 +1506,10 @@ fn render_ulimits(ulimits: &BTreeMap<String, Spanned<Ulimit>>, format: Format) -
         ulimits
             .iter()
             .map(|(k, u)| {
-                let Ulimit { soft, hard } = u.value;
-                // The IR does not keep whether a single number was written; equal non-zero
-                // limits print in the single-number form (see docs/compose-config-differences.md).
-                let v = if soft == hard && soft != 0 {
+                let Ulimit { soft, hard, single } = u.value;
+                // compose-go keeps a written single number (0 reads as "not single": it
+                // prints as the pair).
+                let v = if single && soft != 0 {
                     Json::from(soft)
                 } else {
                     let mut o = Obj::new();
@@ -1594,7 +1619,7 @@ fn render_network(n: &Network, format: Format) -> Json {
         extensions,
     } = n;
     let mut o = Obj::new();
-    o.put("name", Json::String(name.value.clone()));
+    o.opt_plain_str("name", Some(&name.value));
     o.opt_str("driver", driver.as_ref());
     o.string_map("driver_opts", driver_opts);
     let mut io = Obj::new();
@@ -1649,7 +1674,7 @@ fn render_volume(v: &Volume, format: Format) -> Json {
         extensions,
     } = v;
     let mut o = Obj::new();
-    o.put("name", Json::String(name.value.clone()));
+    o.opt_plain_str("name", Some(&name.value));
     o.opt_str("driver", driver.as_ref());
     o.string_map("driver_opts", driver_opts);
     o.flag("external", external.as_ref());
@@ -1674,7 +1699,7 @@ fn render_secret(s: &Secret, format: Format) -> Json {
         extensions,
     } = s;
     let mut o = Obj::new();
-    o.put("name", Json::String(name.value.clone()));
+    o.opt_plain_str("name", Some(&name.value));
     if let Some(f) = file {
         o.put("file", Json::String(f.value.to_string_lossy().into_owned()));
     }
@@ -1702,7 +1727,7 @@ fn render_config(c: &Config, format: Format) -> Json {
         extensions,
     } = c;
     let mut o = Obj::new();
-    o.put("name", Json::String(name.value.clone()));
+    o.opt_plain_str("name", Some(&name.value));
     if let Some(f) = file {
         o.put("file", Json::String(f.value.to_string_lossy().into_owned()));
     }

@@ -498,6 +498,7 @@ fn service(w: &mut Walker, p: &str, s: &Service) {
             priority,
             gw_priority,
             extensions,
+            mapping: _,
         } = &*n.value;
         let np = format!("{p}.networks.{k}");
         w.add(np.clone());

@@ -599,6 +599,7 @@ fn rich_project() -> Project {
             Ulimit {
                 soft: 1024,
                 hard: 2048,
+                single: false,
             },
             109,
         ),
@@ -1214,10 +1215,28 @@ fn networks_aliases_addresses_and_external() {
 fn version_gated_value_shapes() {
     let mut s = service("web");
     s.user = Some(sp("app".into(), 350));
-    s.ulimits
-        .insert("nofile".into(), sp(Ulimit { soft: 10, hard: 20 }, 351));
-    s.ulimits
-        .insert("nproc".into(), sp(Ulimit { soft: 5, hard: 5 }, 352));
+    s.ulimits.insert(
+        "nofile".into(),
+        sp(
+            Ulimit {
+                soft: 10,
+                hard: 20,
+                single: false,
+            },
+            351,
+        ),
+    );
+    s.ulimits.insert(
+        "nproc".into(),
+        sp(
+            Ulimit {
+                soft: 5,
+                hard: 5,
+                single: true,
+            },
+            352,
+        ),
+    );
     s.group_add.push(sp("a".into(), 353));
     s.group_add.push(sp("b".into(), 354));
     let p = project(vec![s]);

@@ -91,14 +91,14 @@ pub(crate) fn build(
                             })
                             .collect();
                     }
-                    "network" => b.network = opt_string(cx, n, &kp)?,
+                    "network" => b.network = omitempty_string(cx, n, &kp)?,
                     "provenance" => b.provenance = bool_or_string(cx, n, &kp)?,
                     "sbom" => b.sbom = bool_or_string(cx, n, &kp)?,
                     "pull" => b.pull = opt_bool(cx, n, &kp)?,
-                    "target" => b.target = opt_string(cx, n, &kp)?,
+                    "target" => b.target = omitempty_string(cx, n, &kp)?,
                     "shm_size" => b.shm_size = opt_byte_size(cx, n, &kp)?,
                     "extra_hosts" => b.extra_hosts = extra_hosts(cx, n, &kp)?,
-                    "isolation" => b.isolation = opt_string(cx, n, &kp)?,
+                    "isolation" => b.isolation = omitempty_string(cx, n, &kp)?,
                     "privileged" => b.privileged = opt_bool(cx, n, &kp)?,
                     "secrets" => b.secrets = file_refs(cx, n, &kp, Some(""))?,
                     "tags" => b.tags = string_list(cx, n, &kp, false)?,

@@ -22,8 +22,8 @@ pub(crate) fn deploy(
     let mut ext = BTreeMap::new();
     for (k, n, kp) in object(cx, v, p, &mut ext)? {
         match k.name.as_str() {
-            "mode" => d.mode = opt_string(cx, n, &kp)?,
-            "endpoint_mode" => d.endpoint_mode = opt_string(cx, n, &kp)?,
+            "mode" => d.mode = omitempty_string(cx, n, &kp)?,
+            "endpoint_mode" => d.endpoint_mode = omitempty_string(cx, n, &kp)?,
             "replicas" => d.replicas = opt_int(cx, n, &kp)?,
             "labels" => d.labels = string_map(cx, n, &kp)?,
             "rollback_config" => d.rollback_config = update_config(cx, n, &kp)?,
@@ -52,10 +52,10 @@ fn update_config(
         match k.name.as_str() {
             "parallelism" => u.parallelism = opt_int(cx, n, &kp)?,
             "delay" => u.delay = opt_duration(cx, n, &kp)?,
-            "failure_action" => u.failure_action = opt_string(cx, n, &kp)?,
+            "failure_action" => u.failure_action = omitempty_string(cx, n, &kp)?,
             "monitor" => u.monitor = opt_duration(cx, n, &kp)?,
             "max_failure_ratio" => u.max_failure_ratio = opt_float(cx, n, &kp)?,
-            "order" => u.order = opt_string(cx, n, &kp)?,
+            "order" => u.order = one_of(cx, n, &kp, &["start-first", "stop-first"])?,
             _ => return Err(unknown(cx, k, p)),
         }
     }
@@ -238,7 +238,7 @@ fn restart_policy(
     let mut ext = BTreeMap::new();
     for (k, n, kp) in object(cx, v, p, &mut ext)? {
         match k.name.as_str() {
-            "condition" => r.condition = opt_string(cx, n, &kp)?,
+            "condition" => r.condition = omitempty_string(cx, n, &kp)?,
             "delay" => r.delay = opt_duration(cx, n, &kp)?,
             "max_attempts" => r.max_attempts = opt_int(cx, n, &kp)?,
             "window" => r.window = opt_duration(cx, n, &kp)?,

@@ -25,16 +25,19 @@ pub(crate) fn service_networks(
         NodeValue::Map(entries) => {
             for (k, n) in entries {
                 let kp = child_key_path(p, &k.name);
-                let mut sn = ServiceNetwork::default();
+                let mut sn = ServiceNetwork {
+                    mapping: matches!(n.value, NodeValue::Map(_)),
+                    ..ServiceNetwork::default()
+                };
                 let mut ext = BTreeMap::new();
                 for (k2, n2, p2) in object(cx, n, &kp, &mut ext)? {
                     match k2.name.as_str() {
                         "aliases" => sn.aliases = string_list(cx, n2, &p2, false)?,
-                        "interface_name" => sn.interface_name = opt_string(cx, n2, &p2)?,
-                        "ipv4_address" => sn.ipv4_address = opt_string(cx, n2, &p2)?,
-                        "ipv6_address" => sn.ipv6_address = opt_string(cx, n2, &p2)?,
+                        "interface_name" => sn.interface_name = omitempty_string(cx, n2, &p2)?,
+                        "ipv4_address" => sn.ipv4_address = omitempty_string(cx, n2, &p2)?,
+                        "ipv6_address" => sn.ipv6_address = omitempty_string(cx, n2, &p2)?,
                         "link_local_ips" => sn.link_local_ips = string_list(cx, n2, &p2, false)?,
-                        "mac_address" => sn.mac_address = opt_string(cx, n2, &p2)?,
+                        "mac_address" => sn.mac_address = omitempty_string(cx, n2, &p2)?,
                         "driver_opts" => sn.driver_opts = string_map(cx, n2, &p2)?,
                         "priority" => sn.priority = opt_int(cx, n2, &p2)?,
                         "gw_priority" => sn.gw_priority = opt_int(cx, n2, &p2)?,
@@ -66,7 +69,7 @@ pub(crate) fn network(
     for (k, n, kp) in object(cx, node, &path, &mut ext)? {
         match k.name.as_str() {
             "name" => name = opt_string(cx, n, &kp)?,
-            "driver" => net.driver = opt_string(cx, n, &kp)?,
+            "driver" => net.driver = omitempty_string(cx, n, &kp)?,
             "driver_opts" => net.driver_opts = string_map(cx, n, &kp)?,
             "ipam" => net.ipam = ipam(cx, n, &kp)?,
             "external" => net.external = external(cx, n, &kp, &mut name)?,
@@ -91,7 +94,7 @@ fn ipam(cx: &CanonicalizeState<'_>, v: &Node, p: &str) -> LoadResult<Option<Span
     let mut ext = BTreeMap::new();
     for (k, n, kp) in object(cx, v, p, &mut ext)? {
         match k.name.as_str() {
-            "driver" => ipam.driver = opt_string(cx, n, &kp)?,
+            "driver" => ipam.driver = omitempty_string(cx, n, &kp)?,
             "options" => ipam.options = string_map(cx, n, &kp)?,
             "config" => {
                 for (i, item) in seq(cx, n, &kp)?.iter().enumerate() {
@@ -100,9 +103,9 @@ fn ipam(cx: &CanonicalizeState<'_>, v: &Node, p: &str) -> LoadResult<Option<Span
                     let mut e = BTreeMap::new();
                     for (k2, n2, p2) in object(cx, item, &ip, &mut e)? {
                         match k2.name.as_str() {
-                            "subnet" => pool.subnet = opt_string(cx, n2, &p2)?,
-                            "ip_range" => pool.ip_range = opt_string(cx, n2, &p2)?,
-                            "gateway" => pool.gateway = opt_string(cx, n2, &p2)?,
+                            "subnet" => pool.subnet = omitempty_string(cx, n2, &p2)?,
+                            "ip_range" => pool.ip_range = omitempty_string(cx, n2, &p2)?,
+                            "gateway" => pool.gateway = omitempty_string(cx, n2, &p2)?,
                             "aux_addresses" => pool.aux_addresses = string_map(cx, n2, &p2)?,
                             _ => return Err(unknown(cx, k2, &ip)),
                         }

@@ -68,13 +68,13 @@ fn long(cx: &CanonicalizeState<'_>, item: &Node, ip: &str) -> LoadResult<Port> {
     let mut has_target = false;
     for (k, n, kp) in object(cx, item, ip, &mut ext)? {
         match k.name.as_str() {
-            "name" => port.name = opt_string(cx, n, &kp)?.map(|s| s.value),
+            "name" => port.name = omitempty_string(cx, n, &kp)?.map(|s| s.value),
             "mode" => {
                 if let Some(m) = opt_string(cx, n, &kp)? {
                     port.mode = Some(m.value);
                 }
             }
-            "host_ip" => port.host_ip = opt_string(cx, n, &kp)?.map(|s| s.value),
+            "host_ip" => port.host_ip = omitempty_string(cx, n, &kp)?.map(|s| s.value),
             "target" => {
                 let t = string_or_number(cx, n, &kp)?;
                 port.target =
@@ -102,7 +102,7 @@ fn long(cx: &CanonicalizeState<'_>, item: &Node, ip: &str) -> LoadResult<Port> {
                         (proto.value != port.protocol.as_str()).then_some(proto.value);
                 }
             }
-            "app_protocol" => port.app_protocol = opt_string(cx, n, &kp)?.map(|s| s.value),
+            "app_protocol" => port.app_protocol = omitempty_string(cx, n, &kp)?.map(|s| s.value),
             _ => return Err(unknown(cx, k, ip)),
         }
     }

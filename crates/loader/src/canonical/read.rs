@@ -240,6 +240,38 @@ pub(crate) fn opt_string(
     }
 }
 
+/// A string that compose-go reads into a Go `string` with `omitempty`: written empty, it is
+/// the same as not written (`hostname: ""`, often `${VAR:-}`), so it is left out here and
+/// no target ever spells an empty option (`--hostname=`).
+pub(crate) fn omitempty_string(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+) -> LoadResult<Option<Spanned<String>>> {
+    Ok(opt_string(cx, node, path)?.filter(|s| !s.value.is_empty()))
+}
+
+/// A string the Compose schema restricts to `allowed` (an `enum`), with its message.
+pub(crate) fn one_of(
+    cx: &CanonicalizeState<'_>,
+    node: &Node,
+    path: &str,
+    allowed: &[&str],
+) -> LoadResult<Option<Spanned<String>>> {
+    let Some(s) = opt_string(cx, node, path)? else {
+        return Ok(None);
+    };
+    if allowed.contains(&s.value.as_str()) {
+        return Ok(Some(s));
+    }
+    let list: Vec<String> = allowed.iter().map(|a| format!("{a:?}")).collect();
+    Err(cx.err(
+        s.span,
+        path,
+        format!("{path} must be one of the following: {}", list.join(", ")),
+    ))
+}
+
 /// Any scalar, as Compose stringifies it (`1.50` is `"1.5"`, `true` is `"true"`).
 pub(crate) fn scalar_text(node: &Node) -> Option<String> {
     match &node.value {

@@ -37,9 +37,9 @@ pub(crate) fn secret(cx: &mut CanonicalizeState<'_>, key: &Key, node: &Node) -> 
             }
             "external" => s.external = external(cx, n, &kp, &mut name)?,
             "labels" => s.labels = string_map(cx, n, &kp)?,
-            "driver" => s.driver = opt_string(cx, n, &kp)?,
+            "driver" => s.driver = omitempty_string(cx, n, &kp)?,
             "driver_opts" => s.driver_opts = string_map(cx, n, &kp)?,
-            "template_driver" => s.template_driver = opt_string(cx, n, &kp)?,
+            "template_driver" => s.template_driver = omitempty_string(cx, n, &kp)?,
             _ => return Err(unknown(cx, k, &path)),
         }
     }
@@ -78,7 +78,7 @@ pub(crate) fn config(cx: &mut CanonicalizeState<'_>, key: &Key, node: &Node) -> 
             "content" => c.content = opt_string(cx, n, &kp)?,
             "external" => c.external = external(cx, n, &kp, &mut name)?,
             "labels" => c.labels = string_map(cx, n, &kp)?,
-            "template_driver" => c.template_driver = opt_string(cx, n, &kp)?,
+            "template_driver" => c.template_driver = omitempty_string(cx, n, &kp)?,
             _ => return Err(unknown(cx, k, &path)),
         }
     }

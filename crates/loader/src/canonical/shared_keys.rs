@@ -89,6 +89,7 @@ pub(crate) fn file_refs(
     for (i, item) in seq(cx, v, p)?.iter().enumerate() {
         let ip = item_key_path(p, i);
         let mut r = FileRef::default();
+        let mut written_empty_target = false;
         match &item.value {
             NodeValue::String(s) => r.source = s.clone(),
             NodeValue::Map(_) => {
@@ -96,9 +97,13 @@ pub(crate) fn file_refs(
                 for (k, n, kp) in object(cx, item, &ip, &mut ext)? {
                     match k.name.as_str() {
                         "source" => r.source = string(cx, n, &kp)?.value,
-                        "target" => r.target = opt_string(cx, n, &kp)?.map(|s| s.value),
-                        "uid" => r.uid = opt_string(cx, n, &kp)?.map(|s| s.value),
-                        "gid" => r.gid = opt_string(cx, n, &kp)?.map(|s| s.value),
+                        "target" => {
+                            let t = opt_string(cx, n, &kp)?.map(|s| s.value);
+                            written_empty_target = t.as_deref() == Some("");
+                            r.target = t.filter(|t| !t.is_empty());
+                        }
+                        "uid" => r.uid = omitempty_string(cx, n, &kp)?.map(|s| s.value),
+                        "gid" => r.gid = omitempty_string(cx, n, &kp)?.map(|s| s.value),
                         "mode" => r.mode = file_mode(cx, n, &kp)?,
                         _ => return Err(unknown(cx, k, &ip)),
                     }
@@ -115,6 +120,11 @@ pub(crate) fn file_refs(
         }
         if secret_dir == Some("") {
             // Build secrets: Compose keeps the target as written.
+            out.push(Spanned::new(r, item.span));
+            continue;
+        }
+        if written_empty_target {
+            // `target: ""` prints as no target and means the default one.
             out.push(Spanned::new(r, item.span));
             continue;
         }
@@ -156,7 +166,11 @@ pub(crate) fn ulimits(
                     }
                 }
                 match (soft, hard) {
-                    (Some(soft), Some(hard)) => Ulimit { soft, hard },
+                    (Some(soft), Some(hard)) => Ulimit {
+                        soft,
+                        hard,
+                        single: false,
+                    },
                     _ => {
                         return Err(cx.err(
                             n.span,
@@ -171,7 +185,11 @@ pub(crate) fn ulimits(
             }
             _ => {
                 let i = int(cx, n, &kp)?.value;
-                Ulimit { soft: i, hard: i }
+                Ulimit {
+                    soft: i,
+                    hard: i,
+                    single: true,
+                }
             }
         };
         out.insert(k.name.clone(), Spanned::new(u, n.span));

@@ -126,10 +126,18 @@ fn typed_values() {
         s.ulimits["nofile"].value,
         Ulimit {
             soft: 1024,
-            hard: 1024
+            hard: 1024,
+            single: true,
         }
     );
-    assert_eq!(s.ulimits["nproc"].value, Ulimit { soft: 1, hard: 2 });
+    assert_eq!(
+        s.ulimits["nproc"].value,
+        Ulimit {
+            soft: 1,
+            hard: 2,
+            single: false,
+        }
+    );
     let h = &s.healthcheck.as_ref().unwrap().value;
     assert_eq!(
         h.test.as_ref().unwrap().value,

@@ -181,16 +181,20 @@ fn long(cx: &CanonicalizeState<'_>, item: &Node, ip: &str) -> LoadResult<Service
             "source" => source = opt_string(cx, n, &kp)?,
             "target" => vol.target = clean_target(&string(cx, n, &kp)?.value),
             "read_only" => vol.read_only = opt_bool_pure(cx, n, &kp)?,
-            "consistency" => vol.consistency = opt_string(cx, n, &kp)?.map(|s| s.value),
+            "consistency" => vol.consistency = omitempty_string(cx, n, &kp)?.map(|s| s.value),
             "bind" => {
                 let mut b = BindOptions::default();
                 let mut e = BTreeMap::new();
                 for (k2, n2, p2) in object(cx, n, &kp, &mut e)? {
                     match k2.name.as_str() {
-                        "propagation" => b.propagation = opt_string(cx, n2, &p2)?.map(|s| s.value),
+                        "propagation" => {
+                            b.propagation = omitempty_string(cx, n2, &p2)?.map(|s| s.value)
+                        }
                         "create_host_path" => b.create_host_path = opt_bool_pure(cx, n2, &p2)?,
-                        "recursive" => b.recursive = opt_string(cx, n2, &p2)?.map(|s| s.value),
-                        "selinux" => b.selinux = opt_string(cx, n2, &p2)?.map(|s| s.value),
+                        "recursive" => {
+                            b.recursive = omitempty_string(cx, n2, &p2)?.map(|s| s.value)
+                        }
+                        "selinux" => b.selinux = one_of(cx, n2, &p2, &["z", "Z"])?.map(|s| s.value),
                         _ => return Err(unknown(cx, k2, &kp)),
                     }
                 }
@@ -203,7 +207,7 @@ fn long(cx: &CanonicalizeState<'_>, item: &Node, ip: &str) -> LoadResult<Service
                 for (k2, n2, p2) in object(cx, n, &kp, &mut e)? {
                     match k2.name.as_str() {
                         "nocopy" => o.nocopy = opt_bool_pure(cx, n2, &p2)?,
-                        "subpath" => o.subpath = opt_string(cx, n2, &p2)?.map(|s| s.value),
+                        "subpath" => o.subpath = omitempty_string(cx, n2, &p2)?.map(|s| s.value),
                         "labels" => {
                             o.labels = string_map(cx, n2, &p2)?
                                 .into_iter()
@@ -234,7 +238,7 @@ fn long(cx: &CanonicalizeState<'_>, item: &Node, ip: &str) -> LoadResult<Service
                 let mut e = BTreeMap::new();
                 for (k2, n2, p2) in object(cx, n, &kp, &mut e)? {
                     match k2.name.as_str() {
-                        "subpath" => o.subpath = opt_string(cx, n2, &p2)?.map(|s| s.value),
+                        "subpath" => o.subpath = omitempty_string(cx, n2, &p2)?.map(|s| s.value),
                         _ => return Err(unknown(cx, k2, &kp)),
                     }
                 }
@@ -300,7 +304,7 @@ pub(crate) fn volume(cx: &mut CanonicalizeState<'_>, key: &Key, node: &Node) -> 
     for (k, n, kp) in object(cx, node, &path, &mut ext)? {
         match k.name.as_str() {
             "name" => name = opt_string(cx, n, &kp)?,
-            "driver" => vol.driver = opt_string(cx, n, &kp)?,
+            "driver" => vol.driver = omitempty_string(cx, n, &kp)?,
             "driver_opts" => vol.driver_opts = string_map(cx, n, &kp)?,
             "external" => vol.external = external(cx, n, &kp, &mut name)?,
             "labels" => vol.labels = string_map(cx, n, &kp)?,
@@ -309,7 +313,24 @@ pub(crate) fn volume(cx: &mut CanonicalizeState<'_>, key: &Key, node: &Node) -> 
     }
     vol.name = resource_name(cx, key, name, vol.external.as_ref());
     vol.extensions = ext;
+    local_bind_device(cx, &mut vol);
     Ok(vol)
+}
+
+/// A volume of the `local` driver (written out) with `o: bind` (exactly) is a bind mount of
+/// `device`, which compose-go resolves like any host path: `~` expanded, a relative path
+/// (also `""` and `.`) joined to the project directory and cleaned, an absolute one kept as
+/// written. Other drivers and options (`rbind`, `bind,ro`, nfs devices) are left alone.
+fn local_bind_device(cx: &CanonicalizeState<'_>, vol: &mut Volume) {
+    let local = vol.driver.as_ref().is_some_and(|d| d.value == "local");
+    let bind = vol.driver_opts.get("o").is_some_and(|o| o.value == "bind");
+    if !(local && bind) {
+        return;
+    }
+    if let Some(device) = vol.driver_opts.get_mut("device") {
+        let path = cx.abs_path(device.span, &device.value);
+        device.value = path.to_string_lossy().into_owned();
+    }
 }
 
 /// `external: true` or the legacy `external: {name: x}`.

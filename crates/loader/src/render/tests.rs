@@ -219,9 +219,12 @@ fn deploy_prints_empty_resources_and_placement_in_json_only() {
 fn ulimits_blkio_and_extensions_differ_between_formats() {
     let mut s = service("app");
     let mut ulimits = BTreeMap::new();
-    ulimits.insert("nproc".into(), sp(Ulimit { soft: 10, hard: 10 }));
-    ulimits.insert("nofile".into(), sp(Ulimit { soft: 1, hard: 2 }));
-    ulimits.insert("core".into(), sp(Ulimit { soft: 0, hard: 0 }));
+    let limit = |soft, hard, single| sp(Ulimit { soft, hard, single });
+    ulimits.insert("nproc".into(), limit(10, 10, true));
+    ulimits.insert("nofile".into(), limit(1, 2, false));
+    ulimits.insert("core".into(), limit(0, 0, true));
+    // A pair of equal halves stays a pair, as written.
+    ulimits.insert("memlock".into(), limit(-1, -1, false));
     s.ulimits = ulimits;
     s.blkio_config = Some(sp(BlkioConfig {
         weight_device: vec![sp(WeightDevice {
@@ -236,7 +239,12 @@ fn ulimits_blkio_and_extensions_differ_between_formats() {
     let app = &json["services"]["app"];
     assert_eq!(
         app["ulimits"],
-        json!({"core": {}, "nofile": {"soft": 1, "hard": 2}, "nproc": 10})
+        json!({
+            "core": {},
+            "memlock": {"soft": -1, "hard": -1},
+            "nofile": {"soft": 1, "hard": 2},
+            "nproc": 10
+        })
     );
     assert_eq!(
         app["blkio_config"],
@@ -430,7 +438,9 @@ mod properties {
             let app = &back["services"]["app"];
             prop_assert_eq!(&app["labels"][escaped(&key)], &json!(escaped(&value)));
             prop_assert_eq!(&app["command"], &json!([escaped(&word), escaped(&value)]));
-            prop_assert_eq!(&app["image"], &json!(escaped(&word)));
+            // An empty image is not printed (Go's omitempty).
+            let image = if word.is_empty() { json!(null) } else { json!(escaped(&word)) };
+            prop_assert_eq!(&app["image"], &image);
         }
 
         /// The YAML writer's scalars read back as the same strings under the rules docker

@@ -51,7 +51,14 @@ pub(super) fn build(st: &mut Steps<'_, '_>, b: &Spanned<Box<Build>>) {
     let opt = |st: &mut Steps<'_, '_>, path: String, span, o: BuildOpt| {
         st.spelled(path, span, Opt::Build(o));
     };
-    if let Some(df) = dockerfile {
+    if let Some(df) = dockerfile.as_ref().filter(|d| d.value.is_empty()) {
+        // `dockerfile: ""` is Compose's default: the context's Dockerfile, as podman builds.
+        st.ok(
+            names::cat([&bp, ".dockerfile"]),
+            df.span,
+            "empty: the context's own Dockerfile is built",
+        );
+    } else if let Some(df) = dockerfile {
         let file = if df.value.starts_with('/') || is_url {
             df.value.clone()
         } else {

@@ -48,7 +48,8 @@ fn mode(st: &mut Steps<'_, '_>, nm: &Spanned<String>) {
                 format!("service {other:?} is not an active service"),
             ),
         }
-    } else if m == "bridge" {
+    } else if m == "bridge" || m.is_empty() {
+        // An empty mode is the engine's default network (Compose attaches none of its own).
         st.decide(path, nm.span, Opt::NetworkMode("podman".into()), Rule::ApproxIfSpelled(
             "Docker's default bridge becomes podman's default network `podman` (no DNS between containers)".into(),
         ));
@@ -69,6 +70,7 @@ fn attachment(st: &mut Steps<'_, '_>, key: &str, att: &Spanned<Box<ServiceNetwor
         priority,
         gw_priority,
         extensions,
+        mapping: _,
     } = &*att.value;
     let name = &st.s.name;
     let np = names::cat([&st.p, ".networks.", key]);

@@ -63,7 +63,8 @@ pub(super) fn ports(st: &mut Steps<'_, '_>, ports: &[Spanned<Port>], expose: &[S
             Opt::Publish(text)
         };
         let rule = match mode.as_deref() {
-            Some("ingress" | "host") | None => {
+            // An empty mode is the default mode, ingress.
+            Some("ingress" | "host" | "") | None => {
                 if name.is_some() || app_protocol.is_some() {
                     Rule::ApproxIfSpelled(
                         "the port's name/app_protocol are metadata podman does not keep".into(),
