@@ -51,6 +51,8 @@ pub const TARGET_HOST_USER: &str = ROOTLESS_USER;
 pub const TARGET_HOST_USER_UID: u32 = 1001;
 /// Default tools directory (quadlet, docker-compose from Debian 13 packages).
 pub const DEFAULT_TOOLS_DIR: &str = "/opt/transship-test-env/tools";
+/// Default directory of the newest quadlet (Debian unstable's podman package, 5.8+).
+pub const DEFAULT_TOOLS_NEXT_DIR: &str = "/opt/transship-test-env/tools-next";
 /// Default directory of the cached image archives.
 pub const DEFAULT_IMAGES_DIR: &str = "/opt/transship-test-env/images";
 
@@ -99,6 +101,12 @@ pub fn images_dir() -> PathBuf {
 pub fn tool(name: &str) -> Option<PathBuf> {
     let candidate = match name {
         "quadlet" => tools_dir().join("usr/libexec/podman/quadlet"),
+        // The second quadlet oracle: `$TRANSSHIP_TOOLS_NEXT`, default DEFAULT_TOOLS_NEXT_DIR.
+        "quadlet-next" => std::env::var_os("TRANSSHIP_TOOLS_NEXT")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_TOOLS_NEXT_DIR))
+            .join("usr/libexec/podman/quadlet"),
         "docker-compose" => tools_dir().join("usr/bin/docker-compose"),
         _ => {
             let path = std::env::var_os("PATH")?;
@@ -428,9 +436,13 @@ fn quadlet_problems(stderr: &str) -> Vec<String> {
 /// quadlet files in `dir`. Fails on a non-zero exit or on any stderr line that is not
 /// quadlet's informational "Loading source unit file" line (unknown keys, bad values).
 pub fn quadlet_dryrun(dir: &Path) -> Result<String, String> {
-    let q = quadlet_path()?;
+    quadlet_dryrun_with(&quadlet_path()?, dir)
+}
+
+/// [`quadlet_dryrun`] with the quadlet binary `q` (e.g. `tool("quadlet-next")`).
+pub fn quadlet_dryrun_with(q: &Path, dir: &Path) -> Result<String, String> {
     let out = run_with_timeout(
-        Command::new(&q)
+        Command::new(q)
             .arg("-dryrun")
             .env("QUADLET_UNIT_DIRS", dir)
             .env_remove("XDG_CONFIG_HOME"),
@@ -456,10 +468,14 @@ pub fn quadlet_dryrun(dir: &Path) -> Result<String, String> {
 /// `QUADLET_UNIT_DIRS=dir quadlet -no-kmsg-log out_dir`: writes the generated units into
 /// `out_dir` and returns the paths of the generated `.service` files (sorted).
 pub fn quadlet_generate(dir: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let q = quadlet_path()?;
+    quadlet_generate_with(&quadlet_path()?, dir, out_dir)
+}
+
+/// [`quadlet_generate`] with the quadlet binary `q`.
+pub fn quadlet_generate_with(q: &Path, dir: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
     let out = run_with_timeout(
-        Command::new(&q)
+        Command::new(q)
             .arg("-no-kmsg-log")
             .arg(out_dir)
             .env("QUADLET_UNIT_DIRS", dir),
@@ -495,9 +511,14 @@ pub fn quadlet_generate(dir: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, Stri
 /// temporary directory) and runs `systemd-analyze verify` on every generated `.service`.
 /// `systemd-analyze` exits 0 on unknown keys and bad values, so ANY stderr line is a failure.
 pub fn systemd_analyze_verify(units_dir: &Path) -> Result<(), String> {
+    systemd_analyze_verify_with(&quadlet_path()?, units_dir)
+}
+
+/// [`systemd_analyze_verify`] of the units the quadlet binary `q` generates.
+pub fn systemd_analyze_verify_with(q: &Path, units_dir: &Path) -> Result<(), String> {
     let sa = tool("systemd-analyze").ok_or("systemd-analyze not found on PATH")?;
     let out_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let services = quadlet_generate(units_dir, out_dir.path())?;
+    let services = quadlet_generate_with(q, units_dir, out_dir.path())?;
     let mut unit_path = out_dir.path().as_os_str().to_owned();
     unit_path.push(":"); // trailing colon: the generated dir first, then the defaults
     let out = run_with_timeout(

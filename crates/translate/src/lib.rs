@@ -9,6 +9,7 @@ use transship_ir::{Extensions, Project, Span};
 
 pub mod completeness;
 pub mod keys;
+pub mod paths;
 pub mod secrets;
 pub mod shell;
 pub mod unit;

@@ -98,7 +98,10 @@ fn file_ref(st: &mut Steps<'_, '_>, path: String, r: &Spanned<FileRef>, secret: 
         mode.map_or("0444".into(), |m| format!("{m:04o}"))
     ));
     if let Some(f) = file {
-        let opt = Opt::Bind(format!("{f}:{target}:ro"));
+        let opt = Opt::Bind(format!(
+            "{}:{target}:ro",
+            transship_translate::paths::clean(&f.to_string())
+        ));
         let (rule, suffix) = if uid.is_some() || gid.is_some() || mode.is_some() {
             (
                 Rule::ApproxIfSpelled(format!(

@@ -4,6 +4,8 @@ use transship_ir::{
     BindOptions, ImageMountOptions, ServiceVolume, Spanned, TmpfsOptions, VolumeOptions, VolumeType,
 };
 
+use transship_translate::paths;
+
 use super::{Rule, Steps, SystemdSection};
 use crate::names;
 use crate::opt::{Opt, ResourceRef};
@@ -84,7 +86,7 @@ fn volume(st: &mut Steps<'_, '_>, path: &str, vol: &Spanned<ServiceVolume>) {
             if let Some(b) = bind {
                 bind_options(st, b, source.as_deref(), &mut opts, &mut approx);
             }
-            let src = source.clone().unwrap_or_default();
+            let src = source.as_deref().map(paths::clean).unwrap_or_default();
             if src.contains(':') || target.contains(':') {
                 let reason = format!("a path containing `:` cannot be written in Volume= ({src})");
                 st.unsup(path.to_owned(), vol.span, reason);
@@ -175,7 +177,8 @@ fn bind_options(
     if create_host_path == &Some(true) {
         // Compose creates a missing host directory; podman refuses to start.
         if let Some(src) = source {
-            let words = ["-/bin/mkdir", "-p", src]
+            let src = paths::clean(src);
+            let words = ["-/bin/mkdir", "-p", &src]
                 .iter()
                 .map(|w| super::ExecArg::Word((*w).to_owned()))
                 .collect();
