@@ -57,17 +57,40 @@ fn without_output_dir_files_go_to_stdout_and_the_report_to_stderr() {
         !err.contains("very-secret-value"),
         "a secret value reached stderr"
     );
-    // The ledger: grouped by service, with file:line for what was not translated.
+    // The ledger: the counts, then what was not translated, grouped by reason, each key at
+    // its file:line:column.
     assert!(err.contains("ledger for podman 5.4"), "{err}");
-    assert!(err.contains("service web (compose.yaml:3:3)"), "{err}");
     assert!(
-        err.contains("compose.yaml:6:17: services.web.domainname: unsupported"),
+        err.contains("\n1 service (1 with keys not carried over exactly)"),
         "{err}"
+    );
+    assert!(
+        err.contains("\nunsupported: podman has no option to set the NIS domain name (1 key in 1 service)\n  compose.yaml:6:17: services.web.domainname\n"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("service web (compose.yaml:3:3)"),
+        "the default report is not per service:\n{err}"
     );
     assert!(
         !err.contains("services.web.image"),
         "translated keys are only counted:\n{err}"
     );
+    // --report full: grouped by service, each group's counts.
+    let o = migrate(
+        p.path(),
+        &["compose.yaml", "--to", "podman", "--report", "full"],
+    );
+    let (full_out, full) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "{full}");
+    assert_eq!(full_out, out, "the files do not depend on the report");
+    assert!(full.contains("ledger for podman 5.4"), "{full}");
+    assert!(full.contains("service web (compose.yaml:3:3)"), "{full}");
+    assert!(
+        full.contains("compose.yaml:6:17: services.web.domainname: unsupported"),
+        "{full}"
+    );
+    assert!(!full.contains("services.web.image"), "{full}");
 }
 
 #[test]
@@ -247,18 +270,29 @@ fn strict_exits_1_when_something_was_not_translated() {
         "files are still printed"
     );
     assert!(text(&o.stderr).contains("--strict"));
-    // A project that translates cleanly passes --strict.
+    // A project that translates cleanly passes --strict, top-level x- blocks included
+    // (Compose ignores them: an anchor's values are in the keys that use it).
     let clean = tempfile::tempdir().unwrap();
     std::fs::write(
         clean.path().join("compose.yaml"),
-        "name: clean\nservices:\n  web:\n    image: docker.io/library/nginx:1.27\n",
+        "name: clean\nx-image: &image docker.io/library/nginx:1.27\nx-owner: {team: web}\n\
+         services:\n  web:\n    image: *image\n",
     )
     .unwrap();
     let o = migrate(
         clean.path(),
         &["compose.yaml", "--to", "podman", "--strict"],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("\n2 top-level x- blocks (x-image, x-owner): ignored by Compose"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\nnothing lost: every key was translated"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -475,8 +509,8 @@ fn compose_file_on_stdin_converts_like_the_same_file_in_the_working_directory() 
     let on_disk = migrate(&work, &["-f", "compose.yaml", "--to", "podman"]);
     assert_eq!(on_disk.status.code(), Some(0), "{}", text(&on_disk.stderr));
     for args in [
-        &["-f", "-", "--to", "podman"][..],
-        &["-", "--to", "podman"][..],
+        &["-f", "-", "--to", "podman", "--report", "full"][..],
+        &["-", "--to", "podman", "--report", "full"][..],
     ] {
         let o = migrate_piped(&work, args, RELATIVE);
         let (out, err) = (text(&o.stdout), text(&o.stderr));

@@ -8,6 +8,7 @@
 //! |---|---|---|---|
 //! | text (default) | no | the files, each after a `# ==> name <==` line | warnings, the ledger report |
 //! | text | yes | nothing | warnings, what was written, the ledger report |
+//! | full | as text | as text | as text, the ledger report listing every service |
 //! | json | no | the files | one JSON document (ledger, warnings, files) |
 //! | json | yes | one JSON document (ledger, warnings, files and what was done to each) | nothing |
 //!
@@ -167,7 +168,7 @@ fn finish(
         },
     };
     match args.report {
-        ReportFormat::Text => {
+        ReportFormat::Text | ReportFormat::Full => {
             let mut s = String::new();
             for w in &project.warnings {
                 s.push_str(&format!("warning: {}: {}\n", ctx.location(w.span), w.value));
@@ -185,7 +186,11 @@ fn finish(
                 }
                 s.push('\n');
             }
-            s.push_str(&report::render_text(&output.ledger, ctx, title));
+            s.push_str(&if args.report == ReportFormat::Full {
+                report::render_text_full(&output.ledger, ctx, title)
+            } else {
+                report::render_text(&output.ledger, ctx, title)
+            });
             err(&s);
         }
         ReportFormat::Json => {
@@ -204,7 +209,7 @@ fn finish(
     }
     if args.strict && !output.ledger.is_clean() {
         let c = report::Counts::of(&output.ledger.entries);
-        if args.report == ReportFormat::Text {
+        if args.report != ReportFormat::Json {
             err(&format!(
                 "migrate: --strict: {} approximated and {} unsupported key(s)\n",
                 c.approximated, c.unsupported

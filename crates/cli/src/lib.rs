@@ -106,8 +106,12 @@ pub enum Target {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum ReportFormat {
+    /// Counts, then only what was approximated or unsupported, grouped by reason.
     #[default]
     Text,
+    /// Counts per service (and network, volume, ...) with its entries not translated.
+    Full,
+    /// One JSON document with every entry.
     Json,
 }
 
@@ -157,8 +161,14 @@ pub struct ConvertArgs {
     /// Fail (exit 1) when anything was approximated or unsupported.
     #[arg(long)]
     pub strict: bool,
-    /// Ledger report format.
-    #[arg(long = "report", value_enum, default_value = "text")]
+    /// Ledger report format: `text` lists only what was not carried over exactly, by reason;
+    /// `full` lists every service with its counts; `json` every entry.
+    #[arg(
+        long = "report",
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "text"
+    )]
     pub report: ReportFormat,
     /// Replace existing files that differ from the generated ones.
     #[arg(long)]

@@ -1,11 +1,18 @@
 //! Rendering the ledger (what happened to every Compose key) for people and for programs.
 //!
 //! Pure functions from a [`Ledger`] to a `String` / JSON value; the caller decides where they
-//! go. The text form is grouped by service (then networks, volumes, secrets, configs, and the
-//! rest of the project), shows each group's counts, and lists only the entries that were not
-//! translated as they are, each as `file:line:column: key: outcome: reason`, so editors and
-//! terminals can jump to the source.
+//! go. Two text forms:
+//!
+//! - [`render_text`] (the default): the counts, the number of services and other objects, and
+//!   only what was not carried over exactly, grouped by reason (each reason once, as a
+//!   heading, worst outcome first), each entry as `file:line:column: key`, so editors and
+//!   terminals can jump to the source. Its length follows the gaps, not the project: a clean
+//!   project of thousands of services is a few lines.
+//! - [`render_text_full`] (`--report full`): grouped by service (then networks, volumes,
+//!   secrets, configs, and the rest of the project), each group's counts, and the entries that
+//!   were not translated as they are, each as `file:line:column: key: outcome: reason`.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -242,25 +249,37 @@ fn groups<'a>(ledger: &'a Ledger, ctx: &ReportContext) -> Vec<Group<'a>> {
             }
         }
     }
-    let rank = |kind: &str| {
-        KINDS
-            .iter()
-            .position(|(_, s)| *s == kind)
-            .unwrap_or(KINDS.len())
-    };
-    out.sort_by_key(|g| rank(g.kind)); // stable: keeps first-mention order within a kind
+    out.sort_by_key(|g| kind_rank(g.kind)); // stable: keeps first-mention order within a kind
     out
 }
 
-/// The human report. `title` names the target (`podman 5.4`).
-pub fn render_text(ledger: &Ledger, ctx: &ReportContext, title: &str) -> String {
+/// The first line of both text forms: `ledger for TITLE: N keys: ...`.
+fn push_title(out: &mut String, title: &str, total: &Counts) {
+    out.push_str("ledger for ");
+    out.push_str(title);
+    out.push_str(": ");
+    total.push_description(out);
+    out.push('\n');
+}
+
+/// The last line of both text forms when something was not carried over exactly.
+fn push_strict_hint(out: &mut String, total: &Counts, more: &str) {
+    if total.approximated + total.unsupported > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} of {} keys not carried over exactly (see above; --strict makes this an error{more})",
+            total.approximated + total.unsupported,
+            total.total()
+        );
+    }
+}
+
+/// The full human report (`--report full`): every group with its counts and its entries that
+/// were not translated. `title` names the target (`podman 5.4`).
+pub fn render_text_full(ledger: &Ledger, ctx: &ReportContext, title: &str) -> String {
     let mut s = String::new();
     let total = Counts::of(&ledger.entries);
-    s.push_str("ledger for ");
-    s.push_str(title);
-    s.push_str(": ");
-    total.push_description(&mut s);
-    s.push('\n');
+    push_title(&mut s, title, &total);
     for g in groups(ledger, ctx) {
         let counts = Counts::of(g.entries.iter().copied());
         s.push('\n');
@@ -301,14 +320,200 @@ pub fn render_text(ledger: &Ledger, ctx: &ReportContext, title: &str) -> String 
             }
         }
     }
-    if total.approximated + total.unsupported > 0 {
-        let _ = writeln!(
-            s,
-            "\n{} of {} keys not carried over exactly (see above; --strict makes this an error)",
-            total.approximated + total.unsupported,
-            total.total()
-        );
+    push_strict_hint(&mut s, &total, "");
+    s
+}
+
+/// Where a group kind (`service`, ..., `project`) comes in display order.
+fn kind_rank(kind: &str) -> usize {
+    KINDS
+        .iter()
+        .position(|(_, s)| *s == kind)
+        .unwrap_or(KINDS.len())
+}
+
+/// How an outcome ranks in the default report: the worst first.
+const fn severity(outcome: &Outcome) -> u8 {
+    match outcome {
+        Outcome::Unsupported(_) => 0,
+        Outcome::Approximated(_) => 1,
+        Outcome::Translated => 2,
     }
+}
+
+/// The entries of one outcome with one reason, in ledger order.
+struct ReasonGroup<'a> {
+    outcome: &'a Outcome,
+    entries: Vec<&'a LedgerEntry>,
+}
+
+/// The entries not translated, grouped by outcome and reason: worst outcome first, then the
+/// groups with the most entries, then by reason text.
+fn reason_groups(ledger: &Ledger) -> Vec<ReasonGroup<'_>> {
+    let mut out: Vec<ReasonGroup<'_>> = Vec::new();
+    let mut index: HashMap<(&'static str, &str), usize> = HashMap::new();
+    for e in &ledger.entries {
+        let Some(reason) = e.outcome.reason() else {
+            continue;
+        };
+        match index.entry((e.outcome.label(), reason)) {
+            Entry::Occupied(i) => out[*i.get()].entries.push(e),
+            Entry::Vacant(v) => {
+                v.insert(out.len());
+                out.push(ReasonGroup {
+                    outcome: &e.outcome,
+                    entries: vec![e],
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        severity(a.outcome)
+            .cmp(&severity(b.outcome))
+            .then(b.entries.len().cmp(&a.entries.len()))
+            .then_with(|| a.outcome.reason().cmp(&b.outcome.reason()))
+    });
+    out
+}
+
+/// `3 services` / `1 network` (every kind's plural is its singular and an `s`).
+fn push_count(out: &mut String, n: usize, singular: &str) {
+    let _ = write!(out, "{n} {singular}");
+    if n != 1 {
+        out.push('s');
+    }
+}
+
+/// The distinct objects among `entries`, per kind in [`KINDS`] order (the last slot counts
+/// the project's top level, 0 or 1).
+fn objects_of(entries: &[&LedgerEntry], ctx: &ReportContext) -> [usize; KINDS.len() + 1] {
+    let mut seen: BTreeSet<(usize, &str)> = BTreeSet::new();
+    let mut counts = [0; KINDS.len() + 1];
+    for e in entries {
+        let (kind, name) = ctx.group_ref(&e.key_path);
+        let rank = kind_rank(kind);
+        if seen.insert((rank, name)) {
+            counts[rank] += 1;
+        }
+    }
+    counts
+}
+
+/// ` (3 keys in 2 services, 1 network)`, ` (1 key at the top level)`.
+fn push_reach(out: &mut String, entries: &[&LedgerEntry], ctx: &ReportContext) {
+    let objects = objects_of(entries, ctx);
+    out.push_str(" (");
+    push_count(out, entries.len(), "key");
+    let mut sep = " in ";
+    for ((_, singular), n) in KINDS.iter().zip(objects) {
+        if n > 0 {
+            out.push_str(sep);
+            push_count(out, n, singular);
+            sep = ", ";
+        }
+    }
+    if objects[KINDS.len()] > 0 {
+        out.push_str(if sep == ", " { " and " } else { " " });
+        out.push_str("at the top level");
+    }
+    out.push(')');
+}
+
+/// `3 services (2 with keys not carried over exactly), 1 network`: the objects of the ledger,
+/// or nothing when it names none.
+fn push_objects_line(out: &mut String, ledger: &Ledger, ctx: &ReportContext) {
+    let mut all = [0usize; KINDS.len()];
+    let mut gaps = [0usize; KINDS.len()];
+    for g in groups(ledger, ctx) {
+        let rank = kind_rank(g.kind);
+        if rank == KINDS.len() {
+            continue;
+        }
+        all[rank] += 1;
+        if g.entries.iter().any(|e| e.outcome != Outcome::Translated) {
+            gaps[rank] += 1;
+        }
+    }
+    let mut sep = "";
+    for (i, (_, singular)) in KINDS.iter().enumerate() {
+        if all[i] == 0 {
+            continue;
+        }
+        out.push_str(sep);
+        push_count(out, all[i], singular);
+        if gaps[i] > 0 {
+            let _ = write!(out, " ({} with keys not carried over exactly)", gaps[i]);
+        }
+        sep = ", ";
+    }
+    if !sep.is_empty() {
+        out.push('\n');
+    }
+}
+
+/// How many top-level extension names the summary spells out.
+const EXTENSIONS_NAMED: usize = 5;
+
+/// `2 top-level x- blocks (x-app, x-hc): ignored by Compose ...`, when there are any.
+fn push_extensions_line(out: &mut String, ledger: &Ledger) {
+    let names: Vec<&str> = ledger
+        .entries
+        .iter()
+        .filter(|e| {
+            e.outcome == Outcome::Translated
+                && transship_translate::is_top_level_extension(&e.key_path)
+        })
+        .map(|e| e.key_path.as_str())
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    push_count(out, names.len(), "top-level x- block");
+    out.push_str(" (");
+    for (i, n) in names.iter().take(EXTENSIONS_NAMED).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_one_line(out, n);
+    }
+    if names.len() > EXTENSIONS_NAMED {
+        let _ = write!(out, ", and {} more", names.len() - EXTENSIONS_NAMED);
+    }
+    out.push_str("): ignored by Compose (YAML anchors, other tools' settings), nothing lost\n");
+}
+
+/// The default human report: the counts, the objects, then only what was not carried over
+/// exactly, grouped by reason (see the module documentation). `title` names the target.
+pub fn render_text(ledger: &Ledger, ctx: &ReportContext, title: &str) -> String {
+    let mut s = String::new();
+    let total = Counts::of(&ledger.entries);
+    push_title(&mut s, title, &total);
+    push_objects_line(&mut s, ledger, ctx);
+    push_extensions_line(&mut s, ledger);
+    if total.approximated + total.unsupported == 0 {
+        s.push_str("nothing lost: every key was translated (--report full shows each service)\n");
+        return s;
+    }
+    for g in reason_groups(ledger) {
+        s.push('\n');
+        s.push_str(g.outcome.label());
+        s.push_str(": ");
+        push_one_line(&mut s, g.outcome.reason().unwrap_or_default());
+        push_reach(&mut s, &g.entries, ctx);
+        s.push('\n');
+        for e in g.entries {
+            s.push_str("  ");
+            ctx.push_location(&mut s, e.span);
+            s.push_str(": ");
+            push_one_line(&mut s, &e.key_path);
+            if let Some(d) = &e.detail {
+                s.push_str(" -> ");
+                push_one_line(&mut s, d);
+            }
+            s.push('\n');
+        }
+    }
+    push_strict_hint(&mut s, &total, "; --report full groups them by service");
     s
 }
 
@@ -429,6 +634,7 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
     use transship_ir::{FileId, Service, SourceFile, SourceKind};
+    use transship_translate::extension_reason;
 
     fn project() -> Project {
         let mut p = Project {
@@ -538,10 +744,12 @@ mod tests {
         assert_eq!(ctx.group_of("x-custom"), ("project", String::new()));
     }
 
+    /// `--report full`: the listing by group, as it was before the default became the
+    /// listing by reason (this expected text is the old default, unchanged).
     #[test]
     fn text_report_shows_counts_per_group_and_only_non_translated_details() {
         let ctx = ReportContext::from_project(&project(), Some(Path::new("/srv/app")));
-        let text = render_text(&ledger(), &ctx, "podman 5.4");
+        let text = render_text_full(&ledger(), &ctx, "podman 5.4");
         let expected = "\
 ledger for podman 5.4: 6 keys: 4 translated, 1 approximated, 1 unsupported
 
@@ -572,7 +780,7 @@ project: 1 key: 1 translated
         let ctx = ReportContext::from_project(&project(), None);
         let mut l = ledger();
         l.entries.retain(|e| e.outcome == Outcome::Translated);
-        let text = render_text(&l, &ctx, "podman 4.4");
+        let text = render_text_full(&l, &ctx, "podman 4.4");
         assert!(
             text.starts_with("ledger for podman 4.4: 4 keys: 4 translated\n"),
             "{text}"
@@ -580,6 +788,67 @@ project: 1 key: 1 translated
         assert!(!text.contains("--strict"));
         // Without a base, absolute paths are shown.
         assert!(text.contains("(/srv/app/compose.yaml:3:3)"), "{text}");
+        // The default form: the counts, the objects, and that nothing was lost.
+        assert_eq!(
+            render_text(&l, &ctx, "podman 4.4"),
+            "\
+ledger for podman 4.4: 4 keys: 4 translated
+2 services, 1 network
+nothing lost: every key was translated (--report full shows each service)
+"
+        );
+    }
+
+    /// The default form: only what was not translated, one heading per reason (worst outcome
+    /// first, then the most entries, then the reason text), each entry at its location.
+    #[test]
+    fn default_text_report_groups_gaps_by_reason() {
+        let ctx = ReportContext::from_project(&project(), Some(Path::new("/srv/app")));
+        let mut l = ledger();
+        let ext = extension_reason("podman");
+        for (key, line) in [
+            ("services.db.x-team", 32),
+            ("networks.backend.x-note", 41),
+            ("name.x-odd", 2),
+        ] {
+            l.entries
+                .push(entry(key, 0, line, Outcome::Unsupported(ext.clone()), None));
+        }
+        l.entries.push(entry(
+            "services.db.restart",
+            0,
+            33,
+            Outcome::Approximated("b: a later reason".into()),
+            None,
+        ));
+        l.top_level_extension("x-common", Span::new(FileId(0), 2, 1));
+        let text = render_text(&l, &ctx, "podman 5.4");
+        let expected = "\
+ledger for podman 5.4: 11 keys: 5 translated, 2 approximated, 4 unsupported
+3 services (3 with keys not carried over exactly), 1 network (1 with keys not carried over exactly)
+1 top-level x- block (x-common): ignored by Compose (YAML anchors, other tools' settings), nothing lost
+
+unsupported: extension field: ignored by Compose and by podman (3 keys in 1 service, 1 network and at the top level)
+  compose.yaml:32:5: services.db.x-team
+  compose.yaml:41:5: networks.backend.x-note
+  compose.yaml:2:5: name.x-odd
+
+unsupported: podman has no --domainname (1 key in 1 service)
+  compose.yaml:22:5: services.web.v2.domainname
+
+approximated: b: a later reason (1 key in 1 service)
+  compose.yaml:33:5: services.db.restart
+
+approximated: on-failure:3 becomes Restart=on-failure\\nwith a burst (1 key in 1 service)
+  compose.override.yaml:7:5: services.web.restart -> Restart=on-failure
+
+6 of 11 keys not carried over exactly (see above; --strict makes this an error; --report full groups them by service)
+";
+        assert_eq!(text, expected);
+        // A top-level extension is translated: `--strict` accepts it.
+        l.entries.retain(|e| e.outcome == Outcome::Translated);
+        assert!(l.is_clean());
+        assert!(render_text(&l, &ctx, "podman 5.4").contains("\nnothing lost"));
     }
 
     #[test]

@@ -23,6 +23,19 @@ pub fn extension_reason(runtime: &str) -> String {
     format!("extension field: ignored by Compose and by {runtime}")
 }
 
+/// What a top-level extension (`x-common: &common {...}`) becomes on every target. Compose
+/// never interprets top-level `x-*` keys: they hold YAML anchors used elsewhere (whose values
+/// are already in the keys that use them) or settings for other tools, so nothing is lost and
+/// the key is [`Outcome::Translated`] (see [`Ledger::top_level_extension`]).
+pub const TOP_LEVEL_EXTENSION_DETAIL: &str =
+    "nothing: Compose ignores top-level x- keys (YAML anchors, other tools' settings)";
+
+/// True for the key path of a top-level extension (`x-common`): no other top-level key, and
+/// no nested key path, starts with `x-`.
+pub fn is_top_level_extension(key_path: &str) -> bool {
+    key_path.starts_with("x-")
+}
+
 /// A generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Artifact {
@@ -136,6 +149,12 @@ impl Ledger {
             let path = keys::child_path(parent, k);
             self.unsupported(path, v.span, extension_reason(target));
         }
+    }
+
+    /// A top-level extension (`x-*`): ignored by Compose, so nothing is lost on any target
+    /// (translated, with [`TOP_LEVEL_EXTENSION_DETAIL`]).
+    pub fn top_level_extension(&mut self, key_path: impl Into<String>, span: Span) {
+        self.translated(key_path, span, TOP_LEVEL_EXTENSION_DETAIL);
     }
 
     /// Like [`Ledger::push`], with what the key became.

@@ -145,8 +145,7 @@ impl Translator for QuadletTranslator {
             );
         }
         for (k, e) in &project.extensions {
-            let reason = transship_translate::extension_reason("podman");
-            cx.ledger.unsupported(k.clone(), e.span, reason);
+            cx.ledger.top_level_extension(k.clone(), e.span);
         }
         cx.finish()
     }
