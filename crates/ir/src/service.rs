@@ -194,7 +194,9 @@ pub struct Build {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileRef {
     pub source: String,
-    /// Defaults are filled in: `/run/secrets/<source>` for secrets, `/<source>` for configs.
+    /// Defaults are filled in: `/run/secrets/<source>` for secrets, `/<source>` for configs;
+    /// `None` only for build secrets and for a target written as `""` (which Compose prints
+    /// as no target): the default target then applies.
     pub target: Option<String>,
     pub uid: Option<String>,
     pub gid: Option<String>,

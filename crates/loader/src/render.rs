@@ -1476,10 +1476,10 @@ fn render_port(p: &Port, format: Format) -> Json {
     let mut o = Obj::new();
     o.opt_plain_str("name", name.as_ref());
     // The default applies only to an unwritten mode; a written empty one is omitted.
-    o.opt_plain_str(
-        "mode",
-        Some(mode.as_deref().unwrap_or("ingress").to_owned()).as_ref(),
-    );
+    match mode {
+        None => o.put("mode", Json::String("ingress".to_owned())),
+        Some(_) => o.opt_plain_str("mode", mode.as_ref()),
+    }
     o.opt_plain_str("host_ip", host_ip.as_ref());
     if *target != 0 {
         o.put("target", Json::from(*target));

@@ -100,7 +100,7 @@ fn file_ref(st: &mut Steps<'_, '_>, path: String, r: &Spanned<FileRef>, secret: 
     if let Some(f) = file {
         let opt = Opt::Bind(format!(
             "{}:{target}:ro",
-            transship_translate::paths::clean(&f.to_string())
+            transship_translate::paths::clean(&f)
         ));
         let (rule, suffix) = if uid.is_some() || gid.is_some() || mode.is_some() {
             (
